@@ -1,0 +1,49 @@
+//! Random identifiers: 128 bits from the CSPRNG, lowercase RFC 4648 base32, no padding.
+
+use rand::RngCore;
+
+const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
+
+/// `prefix` followed by 26 base32 characters encoding 128 random bits, e.g. `tok_…`.
+/// Never derived from any value, so an identifier reveals nothing.
+pub fn random_id(prefix: &str) -> String {
+    let mut bytes = [0u8; 16];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    let mut n = u128::from_be_bytes(bytes);
+    let mut out = String::with_capacity(prefix.len() + 26);
+    out.push_str(prefix);
+    let mut chars = [0u8; 26];
+    for c in chars.iter_mut().rev() {
+        *c = ALPHABET[(n & 31) as usize];
+        n >>= 5;
+    }
+    out.extend(chars.iter().map(|&b| char::from(b)));
+    out
+}
+
+/// Whether `s` is `prefix` followed by 26 base32 characters.
+pub fn is_random_id(prefix: &str, s: &str) -> bool {
+    s.strip_prefix(prefix)
+        .is_some_and(|rest| rest.len() == 26 && rest.bytes().all(|b| ALPHABET.contains(&b)))
+}
+
+/// Fills `out` with bytes from the CSPRNG.
+pub fn fill(out: &mut [u8]) {
+    rand::thread_rng().fill_bytes(out);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_have_shape_and_differ() {
+        let a = random_id("tok_");
+        let b = random_id("tok_");
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 30);
+        assert!(is_random_id("tok_", &a));
+        assert!(!is_random_id("tok_", "tok_abc"));
+        assert!(!is_random_id("tok_", &a.to_uppercase()));
+    }
+}
