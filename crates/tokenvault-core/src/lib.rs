@@ -8,7 +8,9 @@
 
 pub mod clock;
 pub mod ids;
+pub mod keys;
 pub mod pii;
+pub mod token;
 
 /// The version of tokenvault.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

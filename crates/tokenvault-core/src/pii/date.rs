@@ -62,7 +62,7 @@ fn parse(s: &str, order: DateOrder) -> Result<(i32, u32, u32), InvalidReason> {
         return Ok((num(&s[0..4])?, num(&s[4..6])?, num(&s[6..8])?));
     }
     let tokens: Vec<&str> = s
-        .split(|c: char| matches!(c, '-' | '/' | '.' | ' ' | ','))
+        .split(['-', '/', '.', ' ', ','])
         .filter(|t| !t.is_empty())
         .collect();
     if tokens.len() != 3 {
