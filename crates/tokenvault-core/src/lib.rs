@@ -9,7 +9,9 @@
 pub mod clock;
 pub mod ids;
 pub mod keys;
+pub mod mask;
 pub mod pii;
+pub mod policy;
 pub mod token;
 
 /// The version of tokenvault.
