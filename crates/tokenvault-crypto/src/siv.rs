@@ -22,7 +22,7 @@ const MAX_POOLED: usize = 64;
 /// i.e. once per concurrently active thread, never per call.
 pub struct SivCipher {
     key: Key512,
-    pool: Mutex<Vec<Aes256Siv>>,
+    pool: Mutex<Vec<Box<Aes256Siv>>>,
 }
 
 impl std::fmt::Debug for SivCipher {
@@ -34,7 +34,7 @@ impl std::fmt::Debug for SivCipher {
 impl SivCipher {
     /// Expands `key` (two AES-256 keys: MAC key then CTR key, as RFC 5297 orders them).
     pub fn new(key: Key512) -> Self {
-        let first = Aes256Siv::new(key.expose().into());
+        let first = Box::new(Aes256Siv::new(key.expose().into()));
         Self {
             key,
             pool: Mutex::new(vec![first]),
@@ -43,7 +43,9 @@ impl SivCipher {
 
     fn with_instance<R>(&self, f: impl FnOnce(&mut Aes256Siv) -> R) -> R {
         let taken = self.pool.lock().pop();
-        let mut siv = taken.unwrap_or_else(|| Aes256Siv::new(self.key.expose().into()));
+        // Boxed: an expanded instance is over a kilobyte, and moving it in and out of the pool
+        // by value cost more than the encryption of a short value.
+        let mut siv = taken.unwrap_or_else(|| Box::new(Aes256Siv::new(self.key.expose().into())));
         let out = f(&mut siv);
         let mut pool = self.pool.lock();
         if pool.len() < MAX_POOLED {

@@ -13,7 +13,7 @@ pub(super) fn normalize(s: &str) -> Result<String, InvalidReason> {
     if !luhn_valid(&d) {
         return Err(InvalidReason::ChecksumFailed { algorithm: "Luhn" });
     }
-    Ok(d)
+    Ok(d.to_string())
 }
 
 #[cfg(test)]

@@ -10,8 +10,9 @@ const FORMAT: InvalidReason = InvalidReason::InvalidFormat {
 /// (`John.Doe+news@Example.COM` → `john.doe@example.com`). The local part allows the RFC 5322
 /// dot-atom characters; the domain must be a dotted hostname or an IP literal.
 pub(super) fn normalize(s: &str) -> Result<String, InvalidReason> {
-    let lower = s.to_ascii_lowercase();
-    let (local, domain) = lower.rsplit_once('@').ok_or(FORMAT)?;
+    // Validation is case-insensitive, so the value is lowercased only once, into the output:
+    // no intermediate copy of the address is left unzeroized on the heap.
+    let (local, domain) = s.rsplit_once('@').ok_or(FORMAT)?;
     let local = local.split_once('+').map_or(local, |(base, _tag)| base);
     if local.is_empty() || local.len() > 64 {
         return Err(InvalidReason::WrongLength {
@@ -30,29 +31,35 @@ pub(super) fn normalize(s: &str) -> Result<String, InvalidReason> {
     if !valid_domain(domain) {
         return Err(FORMAT);
     }
-    Ok(format!("{local}@{domain}"))
+    let mut out = String::with_capacity(local.len() + 1 + domain.len());
+    out.push_str(local);
+    out.push('@');
+    out.push_str(domain);
+    out.make_ascii_lowercase();
+    Ok(out)
 }
 
 fn valid_domain(domain: &str) -> bool {
     if let Some(literal) = domain.strip_prefix('[').and_then(|d| d.strip_suffix(']')) {
         return literal.parse::<std::net::IpAddr>().is_ok()
             || literal
-                .strip_prefix("ipv6:")
-                .is_some_and(|v6| v6.parse::<std::net::Ipv6Addr>().is_ok());
+                .split_at_checked(5)
+                .is_some_and(|(tag, v6)| {
+                    tag.eq_ignore_ascii_case("ipv6:") && v6.parse::<std::net::Ipv6Addr>().is_ok()
+                });
     }
-    let labels: Vec<&str> = domain.split('.').collect();
+    let valid_label = |l: &str| {
+        !l.is_empty()
+            && l.len() <= 63
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    };
+    let tld = domain.rsplit('.').next().unwrap_or_default();
     domain.len() <= 253
-        && labels.len() >= 2
-        && labels.iter().all(|l| {
-            !l.is_empty()
-                && l.len() <= 63
-                && !l.starts_with('-')
-                && !l.ends_with('-')
-                && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        })
-        && labels
-            .last()
-            .is_some_and(|tld| tld.bytes().any(|b| b.is_ascii_alphabetic()))
+        && domain.contains('.')
+        && domain.split('.').all(valid_label)
+        && tld.bytes().any(|b| b.is_ascii_alphabetic())
 }
 
 #[cfg(test)]
@@ -72,6 +79,7 @@ mod tests {
             "o'brien@mail.co.uk"
         );
         assert_eq!(normalize("ops@[192.168.1.1]").unwrap(), "ops@[192.168.1.1]");
+        assert_eq!(normalize("Ops@[IPv6:2001:DB8::1]").unwrap(), "ops@[ipv6:2001:db8::1]");
     }
 
     #[test]

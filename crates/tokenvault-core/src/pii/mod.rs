@@ -193,8 +193,12 @@ impl fmt::Debug for Canonical {
 }
 
 /// Keeps ASCII digits of `s`, refusing anything but digits and the separators in `allowed`.
-pub(crate) fn digits_with_separators(s: &str, allowed: &[char]) -> Result<String, InvalidReason> {
-    let mut digits = String::with_capacity(s.len());
+pub(crate) fn digits_with_separators(
+    s: &str,
+    allowed: &[char],
+) -> Result<Zeroizing<String>, InvalidReason> {
+    // Zeroizing: these digits are the value itself, and must not linger in freed memory.
+    let mut digits = Zeroizing::new(String::with_capacity(s.len()));
     for c in s.chars() {
         if c.is_ascii_digit() {
             digits.push(c);
