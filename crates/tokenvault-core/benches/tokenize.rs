@@ -20,7 +20,9 @@ fn keyring(tenant: &TenantId) -> Arc<TenantKeyring> {
         Arc::new(MemoryKeyStore::default()),
         Arc::new(SystemClock),
     );
-    let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
     rt.block_on(async {
         manager.create_tenant_keys(tenant).await.unwrap();
         manager.keyring(tenant).await.unwrap()
@@ -29,7 +31,11 @@ fn keyring(tenant: &TenantId) -> Arc<TenantKeyring> {
 
 const CASES: [(Mode, PiiType, &str); 5] = [
     (Mode::Deterministic, PiiType::UsSsn, "123-45-6789"),
-    (Mode::Deterministic, PiiType::Email, "John.Doe+news@Example.com"),
+    (
+        Mode::Deterministic,
+        PiiType::Email,
+        "John.Doe+news@Example.com",
+    ),
     (Mode::Randomized, PiiType::UsSsn, "123-45-6789"),
     (Mode::FormatPreserving, PiiType::UsSsn, "123-45-6789"),
     (Mode::FormatPreserving, PiiType::Phone, "(555) 123-4567"),

@@ -45,4 +45,7 @@ pub enum CryptoError {
         /// The maximum length in bytes.
         max: usize,
     },
+    /// A key could not be used (signing key rejected by the backend).
+    #[error("key rejected")]
+    InvalidKey,
 }

@@ -7,6 +7,7 @@
 //! * [`ff1`]: FF1 format-preserving encryption (NIST SP 800-38G Rev. 1) with AES-256,
 //! * [`kdf`] and [`mac`]: HKDF-SHA256 subkey derivation and keyed HMAC-SHA256 fingerprints,
 //! * [`codec`]: the versioned, URL-safe token value format,
+//! * [`jwt`]: Ed25519 JWT signing for admin tokens and grants, [`digest`]: SHA-256 chains,
 //! * [`secret`]: zeroizing key containers that never print their contents.
 //!
 //! No I/O, no async, no unsafe code. Types that hold expanded keys are built once per key
@@ -15,9 +16,11 @@
 #![warn(missing_docs)]
 
 pub mod codec;
+pub mod digest;
 pub mod error;
 pub mod ff1;
 pub mod gcm;
+pub mod jwt;
 pub mod kdf;
 pub mod mac;
 pub mod random;

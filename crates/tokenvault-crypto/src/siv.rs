@@ -22,6 +22,8 @@ const MAX_POOLED: usize = 64;
 /// i.e. once per concurrently active thread, never per call.
 pub struct SivCipher {
     key: Key512,
+    // Boxed on purpose: instances move in and out of the pool, and moving a box is cheap.
+    #[allow(clippy::vec_box)]
     pool: Mutex<Vec<Box<Aes256Siv>>>,
 }
 

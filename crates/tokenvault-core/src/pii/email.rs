@@ -42,11 +42,9 @@ pub(super) fn normalize(s: &str) -> Result<String, InvalidReason> {
 fn valid_domain(domain: &str) -> bool {
     if let Some(literal) = domain.strip_prefix('[').and_then(|d| d.strip_suffix(']')) {
         return literal.parse::<std::net::IpAddr>().is_ok()
-            || literal
-                .split_at_checked(5)
-                .is_some_and(|(tag, v6)| {
-                    tag.eq_ignore_ascii_case("ipv6:") && v6.parse::<std::net::Ipv6Addr>().is_ok()
-                });
+            || literal.split_at_checked(5).is_some_and(|(tag, v6)| {
+                tag.eq_ignore_ascii_case("ipv6:") && v6.parse::<std::net::Ipv6Addr>().is_ok()
+            });
     }
     let valid_label = |l: &str| {
         !l.is_empty()
@@ -79,7 +77,10 @@ mod tests {
             "o'brien@mail.co.uk"
         );
         assert_eq!(normalize("ops@[192.168.1.1]").unwrap(), "ops@[192.168.1.1]");
-        assert_eq!(normalize("Ops@[IPv6:2001:DB8::1]").unwrap(), "ops@[ipv6:2001:db8::1]");
+        assert_eq!(
+            normalize("Ops@[IPv6:2001:DB8::1]").unwrap(),
+            "ops@[ipv6:2001:db8::1]"
+        );
     }
 
     #[test]

@@ -1,0 +1,427 @@
+//! What the domain needs from persistence. SQL lives in `tokenvault-store`, which implements
+//! [`VaultStore`] for SQLite (and PostgreSQL); the domain never sees a query.
+//!
+//! Every method that changes state is one transaction: a tokenize batch with its idempotency
+//! record, usage and audit event commits or vanishes as a whole; a grant is consumed in the
+//! same transaction as the audit record of its use.
+
+use async_trait::async_trait;
+
+use crate::{
+    clock::UnixSeconds,
+    ids::{PolicyId, TenantId, TokenId},
+    keys::TenantKeyStore,
+    pii::PiiType,
+    policy::Policy,
+    token::Mode,
+};
+
+/// Why the store failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// A unique value (policy id or key, API key, grant id) is taken.
+    #[error("{what} already exists")]
+    Conflict {
+        /// What collided.
+        what: &'static str,
+    },
+    /// The record to change does not exist (in this tenant).
+    #[error("{what} not found")]
+    NotFound {
+        /// What was missing.
+        what: &'static str,
+    },
+    /// The period's quota would be exceeded.
+    #[error("quota of {quota} operations per period exceeded")]
+    QuotaExceeded {
+        /// The quota.
+        quota: u64,
+    },
+    /// The backend failed; the detail is for logs and carries no PII or key material.
+    #[error("store unavailable: {detail}")]
+    Unavailable {
+        /// What went wrong.
+        detail: String,
+    },
+}
+
+/// A tenant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TenantRecord {
+    /// Its id.
+    pub id: TenantId,
+    /// Display name.
+    pub name: String,
+    /// When created.
+    pub created_at: UnixSeconds,
+    /// Emergency stop: while on, nothing is tokenized or detokenized.
+    pub kill_switch: bool,
+    /// Billable operations allowed per period; none means unlimited.
+    pub quota: Option<u64>,
+}
+
+/// An API key, as stored: only its hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiKeyRecord {
+    /// Public id (`key_…`), shown in listings.
+    pub id: String,
+    /// Owner.
+    pub tenant: TenantId,
+    /// SHA-256 of the secret key.
+    pub hash: [u8; 32],
+    /// Label.
+    pub name: String,
+    /// When created.
+    pub created_at: UnixSeconds,
+    /// When revoked.
+    pub revoked_at: Option<UnixSeconds>,
+}
+
+/// A vault record. It holds no plaintext: only ciphertext forms and metadata.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRecord {
+    /// Record id.
+    pub token_id: TokenId,
+    /// Owner.
+    pub tenant: TenantId,
+    /// Type.
+    pub pii_type: PiiType,
+    /// Mode.
+    pub mode: Mode,
+    /// Scope, as `Scope`'s display form.
+    pub scope: String,
+    /// Tenant key version.
+    pub key_version: u32,
+    /// Policy it was made under.
+    pub policy_id: PolicyId,
+    /// And its version.
+    pub policy_version: u32,
+    /// The token as the vault indexes it (unique per tenant).
+    pub stored_token: String,
+    /// The token as returned to the client when it was made (differs from `stored_token`
+    /// only for format-preserving tokens rendered in the client's layout).
+    pub token: String,
+    /// Deterministic and format-preserving records: the keyed fingerprint of the value.
+    pub fingerprint: Option<[u8; 32]>,
+    /// Randomized records: the wrapped data key.
+    pub wrapped_dek: Option<Vec<u8>>,
+    /// When created.
+    pub created_at: UnixSeconds,
+    /// When it expires.
+    pub expires_at: Option<UnixSeconds>,
+    /// When revoked.
+    pub revoked_at: Option<UnixSeconds>,
+    /// Why.
+    pub revoke_reason: Option<String>,
+}
+
+/// A record's lifecycle state at a moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenStatus {
+    /// Usable.
+    Active,
+    /// Revoked.
+    Revoked,
+    /// Past its TTL.
+    Expired,
+}
+
+impl TokenStatus {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenStatus::Active => "active",
+            TokenStatus::Revoked => "revoked",
+            TokenStatus::Expired => "expired",
+        }
+    }
+
+    /// Parses a wire name.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "active" => Some(TokenStatus::Active),
+            "revoked" => Some(TokenStatus::Revoked),
+            "expired" => Some(TokenStatus::Expired),
+            _ => None,
+        }
+    }
+}
+
+impl TokenRecord {
+    /// The status at `now`: revocation wins over expiry.
+    pub fn status(&self, now: UnixSeconds) -> TokenStatus {
+        if self.revoked_at.is_some() {
+            TokenStatus::Revoked
+        } else if self.expires_at.is_some_and(|e| e <= now) {
+            TokenStatus::Expired
+        } else {
+            TokenStatus::Active
+        }
+    }
+}
+
+/// An audit event before it is chained. No field may carry plaintext PII.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AuditEvent {
+    /// Owner.
+    pub tenant: String,
+    /// When.
+    pub at: UnixSeconds,
+    /// `tokenize`, `grant`, `detokenize`, `revoke`, `policy_create`, `policy_update`, …
+    pub action: String,
+    /// Who (user id, or `api_key:<id>`).
+    pub actor: String,
+    /// Their roles.
+    pub roles: Vec<String>,
+    /// Stated purpose.
+    pub purpose: Option<String>,
+    /// Stated reason.
+    pub reason: Option<String>,
+    /// Tokens involved.
+    pub token_ids: Vec<String>,
+    /// `allowed`, `denied`, `partial`, `fail_open`, …
+    pub result: String,
+    /// Correlation id.
+    pub trace_id: String,
+    /// Policy applied.
+    pub policy_id: Option<String>,
+    /// Its version.
+    pub policy_version: Option<u32>,
+    /// Structured details (per-item statuses, denial codes). Never values.
+    pub detail: serde_json::Value,
+}
+
+/// An audit event as stored: sequence number and hash chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRecord {
+    /// Global sequence, from 1.
+    pub seq: u64,
+    /// The event.
+    pub event: AuditEvent,
+    /// Hash of the previous record (zeros for the first).
+    pub prev_hash: [u8; 32],
+    /// `SHA-256(prev_hash || canonical JSON of the event)`.
+    pub hash: [u8; 32],
+}
+
+/// Filters of `GET /audit`.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    /// Only this action.
+    pub action: Option<String>,
+    /// Only this actor.
+    pub actor: Option<String>,
+    /// Only events naming this token.
+    pub token_id: Option<String>,
+    /// Only this trace.
+    pub trace_id: Option<String>,
+    /// Only this result.
+    pub result: Option<String>,
+}
+
+/// Filters of `GET /vault`.
+#[derive(Debug, Clone, Default)]
+pub struct VaultFilter {
+    /// Only this type.
+    pub pii_type: Option<PiiType>,
+    /// Only this status.
+    pub status: Option<TokenStatus>,
+}
+
+/// The idempotency record of a tokenize request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyRecord {
+    /// The client's key.
+    pub key: String,
+    /// SHA-256 of the canonical request.
+    pub request_hash: [u8; 32],
+    /// The response first returned (contains tokens, never values).
+    pub response: String,
+    /// When it was stored.
+    pub created_at: UnixSeconds,
+}
+
+/// Everything one tokenize request writes, in one transaction.
+#[derive(Debug, Clone)]
+pub struct TokenizeCommit {
+    /// Owner.
+    pub tenant: TenantId,
+    /// New records. Deterministic and format-preserving ones whose fingerprint already exists
+    /// are not inserted; the existing record is returned instead.
+    pub records: Vec<TokenRecord>,
+    /// Billable operations to count.
+    pub operations: u64,
+    /// The period they count in (start of the calendar month, UTC).
+    pub period: UnixSeconds,
+    /// The tenant's quota, checked inside the transaction.
+    pub quota: Option<u64>,
+    /// Stored with the response, when the request had a key.
+    pub idempotency: Option<IdempotencyRecord>,
+    /// The audit event of the request.
+    pub audit: AuditEvent,
+}
+
+/// Counts of `GET /usage`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct UsageCounts {
+    /// All records.
+    pub created: u64,
+    /// Active.
+    pub active: u64,
+    /// Revoked.
+    pub revoked: u64,
+    /// Expired.
+    pub expired: u64,
+    /// Operations in the period.
+    pub operations: u64,
+}
+
+/// Persistence of the vault.
+#[async_trait]
+pub trait VaultStore: TenantKeyStore {
+    /// Whether the store answers.
+    async fn ping(&self) -> Result<(), StoreError>;
+    /// Stores `value` under `key` unless a value is there; returns the value now stored
+    /// (so concurrent first starts of several nodes agree on one).
+    async fn meta_get_or_insert(&self, key: &str, value: &[u8]) -> Result<Vec<u8>, StoreError>;
+
+    /// Adds a tenant.
+    async fn create_tenant(&self, tenant: &TenantRecord) -> Result<(), StoreError>;
+    /// A tenant.
+    async fn tenant(&self, id: &TenantId) -> Result<Option<TenantRecord>, StoreError>;
+    /// All tenants.
+    async fn tenants(&self) -> Result<Vec<TenantRecord>, StoreError>;
+    /// Turns the kill switch on or off.
+    async fn set_kill_switch(&self, id: &TenantId, on: bool) -> Result<(), StoreError>;
+    /// Sets the quota.
+    async fn set_quota(&self, id: &TenantId, quota: Option<u64>) -> Result<(), StoreError>;
+
+    /// Adds an API key.
+    async fn insert_api_key(&self, key: &ApiKeyRecord) -> Result<(), StoreError>;
+    /// The key with this hash, revoked or not.
+    async fn api_key_by_hash(&self, hash: &[u8; 32]) -> Result<Option<ApiKeyRecord>, StoreError>;
+    /// A tenant's keys.
+    async fn api_keys(&self, tenant: &TenantId) -> Result<Vec<ApiKeyRecord>, StoreError>;
+    /// Revokes a key.
+    async fn revoke_api_key(
+        &self,
+        tenant: &TenantId,
+        id: &str,
+        at: UnixSeconds,
+    ) -> Result<(), StoreError>;
+
+    /// Adds a policy at version 1, with an audit event.
+    async fn insert_policy(
+        &self,
+        tenant: &TenantId,
+        policy: &Policy,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+    /// Stores a new version; fails with `Conflict` unless the current version is
+    /// `policy.version - 1`.
+    async fn update_policy(
+        &self,
+        tenant: &TenantId,
+        policy: &Policy,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+    /// The current version, or a given one.
+    async fn policy(
+        &self,
+        tenant: &TenantId,
+        id: &PolicyId,
+        version: Option<u32>,
+    ) -> Result<Option<Policy>, StoreError>;
+    /// The current version of the policy with this key.
+    async fn policy_by_key(
+        &self,
+        tenant: &TenantId,
+        key: &str,
+    ) -> Result<Option<Policy>, StoreError>;
+    /// Current versions of all policies.
+    async fn policies(&self, tenant: &TenantId) -> Result<Vec<Policy>, StoreError>;
+
+    /// Records by fingerprint, for deterministic re-tokenization.
+    async fn tokens_by_fingerprint(
+        &self,
+        tenant: &TenantId,
+        fingerprints: &[[u8; 32]],
+    ) -> Result<Vec<TokenRecord>, StoreError>;
+    /// Writes a tokenize request. Returns, for each record in `commit.records`, the record now
+    /// in the vault (the existing one where a fingerprint was already taken).
+    async fn commit_tokenize(
+        &self,
+        commit: &TokenizeCommit,
+    ) -> Result<Vec<TokenRecord>, StoreError>;
+    /// The idempotency record of a key.
+    async fn idempotency(
+        &self,
+        tenant: &TenantId,
+        key: &str,
+    ) -> Result<Option<IdempotencyRecord>, StoreError>;
+    /// Records by id.
+    async fn tokens_by_id(
+        &self,
+        tenant: &TenantId,
+        ids: &[TokenId],
+    ) -> Result<Vec<TokenRecord>, StoreError>;
+    /// Records by stored token.
+    async fn tokens_by_value(
+        &self,
+        tenant: &TenantId,
+        stored: &[String],
+    ) -> Result<Vec<TokenRecord>, StoreError>;
+    /// A page of records, newest first, after `cursor` (the last `(created_at, token_id)`).
+    async fn list_tokens(
+        &self,
+        tenant: &TenantId,
+        filter: &VaultFilter,
+        now: UnixSeconds,
+        after: Option<(UnixSeconds, String)>,
+        limit: usize,
+    ) -> Result<Vec<TokenRecord>, StoreError>;
+    /// Revokes a record with an audit event; returns it as now stored. Revoking a revoked
+    /// record keeps the first revocation.
+    async fn revoke_token(
+        &self,
+        tenant: &TenantId,
+        id: &TokenId,
+        reason: &str,
+        at: UnixSeconds,
+        audit: &AuditEvent,
+    ) -> Result<TokenRecord, StoreError>;
+
+    /// Marks a grant used, counts operations and appends the audit event, in one
+    /// transaction. `Conflict` if the grant was used before (on any node).
+    async fn consume_grant(
+        &self,
+        tenant: &TenantId,
+        jti: &str,
+        expires_at: UnixSeconds,
+        operations: u64,
+        period: UnixSeconds,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+
+    /// Appends audit events.
+    async fn append_audit(&self, events: &[AuditEvent]) -> Result<(), StoreError>;
+    /// A page of a tenant's audit records, newest first, before `before_seq`.
+    async fn audit(
+        &self,
+        tenant: &TenantId,
+        filter: &AuditFilter,
+        before_seq: Option<u64>,
+        limit: usize,
+    ) -> Result<Vec<AuditRecord>, StoreError>;
+    /// Walks the whole chain; returns the number of records, or the first broken sequence.
+    async fn verify_audit_chain(&self) -> Result<Result<u64, u64>, StoreError>;
+
+    /// Usage counts of a tenant at `now` for the period starting at `period`.
+    async fn usage(
+        &self,
+        tenant: &TenantId,
+        now: UnixSeconds,
+        period: UnixSeconds,
+    ) -> Result<UsageCounts, StoreError>;
+}

@@ -1,0 +1,15 @@
+//! Persistence of tokenvault: [`SqliteStore`] implements the domain's
+//! [`VaultStore`](tokenvault_core::store::VaultStore) and
+//! [`TenantKeyStore`](tokenvault_core::keys::TenantKeyStore) on embedded SQLite.
+//!
+//! All SQL of the project lives in this crate.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod audit;
+mod pool;
+mod rows;
+mod schema;
+mod sqlite;
+
+pub use sqlite::SqliteStore;

@@ -1,0 +1,112 @@
+//! Connections: one writer (SQLite has one writer at a time anyway) and a small pool of
+//! readers, which WAL mode lets run beside it. Every call runs on tokio's blocking pool.
+
+use std::{path::Path, sync::Arc};
+
+use parking_lot::Mutex;
+use rusqlite::{Connection, OpenFlags};
+use tokenvault_core::store::StoreError;
+
+use crate::schema;
+
+/// Readers kept open.
+const READERS: usize = 4;
+
+pub(crate) struct Pool {
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+    path: std::path::PathBuf,
+}
+
+pub(crate) fn unavailable(e: rusqlite::Error) -> StoreError {
+    if let rusqlite::Error::SqliteFailure(f, _) = &e {
+        if f.code == rusqlite::ErrorCode::ConstraintViolation {
+            return StoreError::Conflict { what: "record" };
+        }
+    }
+    // rusqlite errors name statements and codes, never bound parameter values.
+    StoreError::Unavailable {
+        detail: e.to_string(),
+    }
+}
+
+fn connect(path: &Path, flags: OpenFlags) -> rusqlite::Result<Connection> {
+    let conn = Connection::open_with_flags(path, flags)?;
+    // WAL with synchronous=FULL: a commit is on disk before it returns, so a client told
+    // that a token exists never loses it to a crash or power cut.
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = FULL;
+         PRAGMA foreign_keys = ON;
+         PRAGMA busy_timeout = 10000;",
+    )?;
+    conn.set_prepared_statement_cache_capacity(64);
+    Ok(conn)
+}
+
+impl Pool {
+    pub(crate) fn open(path: &Path, create: bool) -> Result<Arc<Self>, StoreError> {
+        let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
+        if create {
+            flags |= OpenFlags::SQLITE_OPEN_CREATE;
+        } else if !path.exists() {
+            return Err(StoreError::Unavailable {
+                detail: format!(
+                    "database {} does not exist (run `tokenvault init` first, or check the path)",
+                    path.display()
+                ),
+            });
+        }
+        let mut writer = connect(path, flags).map_err(unavailable)?;
+        schema::migrate(&mut writer).map_err(unavailable)?;
+        Ok(Arc::new(Self {
+            writer: Mutex::new(writer),
+            readers: Mutex::new(Vec::new()),
+            path: path.to_owned(),
+        }))
+    }
+
+    pub(crate) async fn write<R, F>(self: &Arc<Self>, f: F) -> Result<R, StoreError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<R, StoreError> + Send + 'static,
+    {
+        let pool = Arc::clone(self);
+        tokio::task::spawn_blocking(move || f(&mut pool.writer.lock()))
+            .await
+            .map_err(|_| StoreError::Unavailable {
+                detail: "store task failed".into(),
+            })?
+    }
+
+    pub(crate) async fn read<R, F>(self: &Arc<Self>, f: F) -> Result<R, StoreError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Connection) -> Result<R, StoreError> + Send + 'static,
+    {
+        let pool = Arc::clone(self);
+        tokio::task::spawn_blocking(move || {
+            let taken = pool.readers.lock().pop();
+            let conn = match taken {
+                Some(c) => c,
+                None => connect(
+                    &pool.path,
+                    OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )
+                .map_err(unavailable)?,
+            };
+            let out = f(&conn);
+            let mut readers = pool.readers.lock();
+            if readers.len() < READERS {
+                readers.push(conn);
+            }
+            out
+        })
+        .await
+        .map_err(|_| StoreError::Unavailable {
+            detail: "store task failed".into(),
+        })?
+    }
+}

@@ -1,0 +1,88 @@
+//! Schema migrations, applied in order at open; each runs once, recorded in `schema_version`.
+
+use rusqlite::Connection;
+
+/// Migrations by version. Never edit one that has shipped; add the next.
+const MIGRATIONS: &[&str] = &[
+    // 1: the vault.
+    r#"
+CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+CREATE TABLE tenants (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at INTEGER NOT NULL,
+    kill_switch INTEGER NOT NULL DEFAULT 0, quota INTEGER
+);
+CREATE TABLE tenant_keys (
+    tenant TEXT NOT NULL, version INTEGER NOT NULL, wrapped BLOB NOT NULL, created_at INTEGER NOT NULL,
+    PRIMARY KEY (tenant, version)
+);
+CREATE TABLE shredded_tenants (tenant TEXT PRIMARY KEY);
+CREATE TABLE api_keys (
+    id TEXT PRIMARY KEY, tenant TEXT NOT NULL, hash BLOB NOT NULL UNIQUE, name TEXT NOT NULL,
+    created_at INTEGER NOT NULL, revoked_at INTEGER
+);
+CREATE INDEX api_keys_tenant ON api_keys (tenant);
+CREATE TABLE policies (
+    tenant TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL, key TEXT,
+    created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+    PRIMARY KEY (tenant, id)
+);
+CREATE UNIQUE INDEX policies_key ON policies (tenant, key) WHERE key IS NOT NULL;
+CREATE TABLE policy_versions (
+    tenant TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL, body TEXT NOT NULL,
+    PRIMARY KEY (tenant, id, version)
+);
+CREATE TABLE tokens (
+    tenant TEXT NOT NULL, token_id TEXT NOT NULL, pii_type TEXT NOT NULL, mode TEXT NOT NULL,
+    scope TEXT NOT NULL, key_version INTEGER NOT NULL, policy_id TEXT NOT NULL,
+    policy_version INTEGER NOT NULL, stored_token TEXT NOT NULL, token TEXT NOT NULL,
+    fingerprint BLOB, wrapped_dek BLOB, created_at INTEGER NOT NULL, expires_at INTEGER,
+    revoked_at INTEGER, revoke_reason TEXT,
+    PRIMARY KEY (tenant, token_id)
+);
+CREATE UNIQUE INDEX tokens_fingerprint ON tokens (tenant, fingerprint) WHERE fingerprint IS NOT NULL;
+CREATE INDEX tokens_stored ON tokens (tenant, stored_token);
+CREATE INDEX tokens_list ON tokens (tenant, created_at DESC, token_id DESC);
+CREATE TABLE idempotency (
+    tenant TEXT NOT NULL, key TEXT NOT NULL, request_hash BLOB NOT NULL, response TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (tenant, key)
+);
+CREATE TABLE used_grants (
+    jti TEXT PRIMARY KEY, tenant TEXT NOT NULL, expires_at INTEGER NOT NULL
+);
+CREATE TABLE usage (
+    tenant TEXT NOT NULL, period INTEGER NOT NULL, operations INTEGER NOT NULL,
+    PRIMARY KEY (tenant, period)
+);
+CREATE TABLE audit (
+    seq INTEGER PRIMARY KEY, tenant TEXT NOT NULL, action TEXT NOT NULL, actor TEXT NOT NULL,
+    result TEXT NOT NULL, trace_id TEXT NOT NULL, event TEXT NOT NULL,
+    prev_hash BLOB NOT NULL, hash BLOB NOT NULL
+);
+CREATE INDEX audit_tenant ON audit (tenant, seq DESC);
+"#,
+];
+
+/// Applies every migration the database has not seen, each in its own transaction.
+pub(crate) fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    conn.execute_batch("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")?;
+    let current: i64 = conn.query_row(
+        "SELECT COALESCE(MAX(version), 0) FROM schema_version",
+        [],
+        |r| r.get(0),
+    )?;
+    for (i, sql) in MIGRATIONS.iter().enumerate() {
+        let version = i64::try_from(i + 1).unwrap_or(i64::MAX);
+        if version <= current {
+            continue;
+        }
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.execute(
+            "INSERT INTO schema_version (version) VALUES (?1)",
+            [version],
+        )?;
+        tx.commit()?;
+    }
+    Ok(())
+}
