@@ -12,6 +12,7 @@ pub mod keys;
 pub mod mask;
 pub mod pii;
 pub mod policy;
+pub mod service;
 pub mod store;
 pub mod token;
 

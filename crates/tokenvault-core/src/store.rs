@@ -242,8 +242,12 @@ pub struct IdempotencyRecord {
     pub created_at: UnixSeconds,
 }
 
+/// Renders the response of a tokenize request from the records the vault holds after the
+/// commit, so the idempotency record stores exactly what the client was told.
+pub type ResponseRenderer = std::sync::Arc<dyn Fn(&[TokenRecord]) -> String + Send + Sync>;
+
 /// Everything one tokenize request writes, in one transaction.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct TokenizeCommit {
     /// Owner.
     pub tenant: TenantId,
@@ -256,10 +260,22 @@ pub struct TokenizeCommit {
     pub period: UnixSeconds,
     /// The tenant's quota, checked inside the transaction.
     pub quota: Option<u64>,
-    /// Stored with the response, when the request had a key.
+    /// Stored with the rendered response, when the request had a key.
     pub idempotency: Option<IdempotencyRecord>,
-    /// The audit event of the request.
+    /// Renders the idempotent response from the resolved records.
+    pub render: Option<ResponseRenderer>,
+    /// The audit event of the request; the store sets its `token_ids` to the resolved records.
     pub audit: AuditEvent,
+}
+
+impl std::fmt::Debug for TokenizeCommit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenizeCommit")
+            .field("tenant", &self.tenant)
+            .field("records", &self.records.len())
+            .field("operations", &self.operations)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Counts of `GET /usage`.

@@ -573,9 +573,10 @@ impl VaultStore for SqliteStore {
                     .map_err(unavailable)?;
                 }
                 if let Some(i) = &commit.idempotency {
+                    let response = commit.render.as_ref().map(|r| r(&resolved)).unwrap_or_default();
                     tx.execute(
                         "INSERT INTO idempotency (tenant, key, request_hash, response, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                        params![tenant, i.key, i.request_hash.as_slice(), i.response, i.created_at],
+                        params![tenant, i.key, i.request_hash.as_slice(), response, i.created_at],
                     )
                     .map_err(|e| match unavailable(e) {
                         StoreError::Conflict { .. } => StoreError::Conflict { what: "idempotency key" },

@@ -1,0 +1,119 @@
+//! Errors of the vault's operations, each with the code of seed 002's table (or one of ours
+//! where the table has none). Messages say what to fix and never carry a value.
+
+use crate::{keys::KeyError, policy::PolicyValidationError, store::StoreError};
+
+/// Why an operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// Malformed request.
+    #[error("{0}")]
+    InvalidInput(String),
+    /// A value is empty.
+    #[error("{0}")]
+    EmptyValue(String),
+    /// An unknown PII type.
+    #[error("{0}")]
+    UnsupportedPiiType(String),
+    /// Missing or invalid credentials.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// Authenticated but not allowed.
+    #[error("{0}")]
+    AccessDenied(String),
+    /// The grant is past its expiry.
+    #[error("the grant expired; request a new one")]
+    GrantExpired,
+    /// The grant was used before.
+    #[error("the grant has already been used; request a new one")]
+    GrantNonceReused,
+    /// No such token (in this tenant).
+    #[error("token not found")]
+    TokenNotFound,
+    /// The token is revoked.
+    #[error("the token has been revoked")]
+    TokenRevoked,
+    /// No such policy (in this tenant).
+    #[error("policy not found")]
+    PolicyNotFound,
+    /// The request names a policy version that is not current.
+    #[error("{0}")]
+    PolicyVersionMismatch(String),
+    /// The policy is invalid.
+    #[error(transparent)]
+    PolicyInvalid(PolicyValidationError),
+    /// A unique name is taken, or an idempotency key was reused with another body.
+    #[error("{0}")]
+    Conflict(String),
+    /// The tenant's kill switch is on.
+    #[error("tokenization is disabled for this tenant (kill switch)")]
+    KillSwitchActive,
+    /// The period's quota is used up.
+    #[error("{0}")]
+    QuotaExceeded(String),
+    /// A transient failure of the store or the keys.
+    #[error("{0}")]
+    Unavailable(String),
+}
+
+impl ServiceError {
+    /// The error code clients see.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ServiceError::InvalidInput(_) | ServiceError::PolicyInvalid(_) => "INVALID_INPUT",
+            ServiceError::EmptyValue(_) => "EMPTY_VALUE",
+            ServiceError::UnsupportedPiiType(_) => "UNSUPPORTED_PII_TYPE",
+            ServiceError::Unauthorized(_) => "UNAUTHORIZED",
+            ServiceError::AccessDenied(_) => "ACCESS_DENIED",
+            ServiceError::GrantExpired => "GRANT_EXPIRED",
+            ServiceError::GrantNonceReused => "GRANT_NONCE_REUSED",
+            ServiceError::TokenNotFound => "TOKEN_NOT_FOUND",
+            ServiceError::TokenRevoked => "TOKEN_REVOKED",
+            ServiceError::PolicyNotFound => "POLICY_NOT_FOUND",
+            ServiceError::PolicyVersionMismatch(_) => "POLICY_VERSION_MISMATCH",
+            ServiceError::Conflict(_) => "CONFLICT",
+            ServiceError::KillSwitchActive => "KILL_SWITCH_ACTIVE",
+            ServiceError::QuotaExceeded(_) => "QUOTA_EXCEEDED",
+            ServiceError::Unavailable(_) => "SERVICE_UNAVAILABLE",
+        }
+    }
+
+    /// Whether the same request can succeed later.
+    pub fn retryable(&self) -> bool {
+        matches!(self, ServiceError::Unavailable(_))
+    }
+}
+
+impl From<StoreError> for ServiceError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::QuotaExceeded { quota } => ServiceError::QuotaExceeded(format!(
+                "the tenant's quota of {quota} operations this billing period is used up"
+            )),
+            StoreError::Conflict { what } => {
+                ServiceError::Conflict(format!("{what} already exists"))
+            }
+            StoreError::NotFound { what } => {
+                ServiceError::InvalidInput(format!("{what} not found"))
+            }
+            StoreError::Unavailable { detail } => {
+                tracing::error!(%detail, "store unavailable");
+                ServiceError::Unavailable("the vault store is unavailable; retry shortly".into())
+            }
+        }
+    }
+}
+
+impl From<KeyError> for ServiceError {
+    fn from(e: KeyError) -> Self {
+        match e {
+            KeyError::Shredded { .. } => {
+                ServiceError::AccessDenied("this tenant's keys were destroyed".into())
+            }
+            other => {
+                tracing::error!(error = %other, "key hierarchy unavailable");
+                ServiceError::Unavailable("tenant keys are unavailable; retry shortly".into())
+            }
+        }
+    }
+}

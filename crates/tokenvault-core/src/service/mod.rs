@@ -1,0 +1,194 @@
+//! The vault's operations: tokenize, grant, detokenize, vault listing and revocation,
+//! policies, usage and audit, and the credentials that reach them. HTTP handlers call these
+//! and only translate.
+
+mod admin;
+mod auth;
+mod error;
+mod grant;
+mod policies;
+mod tokenize;
+mod vault;
+
+use std::sync::Arc;
+
+pub use admin::{ApiKeyIssued, TenantBootstrap};
+pub use auth::{Caller, UserClaims, API_AUDIENCE, ISSUER};
+pub use error::ServiceError;
+pub use grant::{GrantClaims, GRANT_AUDIENCE};
+pub use vault::{VaultQuery, DEFAULT_PAGE, MAX_PAGE};
+
+use tokenvault_crypto::{jwt::JwtSigner, siv::context, Key256};
+
+use crate::{
+    clock::{Clock, UnixSeconds},
+    keys::{KeyError, KeyManager},
+    pii::NormalizeOptions,
+    policy::DetectionCatalog,
+    store::{AuditEvent, VaultStore},
+    token::{TokenEngine, TokenError},
+};
+
+/// Settings of the vault's behaviour.
+#[derive(Debug, Clone)]
+pub struct VaultConfig {
+    /// Prefix of token values.
+    pub token_prefix: String,
+    /// Grant lifetime (seed: 5 minutes).
+    pub grant_ttl_seconds: i64,
+    /// Lifetime of JWTs minted by `tokenvault token mint` unless told.
+    pub default_jwt_ttl_seconds: i64,
+    /// Normalization settings (default phone region, date order, …).
+    pub normalize: NormalizeOptions,
+    /// Quota given to new tenants, if any.
+    pub default_quota: Option<u64>,
+}
+
+impl Default for VaultConfig {
+    fn default() -> Self {
+        Self {
+            token_prefix: crate::token::DEFAULT_TOKEN_PREFIX.to_owned(),
+            grant_ttl_seconds: 300,
+            default_jwt_ttl_seconds: 3600,
+            normalize: NormalizeOptions::default(),
+            default_quota: None,
+        }
+    }
+}
+
+/// The vault: every operation of the tokens API.
+pub struct Vault {
+    store: Arc<dyn VaultStore>,
+    keys: KeyManager,
+    engine: TokenEngine,
+    clock: Arc<dyn Clock>,
+    api_signer: JwtSigner,
+    grant_signer: JwtSigner,
+    catalog: Arc<dyn DetectionCatalog + Send + Sync>,
+    config: VaultConfig,
+}
+
+impl std::fmt::Debug for Vault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Vault").field("keys", &self.keys).finish()
+    }
+}
+
+/// Meta key holding the root key's check value.
+const META_ROOT_KCV: &str = "root_key_check_value";
+
+impl Vault {
+    /// Opens the vault on a store. Refuses a root key other than the one the store was first
+    /// opened with, and loads (or, on first start, creates) the JWT signing keys, which are
+    /// kept in the store wrapped by the root key so every node signs alike.
+    pub async fn open(
+        store: Arc<dyn VaultStore>,
+        keys: KeyManager,
+        clock: Arc<dyn Clock>,
+        catalog: Arc<dyn DetectionCatalog + Send + Sync>,
+        config: VaultConfig,
+    ) -> Result<Self, ServiceError> {
+        let root = keys.root().clone();
+        let kcv = root.key_check_value();
+        let stored = store
+            .meta_get_or_insert(META_ROOT_KCV, kcv.as_bytes())
+            .await?;
+        if stored != kcv.as_bytes() {
+            return Err(ServiceError::Unavailable(format!(
+                "the root key ({}, check value {kcv}) is not the one this database was created with (check value {}); refusing to start",
+                root.describe(),
+                String::from_utf8_lossy(&stored)
+            )));
+        }
+        let api_signer = signer(store.as_ref(), &keys, "api").await?;
+        let grant_signer = signer(store.as_ref(), &keys, "grant").await?;
+        let engine = TokenEngine::new(&config.token_prefix, config.normalize.clone())
+            .map_err(|e| ServiceError::InvalidInput(format!("token prefix: {e}")))?;
+        Ok(Self {
+            store,
+            keys,
+            engine,
+            clock,
+            api_signer,
+            grant_signer,
+            catalog,
+            config,
+        })
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Arc<dyn VaultStore> {
+        &self.store
+    }
+
+    /// The key manager.
+    pub fn keys(&self) -> &KeyManager {
+        &self.keys
+    }
+
+    /// The clock.
+    pub fn now(&self) -> UnixSeconds {
+        self.clock.now()
+    }
+
+    /// The public keys of grants and API tokens, as a JWKS document.
+    pub fn jwks(&self) -> serde_json::Value {
+        serde_json::json!({ "keys": [self.grant_signer.jwk(), self.api_signer.jwk()] })
+    }
+
+    fn audit(&self, caller: &Caller, action: &str, trace_id: &str) -> AuditEvent {
+        AuditEvent {
+            tenant: caller.tenant.to_string(),
+            at: self.clock.now(),
+            action: action.to_owned(),
+            actor: caller.actor.clone(),
+            roles: caller.roles.clone(),
+            purpose: None,
+            reason: None,
+            token_ids: Vec::new(),
+            result: String::new(),
+            trace_id: trace_id.to_owned(),
+            policy_id: None,
+            policy_version: None,
+            detail: serde_json::Value::Null,
+        }
+    }
+
+    async fn keyring_at_least(
+        &self,
+        tenant: &crate::ids::TenantId,
+        version: u32,
+    ) -> Result<Arc<crate::keys::TenantKeyring>, KeyError> {
+        let ring = self.keys.keyring(tenant).await?;
+        if ring.current().version >= version {
+            return Ok(ring);
+        }
+        // Another node rotated: reload once.
+        self.keys.invalidate(tenant);
+        self.keys.keyring(tenant).await
+    }
+}
+
+async fn signer(
+    store: &dyn VaultStore,
+    keys: &KeyManager,
+    purpose: &str,
+) -> Result<JwtSigner, ServiceError> {
+    let ctx = context(&[b"tokenvault/v1/signing-key", purpose.as_bytes()]);
+    let fresh = keys.root().wrap(&ctx, &Key256::generate())?;
+    let stored = store
+        .meta_get_or_insert(&format!("signing_key/{purpose}"), &fresh)
+        .await?;
+    let seed = keys.root().unwrap(&ctx, &stored)?;
+    JwtSigner::from_seed(&seed)
+        .map_err(|_| ServiceError::Unavailable("signing key unusable".into()))
+}
+
+/// A fresh trace id.
+pub fn new_trace_id() -> String {
+    tokenvault_crypto::random::random_id("tr_")
+}
+
+fn token_error_message(e: &TokenError) -> String {
+    e.to_string()
+}

@@ -1,0 +1,103 @@
+//! `GET|POST /policies`, `GET|PUT /policies/:id`.
+
+use super::{Caller, ServiceError, Vault};
+use crate::{
+    ids::PolicyId,
+    policy::{Policy, PolicySpec},
+    store::StoreError,
+};
+
+impl Vault {
+    /// The caller's policies.
+    pub async fn list_policies(&self, caller: &Caller) -> Result<Vec<Policy>, ServiceError> {
+        Ok(self.store.policies(&caller.tenant).await?)
+    }
+
+    /// One policy (current version).
+    pub async fn get_policy(&self, caller: &Caller, id: &str) -> Result<Policy, ServiceError> {
+        let id = PolicyId::parse(id).map_err(|_| ServiceError::PolicyNotFound)?;
+        self.store
+            .policy(&caller.tenant, &id, None)
+            .await?
+            .ok_or(ServiceError::PolicyNotFound)
+    }
+
+    /// Creates a policy at version 1.
+    pub async fn create_policy(
+        &self,
+        caller: &Caller,
+        spec: &PolicySpec,
+        trace_id: &str,
+    ) -> Result<Policy, ServiceError> {
+        let body = spec
+            .validate(self.catalog.as_ref())
+            .map_err(ServiceError::PolicyInvalid)?;
+        let id = match &spec.id {
+            Some(id) => {
+                PolicyId::parse(id).map_err(|e| ServiceError::InvalidInput(format!("id: {e}")))?
+            }
+            None => PolicyId::generate(),
+        };
+        let now = self.clock.now();
+        let policy = Policy {
+            id,
+            version: 1,
+            body,
+            created_at: now,
+            updated_at: now,
+        };
+        let mut audit = self.audit(caller, "policy_create", trace_id);
+        audit.policy_id = Some(policy.id.to_string());
+        audit.policy_version = Some(1);
+        audit.result = "allowed".into();
+        match self
+            .store
+            .insert_policy(&caller.tenant, &policy, &audit)
+            .await
+        {
+            Ok(()) => Ok(policy),
+            Err(StoreError::Conflict { .. }) => Err(ServiceError::Conflict(
+                "a policy with this id or key already exists; choose another or update it with PUT"
+                    .into(),
+            )),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Replaces a policy with a new version.
+    pub async fn update_policy(
+        &self,
+        caller: &Caller,
+        id: &str,
+        spec: &PolicySpec,
+        trace_id: &str,
+    ) -> Result<Policy, ServiceError> {
+        let current = self.get_policy(caller, id).await?;
+        if spec.id.as_deref().is_some_and(|b| b != current.id.as_str()) {
+            return Err(ServiceError::InvalidInput(
+                "id in the body differs from the policy in the path".into(),
+            ));
+        }
+        let body = spec
+            .validate(self.catalog.as_ref())
+            .map_err(ServiceError::PolicyInvalid)?;
+        let policy = Policy {
+            id: current.id.clone(),
+            version: current.version + 1,
+            body,
+            created_at: current.created_at,
+            updated_at: self.clock.now(),
+        };
+        let mut audit = self.audit(caller, "policy_update", trace_id);
+        audit.policy_id = Some(policy.id.to_string());
+        audit.policy_version = Some(policy.version);
+        audit.result = "allowed".into();
+        match self.store.update_policy(&caller.tenant, &policy, &audit).await {
+            Ok(()) => Ok(policy),
+            Err(StoreError::Conflict { what }) => Err(ServiceError::Conflict(format!(
+                "{what} conflict: the policy changed concurrently or its key is taken; re-read and retry"
+            ))),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
