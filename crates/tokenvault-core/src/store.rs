@@ -441,3 +441,8 @@ pub trait VaultStore: TenantKeyStore {
         period: UnixSeconds,
     ) -> Result<UsageCounts, StoreError>;
 }
+
+/// Lowercase hex of a digest, for audit listings.
+pub fn hex_digest(d: &[u8; 32]) -> String {
+    hex::encode(d)
+}

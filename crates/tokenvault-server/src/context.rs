@@ -1,0 +1,153 @@
+//! Per-request context: authentication, rate limiting, body parsing, and the headers every
+//! answer carries.
+
+use axum::{
+    body::Body,
+    http::{HeaderMap, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+    Json,
+};
+use serde::{de::DeserializeOwned, Serialize};
+use tokenvault_core::service::Caller;
+
+use crate::{
+    error::{describe_json_error, ApiError},
+    limits::{LimitClass, Verdict},
+    AppState,
+};
+
+/// How an endpoint authenticates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AuthKind {
+    /// `X-API-Key`.
+    ApiKey,
+    /// `Authorization: Bearer <jwt>`.
+    Bearer,
+}
+
+/// The authenticated request.
+pub(crate) struct Ctx {
+    pub caller: Caller,
+    pub trace_id: String,
+    verdict: Verdict,
+}
+
+/// The trace id chosen by the middleware.
+#[derive(Debug, Clone)]
+pub(crate) struct TraceId(pub String);
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+impl AppState {
+    pub(crate) async fn begin(
+        &self,
+        headers: &HeaderMap,
+        trace: &TraceId,
+        class: LimitClass,
+        auth: AuthKind,
+    ) -> Result<Ctx, Response> {
+        let caller = match auth {
+            AuthKind::ApiKey => match header(headers, "x-api-key") {
+                Some(key) => self.vault.authenticate_api_key(key.trim()).await,
+                None => Err(tokenvault_core::service::ServiceError::Unauthorized(
+                    "send the API key in the X-API-Key header".into(),
+                )),
+            },
+            AuthKind::Bearer => match header(headers, "authorization").and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            }) {
+                Some(jwt) => self.vault.authenticate_bearer(jwt.trim()),
+                None => Err(tokenvault_core::service::ServiceError::Unauthorized(
+                    "send a JWT in the Authorization: Bearer header".into(),
+                )),
+            },
+        }
+        .map_err(|e| ApiError::from(e).into_response())?;
+        let verdict = self.limiter.check(
+            class,
+            caller.tenant.as_str(),
+            &caller.actor,
+            self.vault.now(),
+        );
+        if !verdict.allowed {
+            let retry = u64::try_from((verdict.reset - self.vault.now()).max(1)).unwrap_or(1);
+            let mut e = ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "RATE_LIMIT_EXCEEDED",
+                "Rate limit exceeded",
+                verdict.exceeded.clone().unwrap_or_default(),
+            );
+            e.retryable = true;
+            e.retry_after = Some(retry);
+            let mut r = e.into_response();
+            add_limit_headers(&mut r, &verdict);
+            return Err(r);
+        }
+        Ok(Ctx {
+            caller,
+            trace_id: trace.0.clone(),
+            verdict,
+        })
+    }
+}
+
+fn add_limit_headers(r: &mut Response, v: &Verdict) {
+    let h = r.headers_mut();
+    for (name, value) in [
+        ("x-ratelimit-limit", v.limit.to_string()),
+        ("x-ratelimit-remaining", v.remaining.to_string()),
+        ("x-ratelimit-reset", v.reset.to_string()),
+    ] {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            h.insert(name, value);
+        }
+    }
+}
+
+impl Ctx {
+    /// The answer, with the rate-limit headers.
+    pub(crate) fn finish<T: Serialize>(
+        &self,
+        status: StatusCode,
+        result: Result<T, ApiError>,
+    ) -> Response {
+        let mut r = match result {
+            Ok(body) => (status, Json(body)).into_response(),
+            Err(e) => e.into_response(),
+        };
+        add_limit_headers(&mut r, &self.verdict);
+        r
+    }
+}
+
+/// Reads and parses a JSON body of at most `limit` bytes.
+pub(crate) async fn json_body<T: DeserializeOwned>(
+    body: Body,
+    limit: usize,
+) -> Result<T, ApiError> {
+    let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "PAYLOAD_TOO_LARGE",
+            "Request body is too large",
+            format!("the request body exceeds {limit} bytes; split the request"),
+        )
+    })?;
+    if bytes.is_empty() {
+        return Err(ApiError::invalid(
+            "request body is empty; send a JSON object",
+        ));
+    }
+    serde_json::from_slice(&bytes).map_err(|e| ApiError::invalid(describe_json_error(&e)))
+}
+
+/// Whether a trace id from a client is acceptable.
+pub(crate) fn valid_trace_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 128
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
+}

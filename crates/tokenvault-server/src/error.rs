@@ -1,0 +1,192 @@
+//! The error envelope of seed 002 and the HTTP status of every code.
+
+use axum::{
+    http::{header, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+    Json,
+};
+use tokenvault_core::service::ServiceError;
+use tokenvault_proto::{ErrorBody, ErrorEnvelope};
+
+/// An error answer.
+#[derive(Debug)]
+pub struct ApiError {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// Code of the table.
+    pub code: &'static str,
+    /// Short description.
+    pub message: String,
+    /// What to fix.
+    pub detail: String,
+    /// Whether a retry can succeed.
+    pub retryable: bool,
+    /// Seconds to wait (429).
+    pub retry_after: Option<u64>,
+}
+
+impl ApiError {
+    /// A 400 `INVALID_INPUT`.
+    pub fn invalid(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "INVALID_INPUT",
+            "Request body is malformed",
+            detail,
+        )
+    }
+
+    /// Any error.
+    pub fn new(
+        status: StatusCode,
+        code: &'static str,
+        message: &str,
+        detail: impl Into<String>,
+    ) -> Self {
+        Self {
+            status,
+            code,
+            message: message.to_owned(),
+            detail: detail.into(),
+            retryable: false,
+            retry_after: None,
+        }
+    }
+
+    /// A 401.
+    pub fn unauthorized(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "UNAUTHORIZED",
+            "Authentication required",
+            detail,
+        )
+    }
+}
+
+fn status_and_message(e: &ServiceError) -> (StatusCode, &'static str) {
+    match e {
+        ServiceError::InvalidInput(_) | ServiceError::PolicyInvalid(_) => {
+            (StatusCode::BAD_REQUEST, "Request body is malformed")
+        }
+        ServiceError::EmptyValue(_) => (StatusCode::BAD_REQUEST, "Value cannot be empty"),
+        ServiceError::UnsupportedPiiType(_) => {
+            (StatusCode::BAD_REQUEST, "PII type is not supported")
+        }
+        ServiceError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "Authentication required"),
+        ServiceError::AccessDenied(_) => (StatusCode::FORBIDDEN, "Access denied by policy"),
+        ServiceError::GrantExpired => (StatusCode::FORBIDDEN, "Grant has expired"),
+        ServiceError::GrantNonceReused => (StatusCode::FORBIDDEN, "Grant has already been used"),
+        ServiceError::TokenNotFound => (StatusCode::NOT_FOUND, "Token not found"),
+        ServiceError::TokenRevoked => (StatusCode::FORBIDDEN, "Token has been revoked"),
+        ServiceError::PolicyNotFound => (StatusCode::NOT_FOUND, "Policy not found"),
+        ServiceError::PolicyVersionMismatch(_) | ServiceError::Conflict(_) => {
+            (StatusCode::CONFLICT, "Conflict")
+        }
+        ServiceError::KillSwitchActive => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Service temporarily disabled",
+        ),
+        ServiceError::QuotaExceeded(_) => (StatusCode::TOO_MANY_REQUESTS, "Quota exceeded"),
+        ServiceError::Unavailable(_) => {
+            (StatusCode::SERVICE_UNAVAILABLE, "Transient service failure")
+        }
+    }
+}
+
+impl From<ServiceError> for ApiError {
+    fn from(e: ServiceError) -> Self {
+        let (status, message) = status_and_message(&e);
+        let detail = match &e {
+            ServiceError::PolicyInvalid(v) => v.to_string(),
+            other => other.to_string(),
+        };
+        Self {
+            status,
+            code: e.code(),
+            message: message.to_owned(),
+            detail,
+            retryable: e.retryable(),
+            retry_after: None,
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = ErrorEnvelope {
+            error: ErrorBody {
+                code: self.code.to_owned(),
+                message: self.message,
+                detail: self.detail,
+                retryable: self.retryable,
+                retry_after_seconds: self.retry_after,
+                trace_id: None,
+            },
+        };
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(after) = self.retry_after {
+            if let Ok(v) = HeaderValue::from_str(&after.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+        }
+        response.extensions_mut().insert(ErrorCode(self.code));
+        response
+    }
+}
+
+/// The code of an error response, for metrics.
+#[derive(Debug, Clone, Copy)]
+pub struct ErrorCode(pub &'static str);
+
+/// Describes a JSON parse failure without echoing any value from the body.
+pub fn describe_json_error(e: &serde_json::Error) -> String {
+    let at = format!("line {} column {}", e.line(), e.column());
+    match e.classify() {
+        serde_json::error::Category::Syntax => format!("request body is not valid JSON ({at})"),
+        serde_json::error::Category::Eof => "request body ends early: incomplete JSON".to_owned(),
+        serde_json::error::Category::Io => "request body could not be read".to_owned(),
+        serde_json::error::Category::Data => {
+            let text = e.to_string();
+            // "invalid type: string \"123-45-6789\", expected u32 at line…" carries the value:
+            // keep only what was expected.
+            let what = if let Some((_, expected)) = text.split_once(", expected ") {
+                let expected = expected.split(" at line").next().unwrap_or(expected);
+                format!("a field has the wrong type or value; expected {expected}")
+            } else {
+                text.split(" at line")
+                    .next()
+                    .unwrap_or("wrong shape")
+                    .to_owned()
+            };
+            format!("{what} ({at})")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_errors_never_echo_values() {
+        let e = serde_json::from_str::<u32>("\"123-45-6789\"").unwrap_err();
+        let d = describe_json_error(&e);
+        assert!(!d.contains("6789"), "{d}");
+        assert!(d.contains("expected u32"), "{d}");
+        #[derive(serde::Deserialize, Debug)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct S {
+            a: u32,
+        }
+        let e = serde_json::from_str::<S>(r#"{"b": "john@example.com"}"#).unwrap_err();
+        let d = describe_json_error(&e);
+        assert!(
+            d.contains("unknown field `b`") && !d.contains("john"),
+            "{d}"
+        );
+        let e = serde_json::from_str::<S>("{").unwrap_err();
+        assert!(describe_json_error(&e).contains("incomplete"));
+    }
+}

@@ -1,0 +1,401 @@
+//! The endpoints. Each authenticates, counts against its limit, parses, calls the vault and
+//! answers; the domain does the rest.
+
+use std::{collections::HashMap, sync::Arc};
+
+use axum::{
+    body::Body,
+    extract::{Path, Query, State},
+    http::{header, HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+    Extension, Json,
+};
+use tokenvault_core::{
+    clock::rfc3339, policy::PolicySpec, service::VaultQuery, store::AuditFilter,
+};
+use tokenvault_proto::{
+    DetokenizeRequest, GrantRequest, HealthResponse, RevokeRequest, TokenizeRequest,
+};
+
+use crate::{
+    context::{json_body, valid_trace_id, AuthKind, TraceId},
+    error::ApiError,
+    limits::LimitClass,
+    AppState,
+};
+
+type AppStateRef = State<Arc<AppState>>;
+
+fn query<T: serde::de::DeserializeOwned>(raw: &HashMap<String, String>) -> Result<T, ApiError> {
+    let value = serde_json::to_value(raw).map_err(|_| ApiError::invalid("malformed query"))?;
+    serde_json::from_value(value)
+        .map_err(|e| ApiError::invalid(format!("query: {}", crate::error::describe_json_error(&e))))
+}
+
+pub(crate) async fn tokenize(
+    State(s): AppStateRef,
+    Extension(trace): Extension<TraceId>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let mut ctx = match s
+        .begin(&headers, &trace, LimitClass::Tokenize, AuthKind::ApiKey)
+        .await
+    {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let result = async {
+        let dry_run = match q.get("dry_run").map(String::as_str) {
+            None | Some("false") | Some("0") => false,
+            Some("true") | Some("1") | Some("") => true,
+            Some(_) => return Err(ApiError::invalid("dry_run must be true or false")),
+        };
+        if let Some(k) = q.keys().find(|k| k.as_str() != "dry_run") {
+            return Err(ApiError::invalid(format!("unknown query parameter {k:?}")));
+        }
+        let req: TokenizeRequest = json_body(body, s.settings.max_body_bytes).await?;
+        if let Some(t) = req.trace_id.as_deref() {
+            if !valid_trace_id(t) {
+                return Err(ApiError::invalid(
+                    "trace_id must be 1 to 128 letters, digits, '-', '_', '.' or ':'",
+                ));
+            }
+            ctx.trace_id = t.to_owned();
+        }
+        let resp = s
+            .vault
+            .tokenize(&ctx.caller, &req, dry_run, &ctx.trace_id)
+            .await?;
+        if !dry_run {
+            let mut by_mode: HashMap<&str, u64> = HashMap::new();
+            for r in resp.results.iter().filter(|r| r.status == "TOKENIZED") {
+                *by_mode
+                    .entry(r.mode.as_deref().unwrap_or("unknown"))
+                    .or_default() += 1;
+            }
+            for (mode, n) in by_mode {
+                s.metrics.tokens(mode, n);
+            }
+        }
+        Ok(resp)
+    }
+    .await;
+    ctx.finish(StatusCode::OK, result)
+}
+
+pub(crate) async fn grant(
+    State(s): AppStateRef,
+    Extension(trace): Extension<TraceId>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let ctx = match s
+        .begin(&headers, &trace, LimitClass::Grant, AuthKind::Bearer)
+        .await
+    {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let result = async {
+        let req: GrantRequest = json_body(body, s.settings.max_body_bytes).await?;
+        Ok(s.vault.grant(&ctx.caller, &req, &ctx.trace_id).await?)
+    }
+    .await;
+    ctx.finish(StatusCode::OK, result)
+}
+
+pub(crate) async fn detokenize(
+    State(s): AppStateRef,
+    Extension(trace): Extension<TraceId>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let ctx = match s
+        .begin(&headers, &trace, LimitClass::Detokenize, AuthKind::Bearer)
+        .await
+    {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let result = async {
+        let req: DetokenizeRequest = json_body(body, s.settings.max_body_bytes).await?;
+        Ok(s.vault.detokenize(&ctx.caller, &req, &ctx.trace_id).await?)
+    }
+    .await;
+    ctx.finish(StatusCode::OK, result)
+}
+
+pub(crate) async fn list_vault(
+    State(s): AppStateRef,
+    Extension(trace): Extension<TraceId>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    let ctx = match s
+        .begin(&headers, &trace, LimitClass::VaultList, AuthKind::Bearer)
+        .await
+    {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let result = async {
+        let q: VaultQuery = query(&q)?;
+        Ok(s.vault.list_vault(&ctx.caller, &q).await?)
+    }
+    .await;
+    ctx.finish(StatusCode::OK, result)
+}
+
+pub(crate) async fn revoke(
+    State(s): AppStateRef,
+    Extension(trace): Extension<TraceId>,
+    Path(token_id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let ctx = match s
+        .begin(&headers, &trace, LimitClass::Revoke, AuthKind::Bearer)
+        .await
+    {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let result = async {
+        let req: RevokeRequest = json_body(body, s.settings.max_body_bytes).await?;
+        Ok(s.vault
+            .revoke(&ctx.caller, &token_id, req.reason.as_deref(), &ctx.trace_id)
+            .await?)
+    }
+    .await;
+    ctx.finish(StatusCode::OK, result)
+}
+
+pub(crate) async fn list_policies(
+    State(s): AppStateRef,
+    Extension(trace): Extension<TraceId>,
+    headers: HeaderMap,
+) -> Response {
+    let ctx = match s
+        .begin(&headers, &trace, LimitClass::Other, AuthKind::Bearer)
+        .await
+    {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let result = s
+        .vault
+        .list_policies(&ctx.caller)
+        .await
+        .map(|policies| serde_json::json!({ "policies": policies }))
+        .map_err(ApiError::from);
+    ctx.finish(StatusCode::OK, result)
+}
+
+pub(crate) async fn get_policy(
+    State(s): AppStateRef,
+    Extension(trace): Extension<TraceId>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let ctx = match s
+        .begin(&headers, &trace, LimitClass::Other, AuthKind::Bearer)
+        .await
+    {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let result = s
+        .vault
+        .get_policy(&ctx.caller, &id)
+        .await
+        .map_err(ApiError::from);
+    ctx.finish(StatusCode::OK, result)
+}
+
+pub(crate) async fn create_policy(
+    State(s): AppStateRef,
+    Extension(trace): Extension<TraceId>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let ctx = match s
+        .begin(&headers, &trace, LimitClass::Other, AuthKind::Bearer)
+        .await
+    {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let result = async {
+        let spec: PolicySpec = json_body(body, s.settings.max_body_bytes).await?;
+        Ok(s.vault
+            .create_policy(&ctx.caller, &spec, &ctx.trace_id)
+            .await?)
+    }
+    .await;
+    ctx.finish(StatusCode::CREATED, result)
+}
+
+pub(crate) async fn update_policy(
+    State(s): AppStateRef,
+    Extension(trace): Extension<TraceId>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let ctx = match s
+        .begin(&headers, &trace, LimitClass::Other, AuthKind::Bearer)
+        .await
+    {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let result = async {
+        let spec: PolicySpec = json_body(body, s.settings.max_body_bytes).await?;
+        Ok(s.vault
+            .update_policy(&ctx.caller, &id, &spec, &ctx.trace_id)
+            .await?)
+    }
+    .await;
+    ctx.finish(StatusCode::OK, result)
+}
+
+pub(crate) async fn usage(
+    State(s): AppStateRef,
+    Extension(trace): Extension<TraceId>,
+    headers: HeaderMap,
+) -> Response {
+    let ctx = match s
+        .begin(&headers, &trace, LimitClass::Other, AuthKind::Bearer)
+        .await
+    {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let result = s.vault.usage(&ctx.caller).await.map_err(ApiError::from);
+    ctx.finish(StatusCode::OK, result)
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuditQuery {
+    action: Option<String>,
+    actor: Option<String>,
+    token_id: Option<String>,
+    trace_id: Option<String>,
+    result: Option<String>,
+    before: Option<String>,
+    limit: Option<String>,
+}
+
+pub(crate) async fn audit(
+    State(s): AppStateRef,
+    Extension(trace): Extension<TraceId>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    let ctx = match s
+        .begin(&headers, &trace, LimitClass::Other, AuthKind::Bearer)
+        .await
+    {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let result = async {
+        let q: AuditQuery = query(&q)?;
+        let before = q
+            .before
+            .as_deref()
+            .map(|b| {
+                b.parse::<u64>()
+                    .map_err(|_| ApiError::invalid("before must be a sequence number"))
+            })
+            .transpose()?;
+        let filter = AuditFilter {
+            action: q.action,
+            actor: q.actor,
+            token_id: q.token_id,
+            trace_id: q.trace_id,
+            result: q.result,
+        };
+        let page = s
+            .vault
+            .audit_page(&ctx.caller, &filter, before, q.limit.as_deref())
+            .await?;
+        let next = page.last().map(|r| r.seq);
+        let events: Vec<serde_json::Value> = page
+            .into_iter()
+            .map(|r| {
+                let mut v = serde_json::to_value(&r.event).unwrap_or_default();
+                if let Some(o) = v.as_object_mut() {
+                    o.insert("seq".into(), r.seq.into());
+                    o.insert("at".into(), rfc3339(r.event.at).into());
+                    o.insert(
+                        "hash".into(),
+                        tokenvault_core::store::hex_digest(&r.hash).into(),
+                    );
+                    o.insert(
+                        "prev_hash".into(),
+                        tokenvault_core::store::hex_digest(&r.prev_hash).into(),
+                    );
+                }
+                v
+            })
+            .collect();
+        Ok(serde_json::json!({ "events": events, "next_before": next }))
+    }
+    .await;
+    ctx.finish(StatusCode::OK, result)
+}
+
+pub(crate) async fn health(State(s): AppStateRef) -> Response {
+    let ok = s.vault.store().ping().await.is_ok();
+    let body = HealthResponse {
+        status: if ok { "ok" } else { "degraded" }.into(),
+        version: tokenvault_core::VERSION.into(),
+        store: if ok { "ok" } else { "unavailable" }.into(),
+    };
+    let status = if ok {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, Json(body)).into_response()
+}
+
+pub(crate) async fn jwks(State(s): AppStateRef) -> Response {
+    Json(s.vault.jwks()).into_response()
+}
+
+pub(crate) async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], crate::OPENAPI).into_response()
+}
+
+pub(crate) async fn metrics(State(s): AppStateRef) -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        s.metrics.render(),
+    )
+        .into_response()
+}
+
+pub(crate) async fn not_found() -> Response {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "NOT_FOUND",
+        "No such endpoint",
+        "see /api/v1/tokens/openapi.json for the endpoints",
+    )
+    .into_response()
+}
+
+pub(crate) async fn method_not_allowed() -> Response {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "METHOD_NOT_ALLOWED",
+        "Method not allowed",
+        "this endpoint does not accept this method; see /api/v1/tokens/openapi.json",
+    )
+    .into_response()
+}

@@ -1,0 +1,106 @@
+//! The tokenvault HTTP server: the tokens API of seed 002 under `/api/v1/tokens`, health,
+//! metrics, JWKS and the OpenAPI document. Handlers authenticate, limit, parse and call the
+//! domain's [`Vault`](tokenvault_core::service::Vault); nothing else.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod context;
+pub mod error;
+mod handlers;
+pub mod limits;
+pub mod metrics;
+mod middleware;
+
+use std::{future::Future, sync::Arc};
+
+use axum::{
+    routing::{delete, get, post},
+    Router,
+};
+use tokenvault_core::service::Vault;
+
+pub use limits::{Limit, RateLimits};
+
+/// The OpenAPI document of the tokens API (also in `docs/openapi.json`).
+pub const OPENAPI: &str = include_str!("../../../docs/openapi.json");
+
+/// Server settings beyond the vault's.
+#[derive(Debug, Clone)]
+pub struct ServerSettings {
+    /// Largest request body in bytes.
+    pub max_body_bytes: usize,
+    /// Request limits.
+    pub rate_limits: RateLimits,
+}
+
+impl Default for ServerSettings {
+    fn default() -> Self {
+        Self {
+            max_body_bytes: 4 * 1024 * 1024,
+            rate_limits: RateLimits::default(),
+        }
+    }
+}
+
+/// What every handler shares.
+pub struct AppState {
+    /// The domain.
+    pub vault: Arc<Vault>,
+    /// Request limits.
+    pub limiter: limits::RateLimiter,
+    /// Metrics.
+    pub metrics: metrics::Metrics,
+    /// Settings.
+    pub settings: ServerSettings,
+}
+
+/// The router of the whole server.
+pub fn router(vault: Arc<Vault>, settings: ServerSettings) -> Router {
+    let state = Arc::new(AppState {
+        vault,
+        limiter: limits::RateLimiter::new(settings.rate_limits),
+        metrics: metrics::Metrics::default(),
+        settings,
+    });
+    let tokens = Router::new()
+        .route("/tokenize", post(handlers::tokenize))
+        .route("/grant", post(handlers::grant))
+        .route("/detokenize", post(handlers::detokenize))
+        .route("/vault", get(handlers::list_vault))
+        .route("/vault/{token_id}", delete(handlers::revoke))
+        .route(
+            "/policies",
+            get(handlers::list_policies).post(handlers::create_policy),
+        )
+        .route(
+            "/policies/{id}",
+            get(handlers::get_policy).put(handlers::update_policy),
+        )
+        .route("/usage", get(handlers::usage))
+        .route("/audit", get(handlers::audit))
+        .route("/health", get(handlers::health))
+        .route("/jwks.json", get(handlers::jwks))
+        .route("/openapi.json", get(handlers::openapi));
+    Router::new()
+        .nest("/api/v1/tokens", tokens)
+        .route("/metrics", get(handlers::metrics))
+        .route("/.well-known/jwks.json", get(handlers::jwks))
+        .fallback(handlers::not_found)
+        .method_not_allowed_fallback(handlers::method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::around,
+        ))
+        .with_state(state)
+}
+
+/// Serves until `shutdown` completes, then finishes in-flight requests.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
