@@ -1,28 +1,187 @@
-//! The `tokenvault` binary: server, offline administration and client commands.
+//! The `tokenvault` binary: the server, and offline administration of its data directory.
 
-use std::process::ExitCode;
+mod catalog;
+mod commands;
+mod config;
+mod open;
 
-fn usage() -> String {
-    format!(
-        "tokenvault {version}\n\nUSAGE:\n    tokenvault <COMMAND>\n\nCOMMANDS:\n    version    Print the version\n    help       Print this message\n",
-        version = tokenvault_core::VERSION
-    )
+use std::{path::PathBuf, process::ExitCode};
+
+use clap::{Parser, Subcommand};
+
+/// Settings every command shares.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Global {
+    /// TOML configuration file.
+    #[arg(long, env = "TOKENVAULT_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+    /// Data directory (default ./tokenvault-data).
+    #[arg(long, env = "TOKENVAULT_DATA_DIR", global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// Root key file (default <data-dir>/root.key).
+    #[arg(long, env = "TOKENVAULT_ROOT_KEY_FILE", global = true)]
+    pub root_key_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tokenvault",
+    version,
+    about = "Self-hosted PII tokenization vault"
+)]
+struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the server.
+    Serve {
+        /// Listen address (default 127.0.0.1:8700).
+        #[arg(long, env = "TOKENVAULT_LISTEN")]
+        listen: Option<String>,
+    },
+    /// Create the data directory if needed, a tenant, an API key and an admin JWT.
+    Init {
+        /// Tenant name.
+        #[arg(long, default_value = "default")]
+        name: String,
+        /// Admin JWT lifetime in seconds.
+        #[arg(long, default_value_t = 86_400)]
+        admin_ttl: i64,
+        /// Print `{"tenant_id", "api_key", "admin_jwt"}`.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Tenants.
+    #[command(subcommand)]
+    Tenant(TenantCommand),
+    /// API keys (for `POST /tokenize`).
+    #[command(subcommand)]
+    Apikey(ApiKeyCommand),
+    /// JWTs.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Tenant keys.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// Turn a tenant's emergency kill switch on or off.
+    KillSwitch {
+        /// `on` or `off`.
+        state: commands::OnOff,
+        /// The tenant.
+        #[arg(long)]
+        tenant: String,
+    },
+    /// The audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Copy the SQLite database, consistently, while the server runs.
+    Backup {
+        /// Destination file (must not exist).
+        #[arg(long)]
+        to: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum TenantCommand {
+    /// Create a tenant (with its first key version).
+    Create {
+        /// Name.
+        #[arg(long)]
+        name: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List tenants.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+enum ApiKeyCommand {
+    /// Create an API key; the key is printed once.
+    Create {
+        /// The tenant.
+        #[arg(long)]
+        tenant: String,
+        /// A label.
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+    /// List a tenant's keys (ids and state, never secrets).
+    List {
+        /// The tenant.
+        #[arg(long)]
+        tenant: String,
+    },
+    /// Revoke a key.
+    Revoke {
+        /// The tenant.
+        #[arg(long)]
+        tenant: String,
+        /// The key id (`key_…`).
+        #[arg(long)]
+        id: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum TokenCommand {
+    /// Mint a JWT for a user; prints the JWT alone.
+    Mint {
+        /// The tenant.
+        #[arg(long)]
+        tenant: String,
+        /// The user id.
+        #[arg(long)]
+        user: String,
+        /// Comma-separated roles.
+        #[arg(long, value_delimiter = ',')]
+        roles: Vec<String>,
+        /// Lifetime in seconds (default 3600).
+        #[arg(long)]
+        ttl: Option<i64>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum KeysCommand {
+    /// Add a key version; new tokens use it, old ones still open.
+    Rotate {
+        /// The tenant.
+        #[arg(long)]
+        tenant: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Verify the hash chain of the whole audit trail.
+    Verify,
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.first().map(String::as_str) {
-        Some("version" | "--version" | "-V") => {
-            println!("tokenvault {}", tokenvault_core::VERSION);
-            ExitCode::SUCCESS
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
         }
-        None | Some("help" | "--help" | "-h") => {
-            print!("{}", usage());
-            ExitCode::SUCCESS
-        }
-        Some(other) => {
-            eprintln!("unknown command `{other}`\n\n{}", usage());
-            ExitCode::from(2)
+    };
+    match runtime.block_on(commands::run(cli.global, cli.command)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
         }
     }
 }

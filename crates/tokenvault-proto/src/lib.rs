@@ -106,8 +106,11 @@ pub struct TokenizeResponse {
     pub results: Vec<TokenizeResult>,
     /// Items tokenized.
     pub success_count: usize,
-    /// Items skipped or failed.
+    /// Items that failed (see each result's `error`).
     pub failure_count: usize,
+    /// Items the policy skipped (see each result's `reason`).
+    #[serde(default)]
+    pub skipped_count: usize,
     /// The policy version applied.
     pub batch_policy_version: u32,
     /// The request's trace id.

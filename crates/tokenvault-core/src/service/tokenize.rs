@@ -466,8 +466,10 @@ fn render(
         })
         .collect();
     let success_count = results.iter().filter(|r| r.status == "TOKENIZED").count();
+    let skipped_count = results.iter().filter(|r| r.status == "SKIPPED").count();
     TokenizeResponse {
-        failure_count: results.len() - success_count,
+        failure_count: results.len() - success_count - skipped_count,
+        skipped_count,
         success_count,
         results,
         batch_policy_version: policy_version,
@@ -495,7 +497,8 @@ fn fail_open(
             })
             .collect(),
         success_count: 0,
-        failure_count: items.len(),
+        failure_count: 0,
+        skipped_count: items.len(),
         batch_policy_version: policy_version,
         trace_id: trace_id.to_owned(),
         dry_run: false,

@@ -1,0 +1,248 @@
+//! What each command does.
+
+use tokenvault_core::ids::TenantId;
+
+use crate::{
+    open::{file_config, listen_address, open},
+    ApiKeyCommand, AuditCommand, Command, Global, KeysCommand, TenantCommand, TokenCommand,
+};
+
+/// `on` or `off`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum OnOff {
+    /// On.
+    On,
+    /// Off.
+    Off,
+}
+
+fn tenant(s: &str) -> Result<TenantId, String> {
+    TenantId::parse(s).map_err(|e| format!("--tenant: {e}"))
+}
+
+fn init_logs(format: Option<&str>) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("TOKENVAULT_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if format == Some("text") {
+        builder.init();
+    } else {
+        builder.json().flatten_event(true).init();
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}
+
+pub async fn run(global: Global, command: Command) -> Result<(), String> {
+    match command {
+        Command::Serve { listen } => {
+            let file = file_config(&global)?;
+            init_logs(file.log_format.as_deref());
+            let opened = open(&global, true).await?;
+            let addr = listen_address(listen, &opened.file);
+            let listener = tokio::net::TcpListener::bind(&addr)
+                .await
+                .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+            let local = listener.local_addr().map_err(|e| e.to_string())?;
+            tracing::info!(
+                listen = %local,
+                data_dir = %opened.data_dir.display(),
+                root_key = %opened.vault.keys().root().describe(),
+                "tokenvault {} serving the tokens API at http://{local}/api/v1/tokens",
+                tokenvault_core::VERSION
+            );
+            eprintln!("tokenvault listening on http://{local}");
+            let router = tokenvault_server::router(opened.vault.clone(), opened.settings.clone());
+            tokenvault_server::serve(listener, router, shutdown_signal())
+                .await
+                .map_err(|e| format!("server error: {e}"))
+        }
+        Command::Init {
+            name,
+            admin_ttl,
+            json,
+        } => {
+            let opened = open(&global, true).await?;
+            let b = opened
+                .vault
+                .bootstrap(&name, admin_ttl)
+                .await
+                .map_err(|e| e.to_string())?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({
+                        "tenant_id": b.tenant.as_str(),
+                        "api_key": b.api_key.key,
+                        "admin_jwt": b.admin_jwt,
+                    })
+                );
+            } else {
+                println!(
+                    "tenant_id: {}\napi_key:   {}\nadmin_jwt: {}",
+                    b.tenant, b.api_key.key, b.admin_jwt
+                );
+                eprintln!("The API key is shown once; store it now.");
+            }
+            Ok(())
+        }
+        Command::Tenant(TenantCommand::Create { name, json }) => {
+            let opened = open(&global, false).await?;
+            let id = opened
+                .vault
+                .create_tenant(&name, None)
+                .await
+                .map_err(|e| e.to_string())?;
+            if json {
+                println!("{}", serde_json::json!({ "tenant_id": id.as_str() }));
+            } else {
+                println!("{id}");
+            }
+            Ok(())
+        }
+        Command::Tenant(TenantCommand::List) => {
+            let opened = open(&global, false).await?;
+            for t in opened
+                .vault
+                .store()
+                .tenants()
+                .await
+                .map_err(|e| e.to_string())?
+            {
+                println!("{}\t{}\tkill_switch={}", t.id, t.name, t.kill_switch);
+            }
+            Ok(())
+        }
+        Command::Apikey(ApiKeyCommand::Create { tenant: t, name }) => {
+            let opened = open(&global, false).await?;
+            let k = opened
+                .vault
+                .create_api_key(&tenant(&t)?, &name)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("{}", serde_json::json!({ "id": k.id, "api_key": k.key }));
+            Ok(())
+        }
+        Command::Apikey(ApiKeyCommand::List { tenant: t }) => {
+            let opened = open(&global, false).await?;
+            for k in opened
+                .vault
+                .store()
+                .api_keys(&tenant(&t)?)
+                .await
+                .map_err(|e| e.to_string())?
+            {
+                let state = if k.revoked_at.is_some() {
+                    "revoked"
+                } else {
+                    "active"
+                };
+                println!("{}\t{}\t{}", k.id, k.name, state);
+            }
+            Ok(())
+        }
+        Command::Apikey(ApiKeyCommand::Revoke { tenant: t, id }) => {
+            let opened = open(&global, false).await?;
+            let now = opened.vault.now();
+            opened
+                .vault
+                .store()
+                .revoke_api_key(&tenant(&t)?, &id, now)
+                .await
+                .map_err(|e| e.to_string())
+        }
+        Command::Token(TokenCommand::Mint {
+            tenant: t,
+            user,
+            roles,
+            ttl,
+        }) => {
+            let opened = open(&global, false).await?;
+            let t = tenant(&t)?;
+            opened
+                .vault
+                .require_tenant(&t)
+                .await
+                .map_err(|e| e.to_string())?;
+            let jwt = opened
+                .vault
+                .mint_jwt(&t, &user, &roles, ttl)
+                .map_err(|e| e.to_string())?;
+            println!("{jwt}");
+            Ok(())
+        }
+        Command::Keys(KeysCommand::Rotate { tenant: t }) => {
+            let opened = open(&global, false).await?;
+            let v = opened
+                .vault
+                .keys()
+                .rotate(&tenant(&t)?)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("tenant key version {v} is now current");
+            Ok(())
+        }
+        Command::KillSwitch { state, tenant: t } => {
+            let opened = open(&global, false).await?;
+            let on = matches!(state, OnOff::On);
+            opened
+                .vault
+                .store()
+                .set_kill_switch(&tenant(&t)?, on)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("kill switch {}", if on { "on" } else { "off" });
+            Ok(())
+        }
+        Command::Audit(AuditCommand::Verify) => {
+            let opened = open(&global, false).await?;
+            match opened
+                .vault
+                .store()
+                .verify_audit_chain()
+                .await
+                .map_err(|e| e.to_string())?
+            {
+                Ok(n) => {
+                    println!("audit chain intact: {n} records");
+                    Ok(())
+                }
+                Err(seq) => Err(format!("audit chain broken at record {seq}")),
+            }
+        }
+        Command::Backup { to } => {
+            if to.exists() {
+                return Err(format!("{} already exists", to.display()));
+            }
+            let opened = open(&global, false).await?;
+            opened.store.backup(&to).await.map_err(|e| e.to_string())?;
+            println!(
+                "backed up to {} (the root key file is not included: back it up separately)",
+                to.display()
+            );
+            Ok(())
+        }
+    }
+}

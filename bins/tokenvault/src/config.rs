@@ -1,0 +1,46 @@
+//! Configuration: a TOML file, overridden by environment variables, overridden by flags.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use tokenvault_server::RateLimits;
+
+/// Where the server listens unless told.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8700";
+/// The data directory unless told.
+pub const DEFAULT_DATA_DIR: &str = "./tokenvault-data";
+
+/// The config file's contents. Every field is optional.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FileConfig {
+    /// Data directory (SQLite database and, by default, the root key file).
+    pub data_dir: Option<PathBuf>,
+    /// Listen address.
+    pub listen: Option<String>,
+    /// Root key file.
+    pub root_key_file: Option<PathBuf>,
+    /// Token prefix (e.g. `tv_`).
+    pub token_prefix: Option<String>,
+    /// Locale for normalization: default phone region and date order (e.g. `en-US`, `en-GB`).
+    pub locale: Option<String>,
+    /// Grant lifetime in seconds (default 300).
+    pub grant_ttl_seconds: Option<i64>,
+    /// Largest request body in bytes.
+    pub max_body_bytes: Option<usize>,
+    /// Quota of billable operations per tenant per month for new tenants.
+    pub default_quota: Option<u64>,
+    /// `json` (default) or `text` logs.
+    pub log_format: Option<String>,
+    /// Request limits per user and tenant per minute.
+    pub rate_limits: Option<RateLimits>,
+}
+
+impl FileConfig {
+    /// Reads a config file; a missing or malformed file is an error naming it.
+    pub fn load(path: &Path) -> Result<Self, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("config file {}: {e}", path.display()))?;
+        toml::from_str(&text).map_err(|e| format!("config file {}: {e}", path.display()))
+    }
+}

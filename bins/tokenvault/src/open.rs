@@ -1,0 +1,131 @@
+//! Opening the data directory: configuration, root key, store and vault.
+
+use std::{path::PathBuf, sync::Arc};
+
+use tokenvault_core::{
+    clock::SystemClock,
+    keys::{KeyFileProvider, KeyManager},
+    pii::NormalizeOptions,
+    service::{Vault, VaultConfig},
+};
+use tokenvault_server::ServerSettings;
+use tokenvault_store::SqliteStore;
+
+use crate::{
+    catalog::Catalog,
+    config::{FileConfig, DEFAULT_DATA_DIR, DEFAULT_LISTEN},
+    Global,
+};
+
+/// An opened vault and the settings around it.
+pub struct Opened {
+    pub vault: Arc<Vault>,
+    pub store: Arc<SqliteStore>,
+    pub settings: ServerSettings,
+    pub file: FileConfig,
+    pub data_dir: PathBuf,
+}
+
+/// The listen address: flag or env, else config file, else the default.
+pub fn listen_address(flag: Option<String>, file: &FileConfig) -> String {
+    flag.or_else(|| file.listen.clone())
+        .unwrap_or_else(|| DEFAULT_LISTEN.to_owned())
+}
+
+/// Reads the config file named by the flags, if any.
+pub fn file_config(global: &Global) -> Result<FileConfig, String> {
+    global
+        .config
+        .as_deref()
+        .map(FileConfig::load)
+        .transpose()
+        .map(Option::unwrap_or_default)
+}
+
+/// Opens the vault. With `create`, a missing data directory, database or root key is made
+/// (the newcomer's first start); without it, they must exist.
+pub async fn open(global: &Global, create: bool) -> Result<Opened, String> {
+    let file = file_config(global)?;
+    let data_dir = global
+        .data_dir
+        .clone()
+        .or_else(|| file.data_dir.clone())
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
+    if create {
+        create_private_dir(&data_dir)?;
+    } else if !data_dir.is_dir() {
+        return Err(format!(
+            "data directory {} does not exist; run `tokenvault init` first or pass the right --data-dir",
+            data_dir.display()
+        ));
+    }
+    let key_path = global
+        .root_key_file
+        .clone()
+        .or_else(|| file.root_key_file.clone())
+        .unwrap_or_else(|| KeyFileProvider::default_path(&data_dir));
+    let root = if create {
+        let (root, created) =
+            KeyFileProvider::load_or_create(&key_path).map_err(|e| e.to_string())?;
+        if created {
+            eprintln!(
+                "WARNING: generated a new root key at {} (mode 0600).\n\
+                 WARNING: every token depends on it. Back it up somewhere safe and separate from the database;\n\
+                 WARNING: if it is lost, all tokens are unrecoverable.",
+                key_path.display()
+            );
+        }
+        root
+    } else {
+        KeyFileProvider::load(&key_path).map_err(|e| e.to_string())?
+    };
+    let store = Arc::new(
+        SqliteStore::open(&data_dir.join("tokenvault.db"), create).map_err(|e| e.to_string())?,
+    );
+    let clock = Arc::new(SystemClock);
+    let keys = KeyManager::new(Arc::new(root), store.clone(), clock.clone());
+    let defaults = VaultConfig::default();
+    let config = VaultConfig {
+        token_prefix: file.token_prefix.clone().unwrap_or(defaults.token_prefix),
+        grant_ttl_seconds: file.grant_ttl_seconds.unwrap_or(defaults.grant_ttl_seconds),
+        default_jwt_ttl_seconds: defaults.default_jwt_ttl_seconds,
+        normalize: file
+            .locale
+            .as_deref()
+            .map_or_else(NormalizeOptions::default, NormalizeOptions::for_locale),
+        default_quota: file.default_quota,
+    };
+    let vault = Vault::open(store.clone(), keys, clock, Arc::new(Catalog), config)
+        .await
+        .map_err(|e| e.to_string())?;
+    let server_defaults = ServerSettings::default();
+    let settings = ServerSettings {
+        max_body_bytes: file
+            .max_body_bytes
+            .unwrap_or(server_defaults.max_body_bytes),
+        rate_limits: file.rate_limits.unwrap_or(server_defaults.rate_limits),
+    };
+    Ok(Opened {
+        vault: Arc::new(vault),
+        store,
+        settings,
+        file,
+        data_dir,
+    })
+}
+
+fn create_private_dir(dir: &std::path::Path) -> Result<(), String> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder
+        .create(dir)
+        .map_err(|e| format!("cannot create data directory {}: {e}", dir.display()))
+}
