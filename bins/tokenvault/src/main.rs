@@ -1,6 +1,5 @@
 //! The `tokenvault` binary: the server, and offline administration of its data directory.
 
-mod catalog;
 mod commands;
 mod config;
 mod open;

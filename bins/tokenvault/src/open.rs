@@ -8,11 +8,10 @@ use tokenvault_core::{
     pii::NormalizeOptions,
     service::{Vault, VaultConfig},
 };
-use tokenvault_server::ServerSettings;
+use tokenvault_server::{catalog::Catalog, ServerSettings};
 use tokenvault_store::SqliteStore;
 
 use crate::{
-    catalog::Catalog,
     config::{FileConfig, DEFAULT_DATA_DIR, DEFAULT_LISTEN},
     Global,
 };

@@ -1,0 +1,165 @@
+//! A real server on a free port, in-process so tests can move its clock, driven through the
+//! real client over HTTP.
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    missing_docs
+)]
+
+use std::sync::Arc;
+
+use serde_json::json;
+use tokenvault_client::Client;
+use tokenvault_core::{
+    clock::ManualClock,
+    ids::TenantId,
+    keys::{KeyFileProvider, KeyManager},
+    service::{Vault, VaultConfig},
+};
+use tokenvault_crypto::Key256;
+use tokenvault_server::{catalog::Catalog, ServerSettings};
+use tokenvault_store::SqliteStore;
+
+pub const START: i64 = 1_795_000_000;
+
+pub struct TestServer {
+    pub base: String,
+    pub clock: Arc<ManualClock>,
+    pub vault: Arc<Vault>,
+    pub tenant: TenantId,
+    pub api_key: String,
+    rt: tokio::runtime::Runtime,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    _dir: tempfile::TempDir,
+}
+
+impl TestServer {
+    pub fn start() -> Self {
+        Self::start_with(ServerSettings::default(), VaultConfig::default())
+    }
+
+    pub fn start_with(settings: ServerSettings, config: VaultConfig) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let clock = Arc::new(ManualClock::new(START));
+        let store = Arc::new(SqliteStore::open(&dir.path().join("t.db"), true).unwrap());
+        let keys = KeyManager::new(
+            Arc::new(KeyFileProvider::from_key(&Key256::generate(), "test")),
+            store.clone(),
+            clock.clone(),
+        );
+        let vault = Arc::new(
+            rt.block_on(Vault::open(
+                store,
+                keys,
+                clock.clone(),
+                Arc::new(Catalog),
+                config,
+            ))
+            .unwrap(),
+        );
+        let boot = rt.block_on(vault.bootstrap("test", 86_400)).unwrap();
+        let listener = rt
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let router = tokenvault_server::router(vault.clone(), settings);
+        rt.spawn(tokenvault_server::serve(listener, router, async {
+            let _ = rx.await;
+        }));
+        Self {
+            base,
+            clock,
+            vault,
+            tenant: boot.tenant,
+            api_key: boot.api_key.key,
+            rt,
+            shutdown: Some(tx),
+            _dir: dir,
+        }
+    }
+
+    /// A JWT for a user of this server's tenant.
+    pub fn jwt(&self, user: &str, roles: &[&str]) -> String {
+        let roles: Vec<String> = roles.iter().map(|r| (*r).to_owned()).collect();
+        self.vault
+            .mint_jwt(&self.tenant, user, &roles, Some(86_400))
+            .unwrap()
+    }
+
+    pub fn admin(&self) -> Client {
+        Client::new(&self.base).with_jwt(&self.jwt("alice", &["admin", "privacy_officer"]))
+    }
+
+    pub fn api(&self) -> Client {
+        Client::new(&self.base).with_api_key(&self.api_key)
+    }
+
+    /// Another tenant with its own key and admin.
+    pub fn other_tenant(&self) -> (Client, Client) {
+        let boot = self
+            .rt
+            .block_on(self.vault.bootstrap("other", 86_400))
+            .unwrap();
+        (
+            Client::new(&self.base).with_api_key(&boot.api_key.key),
+            Client::new(&self.base).with_jwt(&boot.admin_jwt),
+        )
+    }
+
+    pub fn block_on<F: std::future::Future>(&self, f: F) -> F::Output {
+        self.rt.block_on(f)
+    }
+
+    /// The seed's HIPAA policy (format-preserving SSN acknowledged), as `pol_hipaa`.
+    pub fn hipaa_policy(&self) {
+        self.admin()
+            .create_policy(&json!({
+                "id": "pol_hipaa",
+                "name": "HIPAA Compliance Policy",
+                "type_rules": {
+                    "us_ssn": {"mode": "deterministic", "min_confidence": 0.85, "deterministic_scope": "global", "acknowledge_small_domain": true},
+                    "email": {"mode": "deterministic", "min_confidence": 0.8},
+                    "phone": {"mode": "format_preserving", "acknowledge_small_domain": true},
+                    "passport_us": {"mode": "format_preserving"},
+                    "ca_sin": {"mode": "randomized"}
+                },
+                "allowed_roles": ["admin", "privacy_officer"],
+                "allowed_purposes": ["customer_support", "regulatory"],
+                "require_reason": true,
+                "failure_policy": "fail_closed"
+            }))
+            .unwrap();
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+pub fn item(value: &str, pii_type: &str) -> tokenvault_proto::TokenizeItem {
+    tokenvault_proto::TokenizeItem {
+        value: value.into(),
+        pii_type: pii_type.into(),
+        ..Default::default()
+    }
+}
+
+pub fn request(items: Vec<tokenvault_proto::TokenizeItem>) -> tokenvault_proto::TokenizeRequest {
+    tokenvault_proto::TokenizeRequest {
+        items,
+        policy_id: "pol_hipaa".into(),
+        ..Default::default()
+    }
+}
