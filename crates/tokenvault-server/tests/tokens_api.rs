@@ -236,7 +236,7 @@ fn vault_listing_filters_paginates_and_revokes() {
         Some("GDPR Article 17 request — ticket PRIV-1234")
     );
     assert_eq!(admin.vault("status=active").unwrap().entries.len(), 7);
-    let d = grant_and_open(&s, &[ssn_id.clone()]);
+    let d = grant_and_open(&s, std::slice::from_ref(&ssn_id));
     assert_eq!(d.results[0].status, "REVOKED");
     assert_eq!(d.results[0].value, None);
     assert_eq!(
