@@ -158,10 +158,13 @@ impl Client {
         } else {
             format!("{}{path}", self.base)
         };
-        let mut req = self
-            .agent
-            .request(method, &url)
-            .set(SDK_VERSION_HEADER, SDK_VERSION);
+        let mut req = self.agent.request(method, &url);
+        if !headers
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case(SDK_VERSION_HEADER))
+        {
+            req = req.set(SDK_VERSION_HEADER, SDK_VERSION);
+        }
         if let Some(k) = &self.api_key {
             req = req.set("X-API-Key", k);
         }

@@ -150,7 +150,12 @@ pub fn describe_json_error(e: &serde_json::Error) -> String {
             let text = e.to_string();
             // "invalid type: string \"123-45-6789\", expected u32 at line…" carries the value:
             // keep only what was expected.
-            let what = if let Some((_, expected)) = text.split_once(", expected ") {
+            let carries_value = text.starts_with("invalid type")
+                || text.starts_with("invalid value")
+                || text.starts_with("invalid length");
+            let what = if let Some((_, expected)) =
+                text.split_once(", expected ").filter(|_| carries_value)
+            {
                 let expected = expected.split(" at line").next().unwrap_or(expected);
                 format!("a field has the wrong type or value; expected {expected}")
             } else {

@@ -1,0 +1,463 @@
+//! Every error code of seed 002, the grant rules, idempotency, all-or-nothing batches,
+//! cross-tenant isolation and hostile input, through the real client.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+mod common;
+
+use common::{item, request, TestServer};
+use serde_json::json;
+use tokenvault_client::Client;
+use tokenvault_core::service::VaultConfig;
+use tokenvault_proto::{DetokenizeRequest, GrantRequest, TokenizeItem};
+use tokenvault_server::{Limit, RateLimits, ServerSettings};
+
+fn tokenize_ids(s: &TestServer, values: &[(&str, &str)]) -> Vec<String> {
+    let r = s
+        .api()
+        .tokenize(
+            &request(values.iter().map(|(v, t)| item(v, t)).collect()),
+            false,
+        )
+        .unwrap();
+    r.results.into_iter().map(|x| x.token_id.unwrap()).collect()
+}
+
+fn grant(c: &Client, ids: &[String]) -> Result<String, tokenvault_client::ClientError> {
+    c.grant(&GrantRequest {
+        token_ids: ids.to_vec(),
+        purpose: "customer_support".into(),
+        reason: Some("Case #1".into()),
+        trace_id: None,
+    })
+    .map(|g| g.grant_jwt)
+}
+
+fn detok(
+    c: &Client,
+    tokens: &[String],
+    jwt: &str,
+) -> Result<tokenvault_proto::DetokenizeResponse, tokenvault_client::ClientError> {
+    c.detokenize(&DetokenizeRequest {
+        tokens: tokens.to_vec(),
+        grant_jwt: jwt.into(),
+        trace_id: None,
+    })
+}
+
+#[test]
+fn grants_are_single_use_bound_to_user_and_expire() {
+    let s = TestServer::start();
+    s.hipaa_policy();
+    let ids = tokenize_ids(&s, &[("123-45-6789", "us_ssn"), ("a@b.co", "email")]);
+    let alice = s.admin();
+    let jwt = grant(&alice, &ids).unwrap();
+    // Another user of the same tenant cannot use it.
+    let bob = Client::new(&s.base).with_jwt(&s.jwt("bob", &["admin"]));
+    let e = detok(&bob, &ids, &jwt).unwrap_err();
+    assert_eq!((e.status(), e.code()), (Some(403), Some("ACCESS_DENIED")));
+    // A token outside the grant is DENIED, the others open; then the grant is spent.
+    let extra = tokenize_ids(&s, &[("c@d.co", "email")]);
+    let asked = vec![
+        ids[0].clone(),
+        extra[0].clone(),
+        "tok_doesnotexist".to_owned(),
+    ];
+    let d = detok(&alice, &asked, &jwt).unwrap();
+    let statuses: Vec<&str> = d.results.iter().map(|r| r.status.as_str()).collect();
+    assert_eq!(statuses, vec!["GRANTED", "DENIED", "NOT_FOUND"]);
+    let e = detok(&alice, &ids, &jwt).unwrap_err();
+    assert_eq!(
+        (e.status(), e.code()),
+        (Some(403), Some("GRANT_NONCE_REUSED"))
+    );
+    // Expiry follows the server's clock.
+    let jwt = grant(&alice, &ids).unwrap();
+    s.clock.advance(301);
+    let e = detok(&alice, &ids, &jwt).unwrap_err();
+    assert_eq!((e.status(), e.code()), (Some(403), Some("GRANT_EXPIRED")));
+    // A forged or altered grant is not a grant.
+    let e = detok(&alice, &ids, "eyJhbGciOiJub25lIn0.e30.").unwrap_err();
+    assert_eq!(e.code(), Some("UNAUTHORIZED"));
+    // The audit trail recorded each attempt, allowed or denied, with no values.
+    let audit = alice.audit("action=detokenize&limit=100").unwrap();
+    let results: Vec<&str> = audit["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["result"].as_str().unwrap())
+        .collect();
+    assert!(
+        results.contains(&"denied") && results.contains(&"partial"),
+        "{results:?}"
+    );
+    assert!(!audit.to_string().contains("123-45-6789"));
+}
+
+#[test]
+fn grant_checks_roles_purposes_and_reasons() {
+    let s = TestServer::start();
+    s.hipaa_policy();
+    let ids = tokenize_ids(&s, &[("123-45-6789", "us_ssn")]);
+    let analyst = Client::new(&s.base).with_jwt(&s.jwt("carol", &["analyst"]));
+    assert_eq!(
+        grant(&analyst, &ids).unwrap_err().code(),
+        Some("ACCESS_DENIED")
+    );
+    let admin = s.admin();
+    let req = |purpose: &str, reason: Option<&str>| GrantRequest {
+        token_ids: ids.clone(),
+        purpose: purpose.into(),
+        reason: reason.map(Into::into),
+        trace_id: None,
+    };
+    let e = admin.grant(&req("marketing", Some("x"))).unwrap_err();
+    assert!(e.to_string().contains("PURPOSE_NOT_ALLOWED"), "{e}");
+    let e = admin.grant(&req("customer_support", None)).unwrap_err();
+    assert!(e.to_string().contains("REASON_REQUIRED"), "{e}");
+    let too_many: Vec<String> = (0..101).map(|i| format!("tok_{i}")).collect();
+    let e = admin
+        .grant(&GrantRequest {
+            token_ids: too_many,
+            ..req("customer_support", Some("x"))
+        })
+        .unwrap_err();
+    assert_eq!(e.code(), Some("INVALID_INPUT"));
+    let denied = admin.audit("action=grant&result=denied").unwrap();
+    assert_eq!(denied["events"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn tenants_are_isolated() {
+    let s = TestServer::start();
+    s.hipaa_policy();
+    let ids = tokenize_ids(&s, &[("123-45-6789", "us_ssn")]);
+    let (other_api, other_admin) = s.other_tenant();
+    // The other tenant cannot see, grant, revoke or use our policy or tokens.
+    assert_eq!(other_admin.vault("").unwrap().entries.len(), 0);
+    let g = grant(&other_admin, &ids).unwrap();
+    let d = detok(&other_admin, &ids, &g).unwrap();
+    assert_eq!(d.results[0].status, "NOT_FOUND");
+    assert_eq!(
+        other_admin.revoke(&ids[0], "x").unwrap_err().code(),
+        Some("TOKEN_NOT_FOUND")
+    );
+    assert_eq!(
+        other_api
+            .tokenize(&request(vec![item("1@2.co", "email")]), false)
+            .unwrap_err()
+            .code(),
+        Some("POLICY_NOT_FOUND")
+    );
+    // Our grant is useless to them, and theirs to us.
+    let ours = grant(&s.admin(), &ids).unwrap();
+    assert_eq!(
+        detok(&other_admin, &ids, &ours).unwrap_err().code(),
+        Some("ACCESS_DENIED")
+    );
+}
+
+#[test]
+fn idempotent_retries_and_all_or_nothing() {
+    let s = TestServer::start();
+    s.hipaa_policy();
+    let api = s.api();
+    let mut req = request(vec![
+        item("123-45-6789", "us_ssn"),
+        item("440-42-1234", "ca_sin"),
+    ]);
+    req.items[1] = item("130 692 544", "ca_sin");
+    req.idempotency_key = Some("idk_xyz789".into());
+    let first = api.tokenize(&req, false).unwrap();
+    let again = api.tokenize(&req, false).unwrap();
+    assert_eq!(
+        first.results, again.results,
+        "randomized tokens too: the first answer"
+    );
+    assert_eq!(s.admin().vault("").unwrap().entries.len(), 2);
+    req.items.push(item("x@y.co", "email"));
+    assert_eq!(
+        api.tokenize(&req, false).unwrap_err().code(),
+        Some("CONFLICT")
+    );
+
+    let mut batch = request(vec![
+        item("a1@b.co", "email"),
+        item("", "email"),
+        item("a2@b.co", "email"),
+    ]);
+    batch.batch_mode = Some("ALL_OR_NOTHING".into());
+    let e = api.tokenize(&batch, false).unwrap_err();
+    assert_eq!(e.code(), Some("EMPTY_VALUE"));
+    assert!(e.to_string().contains("items[1]"), "{e}");
+    assert_eq!(
+        s.admin().vault("").unwrap().entries.len(),
+        2,
+        "nothing written"
+    );
+    batch.batch_mode = Some("BEST_EFFORT".into());
+    let r = api.tokenize(&batch, false).unwrap();
+    assert_eq!((r.success_count, r.failure_count), (2, 1));
+    assert_eq!(r.results[1].error.as_ref().unwrap().code, "EMPTY_VALUE");
+    batch.batch_mode = Some("SOMETIMES".into());
+    assert_eq!(
+        api.tokenize(&batch, false).unwrap_err().code(),
+        Some("INVALID_INPUT")
+    );
+}
+
+#[test]
+fn malformed_oversized_and_unauthenticated_requests() {
+    let s = TestServer::start_with(
+        ServerSettings {
+            max_body_bytes: 64 * 1024,
+            ..ServerSettings::default()
+        },
+        VaultConfig::default(),
+    );
+    s.hipaa_policy();
+    let api = s.api();
+    let raw = |body: &str| api.raw("POST", "/tokenize", Some(body), &[]).unwrap();
+    for (body, code) in [
+        ("{", "INVALID_INPUT"),
+        ("[]", "INVALID_INPUT"),
+        ("", "INVALID_INPUT"),
+        (
+            r#"{"items": "123-45-6789", "policy_id": "pol_hipaa"}"#,
+            "INVALID_INPUT",
+        ),
+        (
+            r#"{"items": [{"value": 123456789, "pii_type": "us_ssn"}], "policy_id": "pol_hipaa"}"#,
+            "INVALID_INPUT",
+        ),
+        (
+            r#"{"items": [], "policy_id": "pol_hipaa"}"#,
+            "INVALID_INPUT",
+        ),
+        (
+            r#"{"items": [{"value": "1", "pii_type": "us_ssn"}], "policy_id": "pol_hipaa", "extra": 1}"#,
+            "INVALID_INPUT",
+        ),
+    ] {
+        let r = raw(body);
+        assert_eq!(r.status, 400, "{body}: {}", r.body);
+        assert_eq!(r.json()["error"]["code"], code, "{body}");
+        assert_eq!(r.json()["error"]["retryable"], false);
+    }
+    // The error never echoes a value.
+    let r =
+        raw(r#"{"items": [{"value": "123-45-6789", "pii_type": 5}], "policy_id": "pol_hipaa"}"#);
+    assert!(!r.body.contains("6789"), "{}", r.body);
+    let r = api
+        .tokenize(&request(vec![item("987-65-432x", "us_ssn")]), false)
+        .unwrap();
+    let err = r.results[0].error.as_ref().unwrap();
+    assert_eq!(err.code, "INVALID_INPUT");
+    assert!(
+        err.message.contains("us_ssn") && !err.message.contains("987"),
+        "{}",
+        err.message
+    );
+    let r = api
+        .tokenize(&request(vec![item("x", "ssn")]), false)
+        .unwrap();
+    assert_eq!(
+        r.results[0].error.as_ref().unwrap().code,
+        "UNSUPPORTED_PII_TYPE"
+    );
+
+    // 1,001 items, and a body over the limit.
+    let many = request(
+        (0..1001)
+            .map(|i| item(&format!("u{i}@x.co"), "email"))
+            .collect(),
+    );
+    let e = api.tokenize(&many, false).unwrap_err();
+    assert_eq!(e.code(), Some("INVALID_INPUT"));
+    assert!(e.to_string().contains("1000"));
+    let huge = format!(
+        r#"{{"items": [{{"value": "{}", "pii_type": "email"}}], "policy_id": "pol_hipaa"}}"#,
+        "a".repeat(70_000)
+    );
+    assert_eq!(raw(&huge).status, 413);
+
+    // Authentication.
+    let anon = Client::new(&s.base);
+    let r = anon.raw("POST", "/tokenize", Some("{}"), &[]).unwrap();
+    assert_eq!(
+        (r.status, r.json()["error"]["code"].as_str()),
+        (401, Some("UNAUTHORIZED"))
+    );
+    let r = Client::new(&s.base)
+        .with_api_key("tvk_wrong")
+        .raw("POST", "/tokenize", Some("{}"), &[])
+        .unwrap();
+    assert_eq!(r.status, 401);
+    assert_eq!(anon.usage().unwrap_err().code(), Some("UNAUTHORIZED"));
+    assert_eq!(
+        Client::new(&s.base)
+            .with_jwt("not.a.jwt")
+            .usage()
+            .unwrap_err()
+            .code(),
+        Some("UNAUTHORIZED")
+    );
+    // The API key does not open JWT endpoints, nor a JWT the tokenize endpoint.
+    assert_eq!(s.api().usage().unwrap_err().status(), Some(401));
+    let r = s.admin().raw("POST", "/tokenize", Some("{}"), &[]).unwrap();
+    assert_eq!(r.status, 401);
+    // Expired JWTs.
+    let jwt = s.jwt("dave", &["admin"]);
+    s.clock.advance(86_401);
+    assert_eq!(
+        Client::new(&s.base)
+            .with_jwt(&jwt)
+            .usage()
+            .unwrap_err()
+            .code(),
+        Some("UNAUTHORIZED")
+    );
+
+    // SDK versions: absent and 1.x are fine, 2.x is 426.
+    let r = s
+        .admin()
+        .raw(
+            "GET",
+            "/health",
+            None,
+            &[("x-tokenvault-sdk-version", "2.0.0")],
+        )
+        .unwrap();
+    assert_eq!(r.status, 426);
+    let r = anon.raw("GET", "/health", None, &[]).unwrap();
+    assert_eq!(r.status, 200);
+    // Unknown routes and methods answer in the error format.
+    let r = anon.raw("GET", "/nope", None, &[]).unwrap();
+    assert_eq!(
+        (r.status, r.json()["error"]["code"].as_str()),
+        (404, Some("NOT_FOUND"))
+    );
+    let r = anon.raw("PATCH", "/tokenize", None, &[]).unwrap();
+    assert_eq!(r.status, 405);
+}
+
+#[test]
+fn rate_limits_per_user_with_headers() {
+    let limits = RateLimits {
+        grant: Limit {
+            per_user: 2,
+            per_tenant: 100,
+        },
+        ..RateLimits::default()
+    };
+    let s = TestServer::start_with(
+        ServerSettings {
+            rate_limits: limits,
+            ..ServerSettings::default()
+        },
+        VaultConfig {
+            default_quota: Some(5),
+            ..VaultConfig::default()
+        },
+    );
+    s.admin()
+        .create_policy(&json!({
+            "id": "pol_hipaa", "name": "ttl",
+            "type_rules": {"email": {"ttl_seconds": 60}},
+            "allowed_roles": ["admin"], "allowed_purposes": ["customer_support"]
+        }))
+        .unwrap();
+    let ids = tokenize_ids(&s, &[("a@b.co", "email")]);
+    let admin = s.admin();
+    // Rate limit: two grants a minute per user.
+    grant(&admin, &ids).unwrap();
+    let jwt = grant(&admin, &ids).unwrap();
+    let r = admin
+        .raw(
+            "POST",
+            "/grant",
+            Some(
+                &json!({"token_ids": ids, "purpose": "customer_support", "reason": "x"})
+                    .to_string(),
+            ),
+            &[],
+        )
+        .unwrap();
+    assert_eq!(r.status, 429);
+    assert_eq!(r.json()["error"]["code"], "RATE_LIMIT_EXCEEDED");
+    assert_eq!(r.json()["error"]["retryable"], true);
+    assert!(r.json()["error"]["detail"]
+        .as_str()
+        .unwrap()
+        .contains("Per-user limit of 2/minute"));
+    assert!(r.header("retry-after").is_some());
+    assert_eq!(r.header("x-ratelimit-remaining"), Some("0"));
+    // Another user has their own allowance; the next minute resets it.
+    let bob = Client::new(&s.base).with_jwt(&s.jwt("bob", &["admin"]));
+    assert!(grant(&bob, &ids).is_ok());
+    s.clock.advance(60);
+    assert!(grant(&admin, &ids).is_ok());
+    assert!(detok(&admin, &ids, &jwt).is_ok());
+}
+
+#[test]
+fn expired_tokens_quota_and_kill_switch() {
+    let s = TestServer::start_with(
+        ServerSettings::default(),
+        VaultConfig {
+            default_quota: Some(5),
+            ..VaultConfig::default()
+        },
+    );
+    s.admin()
+        .create_policy(&json!({
+            "id": "pol_hipaa", "name": "ttl",
+            "type_rules": {"email": {"ttl_seconds": 60}, "us_ssn": {}},
+            "allowed_roles": ["admin"], "allowed_purposes": ["customer_support"]
+        }))
+        .unwrap();
+    let ids = tokenize_ids(&s, &[("a@b.co", "email"), ("123-45-6789", "us_ssn")]);
+    let admin = s.admin();
+    s.clock.advance(61);
+    let jwt = grant(&admin, &ids).unwrap();
+    let d = detok(&admin, &ids, &jwt).unwrap();
+    assert_eq!(d.results[0].status, "EXPIRED");
+    assert!(d.results[0].expired_at.is_some());
+    assert_eq!(d.results[1].status, "GRANTED");
+    assert_eq!(admin.vault("status=expired").unwrap().entries.len(), 1);
+    // Quota: 2 tokenized + 1 detokenized = 3 of 5; a batch of 3 more is refused whole.
+    let e = s
+        .api()
+        .tokenize(
+            &request(vec![
+                item("1@b.co", "email"),
+                item("2@b.co", "email"),
+                item("3@b.co", "email"),
+            ]),
+            false,
+        )
+        .unwrap_err();
+    assert_eq!((e.status(), e.code()), (Some(429), Some("QUOTA_EXCEEDED")));
+    assert_eq!(admin.usage().unwrap().operations_this_period, 3);
+    // Kill switch.
+    s.block_on(s.vault.store().set_kill_switch(&s.tenant, true))
+        .unwrap();
+    let e = s
+        .api()
+        .tokenize(&request(vec![item("1@b.co", "email")]), false)
+        .unwrap_err();
+    assert_eq!(
+        (e.status(), e.code()),
+        (Some(503), Some("KILL_SWITCH_ACTIVE"))
+    );
+    assert_eq!(
+        grant(&admin, &ids).unwrap_err().code(),
+        Some("KILL_SWITCH_ACTIVE")
+    );
+    s.block_on(s.vault.store().set_kill_switch(&s.tenant, false))
+        .unwrap();
+    assert!(s
+        .api()
+        .tokenize(&request(vec![item("1@b.co", "email")]), false)
+        .is_ok());
+    let _ = TokenizeItem::default();
+}
