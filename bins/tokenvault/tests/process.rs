@@ -1,0 +1,380 @@
+//! The real binary as a user runs it: init, serve, the CLI, and crash safety under `kill -9`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+use std::{
+    path::Path,
+    process::{Child, Command, Stdio},
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc,
+    },
+    time::{Duration, Instant},
+};
+
+use serde_json::{json, Value};
+use tokenvault_client::Client;
+use tokenvault_proto::{DetokenizeRequest, GrantRequest, TokenizeItem, TokenizeRequest};
+
+const BIN: &str = env!("CARGO_BIN_EXE_tokenvault");
+
+fn cli(data: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(BIN)
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    fn start(data: &Path, extra: &[&str]) -> Self {
+        let port = free_port();
+        let child = Command::new(BIN)
+            .arg("--data-dir")
+            .arg(data)
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .args(extra)
+            .env("TOKENVAULT_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let base = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Client::new(&base).health().is_err() {
+            assert!(Instant::now() < deadline, "server did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Self { child, base }
+    }
+
+    fn kill9(mut self) {
+        self.child.kill().unwrap(); // SIGKILL on Unix
+        self.child.wait().unwrap();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn init(data: &Path) -> Value {
+    let out = cli(data, &["init", "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("WARNING: generated a new root key"));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn policy(admin: &Client) {
+    admin
+        .create_policy(&json!({
+            "id": "pol_hipaa", "name": "HIPAA",
+            "type_rules": {"us_ssn": {}, "email": {}},
+            "allowed_roles": ["admin"], "allowed_purposes": ["customer_support"], "require_reason": false
+        }))
+        .unwrap();
+}
+
+fn open_one(admin: &Client, token_id: &str) -> Option<String> {
+    let g = admin
+        .grant(&GrantRequest {
+            token_ids: vec![token_id.into()],
+            purpose: "customer_support".into(),
+            reason: None,
+            trace_id: None,
+        })
+        .unwrap();
+    let d = admin
+        .detokenize(&DetokenizeRequest {
+            tokens: vec![token_id.into()],
+            grant_jwt: g.grant_jwt,
+            trace_id: None,
+        })
+        .unwrap();
+    d.results[0].value.clone()
+}
+
+#[test]
+fn cli_bootstrap_and_administration() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    // A typo'd data directory is an error, never a new empty vault.
+    let out = cli(&data, &["tenant", "list"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not exist"));
+    assert!(!data.exists());
+
+    let boot = init(&data);
+    let tenant = boot["tenant_id"].as_str().unwrap();
+    assert!(tenant.starts_with("ten_") && boot["api_key"].as_str().unwrap().starts_with("tvk_"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(data.join("root.key"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let out = cli(
+        &data,
+        &[
+            "token",
+            "mint",
+            "--tenant",
+            tenant,
+            "--user",
+            "u1",
+            "--roles",
+            "admin,auditor",
+            "--ttl",
+            "600",
+        ],
+    );
+    let jwt = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(jwt.trim().split('.').count(), 3, "the JWT alone");
+    let out = cli(
+        &data,
+        &["apikey", "create", "--tenant", tenant, "--name", "etl"],
+    );
+    let key: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let list =
+        String::from_utf8(cli(&data, &["apikey", "list", "--tenant", tenant]).stdout).unwrap();
+    assert!(
+        list.contains(key["id"].as_str().unwrap())
+            && !list.contains(key["api_key"].as_str().unwrap())
+    );
+
+    // A config file sets the listen address; flags override files.
+    let port = free_port();
+    let config = dir.path().join("tokenvault.toml");
+    std::fs::write(&config, format!("listen = \"127.0.0.1:{port}\"\nlog_format = \"text\"\n\n[rate_limits.tokenize]\nper_user = 5000\nper_tenant = 50000\n")).unwrap();
+    let server = Server::start(&data, &[]);
+    drop(server);
+    let mut child = Command::new(BIN)
+        .args(["--config"])
+        .arg(&config)
+        .arg("--data-dir")
+        .arg(&data)
+        .arg("serve")
+        .env("TOKENVAULT_LOG", "warn")
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Client::new(&base).health().is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "server with config did not start"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let user = Client::new(&base).with_jwt(jwt.trim());
+    let api = Client::new(&base).with_api_key(key["api_key"].as_str().unwrap());
+    policy(&Client::new(&base).with_jwt(boot["admin_jwt"].as_str().unwrap()));
+    let r = api
+        .raw(
+            "POST",
+            "/tokenize",
+            Some(r#"{"items":[{"value":"a@b.co","pii_type":"email"}],"policy_id":"pol_hipaa"}"#),
+            &[],
+        )
+        .unwrap();
+    assert_eq!(
+        r.header("x-ratelimit-limit"),
+        Some("5000"),
+        "limits from the config file"
+    );
+    assert_eq!(user.usage().unwrap().tokens_created, 1);
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    // Kill switch, key rotation and revocation of the API key, offline.
+    assert!(cli(&data, &["kill-switch", "on", "--tenant", tenant])
+        .status
+        .success());
+    let server = Server::start(&data, &[]);
+    let api = Client::new(&server.base).with_api_key(key["api_key"].as_str().unwrap());
+    let req = TokenizeRequest {
+        items: vec![TokenizeItem {
+            value: "a@b.co".into(),
+            pii_type: "email".into(),
+            ..Default::default()
+        }],
+        policy_id: "pol_hipaa".into(),
+        ..Default::default()
+    };
+    assert_eq!(
+        api.tokenize(&req, false).unwrap_err().code(),
+        Some("KILL_SWITCH_ACTIVE")
+    );
+    drop(server);
+    assert!(cli(&data, &["kill-switch", "off", "--tenant", tenant])
+        .status
+        .success());
+    let out = cli(&data, &["keys", "rotate", "--tenant", tenant]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("version 2"));
+    assert!(cli(
+        &data,
+        &[
+            "apikey",
+            "revoke",
+            "--tenant",
+            tenant,
+            "--id",
+            key["id"].as_str().unwrap()
+        ]
+    )
+    .status
+    .success());
+    let server = Server::start(&data, &[]);
+    let api = Client::new(&server.base).with_api_key(key["api_key"].as_str().unwrap());
+    assert_eq!(
+        api.tokenize(&req, false).unwrap_err().code(),
+        Some("UNAUTHORIZED")
+    );
+    drop(server);
+    let out = cli(&data, &["audit", "verify"]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("audit chain intact"),
+        "{out:?}"
+    );
+    let backup = dir.path().join("backup.db");
+    assert!(cli(&data, &["backup", "--to", backup.to_str().unwrap()])
+        .status
+        .success());
+    assert!(backup.exists());
+
+    // A different root key is refused with a clear error.
+    let other_key = dir.path().join("other.key");
+    std::fs::write(&other_key, "11".repeat(32)).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&other_key, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let out = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(&data)
+        .arg("--root-key-file")
+        .arg(&other_key)
+        .args(["tenant", "list"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("not the one this database was created with")
+    );
+}
+
+#[test]
+fn answered_tokens_survive_kill_9_and_batches_are_atomic() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let boot = init(&data);
+    let server = Server::start(&data, &[]);
+    let admin = Client::new(&server.base).with_jwt(boot["admin_jwt"].as_str().unwrap());
+    policy(&admin);
+    let api = Client::new(&server.base).with_api_key(boot["api_key"].as_str().unwrap());
+    let req = TokenizeRequest {
+        items: vec![TokenizeItem {
+            value: "123-45-6789".into(),
+            pii_type: "us_ssn".into(),
+            ..Default::default()
+        }],
+        policy_id: "pol_hipaa".into(),
+        ..Default::default()
+    };
+    let answered = api.tokenize(&req, false).unwrap();
+    let token_id = answered.results[0].token_id.clone().unwrap();
+    server.kill9();
+
+    // Restart: the answered token is there.
+    let server = Server::start(&data, &[]);
+    let admin = Client::new(&server.base).with_jwt(boot["admin_jwt"].as_str().unwrap());
+    assert_eq!(open_one(&admin, &token_id).as_deref(), Some("123-45-6789"));
+
+    // ALL_OR_NOTHING batches of 250 in a loop, killed mid-way: each batch is all or nothing,
+    // and every batch that was answered is there.
+    let api = Client::new(&server.base).with_api_key(boot["api_key"].as_str().unwrap());
+    let stop = Arc::new(AtomicBool::new(false));
+    let acknowledged = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let mut acked: Vec<Vec<String>> = Vec::new();
+            for batch in 0.. {
+                if stop.load(Ordering::SeqCst) {
+                    break;
+                }
+                let req = TokenizeRequest {
+                    items: (0..250)
+                        .map(|i| TokenizeItem {
+                            value: format!("u{batch}x{i}@example.com"),
+                            pii_type: "email".into(),
+                            ..Default::default()
+                        })
+                        .collect(),
+                    policy_id: "pol_hipaa".into(),
+                    batch_mode: Some("ALL_OR_NOTHING".into()),
+                    ..Default::default()
+                };
+                match api.tokenize(&req, false) {
+                    Ok(r) => {
+                        acked.push(r.results.into_iter().map(|x| x.token_id.unwrap()).collect())
+                    }
+                    Err(_) => break,
+                }
+            }
+            acked
+        })
+    };
+    std::thread::sleep(Duration::from_millis(1500));
+    server.kill9();
+    stop.store(true, Ordering::SeqCst);
+    let acked = acknowledged.join().unwrap();
+    assert!(
+        !acked.is_empty(),
+        "some batches were answered before the kill"
+    );
+
+    let server = Server::start(&data, &[]);
+    let admin = Client::new(&server.base).with_jwt(boot["admin_jwt"].as_str().unwrap());
+    let created = admin.usage().unwrap().tokens_created;
+    let emails = created - 1;
+    assert_eq!(
+        emails % 250,
+        0,
+        "a batch was partly written: {emails} email records"
+    );
+    assert!(
+        emails >= 250 * acked.len() as u64,
+        "{emails} < {} answered",
+        250 * acked.len()
+    );
+    let last = acked.last().unwrap();
+    assert!(open_one(&admin, &last[249]).is_some());
+    let out = cli(&data, &["audit", "verify"]);
+    drop(server);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("audit chain intact"));
+}
