@@ -1,0 +1,129 @@
+//! Load generator for a running server: tokenize throughput in batches and grant+detokenize
+//! latency. Run through `scripts/load.sh`, which starts a server and passes credentials:
+//!
+//! `load <base> <api_key> <admin_jwt> [seconds] [clients] [batch]`
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+use std::{
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc,
+    },
+    time::{Duration, Instant},
+};
+
+use tokenvault_client::Client;
+use tokenvault_proto::{DetokenizeRequest, GrantRequest, TokenizeItem, TokenizeRequest};
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let base = args[1].clone();
+    let api_key = args[2].clone();
+    let jwt = args[3].clone();
+    let seconds: u64 = args.get(4).map_or(20, |s| s.parse().unwrap());
+    let clients: usize = args.get(5).map_or(4, |s| s.parse().unwrap());
+    let batch: usize = args.get(6).map_or(1000, |s| s.parse().unwrap());
+
+    let admin = Client::new(&base).with_jwt(&jwt);
+    let _ = admin.create_policy(&serde_json::json!({
+        "id": "pol_load", "name": "load",
+        "type_rules": {"email": {"mode": "deterministic"}, "us_ssn": {"mode": "deterministic"}},
+        "allowed_roles": ["admin"], "allowed_purposes": ["customer_support"], "require_reason": false
+    }));
+
+    // Tokenize: every item a new value, so every item is a new durable record.
+    let items = Arc::new(AtomicU64::new(0));
+    let requests = Arc::new(AtomicU64::new(0));
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let started = Instant::now();
+    let workers: Vec<_> = (0..clients)
+        .map(|c| {
+            let (items, requests, base, api_key) = (
+                items.clone(),
+                requests.clone(),
+                base.clone(),
+                api_key.clone(),
+            );
+            std::thread::spawn(move || {
+                let client = Client::new(&base).with_api_key(&api_key);
+                let mut n = 0u64;
+                while Instant::now() < deadline {
+                    let req = TokenizeRequest {
+                        items: (0..batch)
+                            .map(|i| TokenizeItem {
+                                value: format!("c{c}b{n}i{i}@load.example.com"),
+                                pii_type: "email".into(),
+                                ..Default::default()
+                            })
+                            .collect(),
+                        policy_id: "pol_load".into(),
+                        ..Default::default()
+                    };
+                    let r = client.tokenize(&req, false).unwrap();
+                    assert_eq!(r.success_count, batch);
+                    items.fetch_add(batch as u64, Ordering::Relaxed);
+                    requests.fetch_add(1, Ordering::Relaxed);
+                    n += 1;
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        w.join().unwrap();
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let total = items.load(Ordering::Relaxed);
+    println!(
+        "tokenize: {clients} clients, batches of {batch}, {seconds} s: {total} items in {} requests, {:.0} items/s",
+        requests.load(Ordering::Relaxed),
+        total as f64 / elapsed
+    );
+
+    // Grant + detokenize latency with one client.
+    let api = Client::new(&base).with_api_key(&api_key);
+    let r = api
+        .tokenize(
+            &TokenizeRequest {
+                items: vec![TokenizeItem {
+                    value: "123-45-6789".into(),
+                    pii_type: "us_ssn".into(),
+                    ..Default::default()
+                }],
+                policy_id: "pol_load".into(),
+                ..Default::default()
+            },
+            false,
+        )
+        .unwrap();
+    let id = r.results[0].token_id.clone().unwrap();
+    let mut samples = Vec::new();
+    for _ in 0..2000 {
+        let t = Instant::now();
+        let g = admin
+            .grant(&GrantRequest {
+                token_ids: vec![id.clone()],
+                purpose: "customer_support".into(),
+                reason: None,
+                trace_id: None,
+            })
+            .unwrap();
+        let d = admin
+            .detokenize(&DetokenizeRequest {
+                tokens: vec![id.clone()],
+                grant_jwt: g.grant_jwt,
+                trace_id: None,
+            })
+            .unwrap();
+        assert_eq!(d.results[0].value.as_deref(), Some("123-45-6789"));
+        samples.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    samples.sort_by(f64::total_cmp);
+    let pct = |p: f64| samples[((samples.len() as f64 * p) as usize).min(samples.len() - 1)];
+    println!(
+        "grant+detokenize: 1 client, {} pairs: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        samples.len(),
+        pct(0.50),
+        pct(0.99),
+        samples[samples.len() - 1]
+    );
+}
