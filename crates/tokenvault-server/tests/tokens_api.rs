@@ -328,6 +328,24 @@ fn jwks_openapi_metrics_and_headers() {
     assert_eq!(jwks["keys"][0]["alg"], "EdDSA");
     let openapi = c.raw("GET", "/openapi.json", None, &[]).unwrap().json();
     assert!(openapi["openapi"].as_str().unwrap().starts_with("3."));
+    for path in [
+        "/tokenize",
+        "/grant",
+        "/detokenize",
+        "/vault",
+        "/vault/{token_id}",
+        "/policies",
+        "/policies/{id}",
+        "/usage",
+        "/health",
+        "/audit",
+        "/jwks.json",
+    ] {
+        assert!(
+            openapi["paths"][path].is_object(),
+            "{path} missing from the OpenAPI document"
+        );
+    }
     let r = c
         .raw("GET", "/usage", None, &[("x-trace-id", "my-trace-1")])
         .unwrap();
