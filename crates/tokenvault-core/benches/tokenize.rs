@@ -1,5 +1,5 @@
 //! Per-core throughput of tokenize and detokenize in each mode, including normalization of
-//! the raw value and token encoding. Run: `cargo bench -p tokenvault-core --bench tokenize`.
+//! the raw value, token encoding and the record id. Run: `cargo bench -p tokenvault-core --bench tokenize`.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::Arc;
@@ -7,7 +7,7 @@ use std::sync::Arc;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use tokenvault_core::{
     clock::SystemClock,
-    ids::{TenantId, TokenId},
+    ids::TenantId,
     keys::{KeyFileProvider, KeyManager, MemoryKeyStore, TenantKeyring},
     pii::{NormalizeOptions, PiiType},
     token::{Mode, Scope, TokenEngine, TokenInput, TokenRef},
@@ -61,13 +61,11 @@ fn bench(c: &mut Criterion) {
     for (mode, pii_type, raw) in CASES {
         group.bench_function(format!("{mode}/{pii_type}"), |b| {
             b.iter(|| {
-                let token_id = TokenId::generate();
                 let value = engine.normalize(pii_type, raw).unwrap();
                 let input = TokenInput {
                     tenant: &tenant,
                     pii_type,
                     scope: &scope,
-                    token_id: &token_id,
                     raw,
                 };
                 engine.tokenize(&keys, mode, &input, &value).unwrap()
@@ -79,13 +77,11 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("detokenize");
     group.throughput(Throughput::Elements(1));
     for (mode, pii_type, raw) in CASES {
-        let token_id = TokenId::generate();
         let value = engine.normalize(pii_type, raw).unwrap();
         let input = TokenInput {
             tenant: &tenant,
             pii_type,
             scope: &scope,
-            token_id: &token_id,
             raw,
         };
         let t = engine.tokenize(&keys, mode, &input, &value).unwrap();
@@ -100,7 +96,7 @@ fn bench(c: &mut Criterion) {
                                 tenant: &tenant,
                                 pii_type,
                                 scope: &scope,
-                                token_id: &token_id,
+                                token_id: &t.token_id,
                                 mode,
                                 key_version: t.key_version,
                                 token: &t.token,

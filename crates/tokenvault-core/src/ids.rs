@@ -94,9 +94,14 @@ impl TenantId {
 }
 
 impl TokenId {
-    /// A new random token id (128 bits, never derived from the value).
+    /// A new random token id (128 bits).
     pub fn generate() -> Self {
         Self(tokenvault_crypto::random::random_id("tok_"))
+    }
+
+    /// The id of 128 bits of a keyed digest (see `TokenEngine::record_id`).
+    pub fn from_digest(bytes: [u8; 16]) -> Self {
+        Self(tokenvault_crypto::random::encode_id("tok_", bytes))
     }
 }
 

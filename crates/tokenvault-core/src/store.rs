@@ -97,13 +97,11 @@ pub struct TokenRecord {
     pub policy_id: PolicyId,
     /// And its version.
     pub policy_version: u32,
-    /// The token as the vault indexes it (unique per tenant).
+    /// The token in its canonical shape; `token_id` is its keyed digest.
     pub stored_token: String,
     /// The token as returned to the client when it was made (differs from `stored_token`
     /// only for format-preserving tokens rendered in the client's layout).
     pub token: String,
-    /// Deterministic and format-preserving records: the keyed fingerprint of the value.
-    pub fingerprint: Option<[u8; 32]>,
     /// Randomized records: the wrapped data key.
     pub wrapped_dek: Option<Vec<u8>>,
     /// When created.
@@ -251,8 +249,8 @@ pub type ResponseRenderer = std::sync::Arc<dyn Fn(&[TokenRecord]) -> String + Se
 pub struct TokenizeCommit {
     /// Owner.
     pub tenant: TenantId,
-    /// New records. Deterministic and format-preserving ones whose fingerprint already exists
-    /// are not inserted; the existing record is returned instead.
+    /// New records. One whose id already exists (the same deterministic or format-preserving
+    /// token, made concurrently) is not inserted; the existing record is returned instead.
     pub records: Vec<TokenRecord>,
     /// Billable operations to count.
     pub operations: u64,
@@ -358,14 +356,8 @@ pub trait VaultStore: TenantKeyStore {
     /// Current versions of all policies.
     async fn policies(&self, tenant: &TenantId) -> Result<Vec<Policy>, StoreError>;
 
-    /// Records by fingerprint, for deterministic re-tokenization.
-    async fn tokens_by_fingerprint(
-        &self,
-        tenant: &TenantId,
-        fingerprints: &[[u8; 32]],
-    ) -> Result<Vec<TokenRecord>, StoreError>;
     /// Writes a tokenize request. Returns, for each record in `commit.records`, the record now
-    /// in the vault (the existing one where a fingerprint was already taken).
+    /// in the vault (the existing one where its id was already taken).
     async fn commit_tokenize(
         &self,
         commit: &TokenizeCommit,
@@ -381,12 +373,6 @@ pub trait VaultStore: TenantKeyStore {
         &self,
         tenant: &TenantId,
         ids: &[TokenId],
-    ) -> Result<Vec<TokenRecord>, StoreError>;
-    /// Records by stored token.
-    async fn tokens_by_value(
-        &self,
-        tenant: &TenantId,
-        stored: &[String],
     ) -> Result<Vec<TokenRecord>, StoreError>;
     /// A page of records, newest first, after `cursor` (the last `(created_at, token_id)`).
     async fn list_tokens(

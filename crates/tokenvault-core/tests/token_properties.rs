@@ -16,7 +16,6 @@ fn tokenize(
     mode: Mode,
     t: PiiType,
     scope: &Scope,
-    token_id: &TokenId,
     raw: &str,
 ) -> Result<Tokenized, TokenError> {
     let value = engine.normalize(t, raw)?;
@@ -24,7 +23,6 @@ fn tokenize(
         tenant: ring.tenant(),
         pii_type: t,
         scope,
-        token_id,
         raw,
     };
     engine.tokenize(ring, mode, &input, &value)
@@ -91,13 +89,12 @@ proptest! {
             if mode == Mode::FormatPreserving && !fpe_capable(t) {
                 continue;
             }
-            let id = TokenId::generate();
-            let tok = match tokenize(&e, &ring, mode, t, &Scope::Global, &id, &raw) {
+            let tok = match tokenize(&e, &ring, mode, t, &Scope::Global, &raw) {
                 Err(TokenError::DomainTooSmall { .. }) if mode == Mode::FormatPreserving => continue,
                 other => other.unwrap(),
             };
-            prop_assert_eq!(open(&e, &ring, t, &Scope::Global, &id, &tok, &tok.token).unwrap(), canonical.clone());
-            prop_assert_eq!(open(&e, &ring, t, &Scope::Global, &id, &tok, &tok.stored_token).unwrap(), canonical.clone());
+            prop_assert_eq!(open(&e, &ring, t, &Scope::Global, &tok.token_id, &tok, &tok.token).unwrap(), canonical.clone());
+            prop_assert_eq!(open(&e, &ring, t, &Scope::Global, &tok.token_id, &tok, &tok.stored_token).unwrap(), canonical.clone());
             prop_assert!(!tok.token.contains(&canonical) || mode == Mode::FormatPreserving);
         }
     }
@@ -112,20 +109,21 @@ proptest! {
         let ra = block_on(m.keyring(&a)).unwrap();
         let rb = block_on(m.keyring(&b)).unwrap();
         let e = engine();
-        let id = TokenId::generate();
-        let t1 = tokenize(&e, &ra, Mode::Deterministic, PiiType::UsSsn, &Scope::Global, &id, &raw).unwrap();
-        let t2 = tokenize(&e, &ra, Mode::Deterministic, PiiType::UsSsn, &Scope::Global, &TokenId::generate(), &raw).unwrap();
+        let t1 = tokenize(&e, &ra, Mode::Deterministic, PiiType::UsSsn, &Scope::Global, &raw).unwrap();
+        let t2 = tokenize(&e, &ra, Mode::Deterministic, PiiType::UsSsn, &Scope::Global, &raw).unwrap();
         prop_assert_eq!(&t1.token, &t2.token);
-        let scoped = tokenize(&e, &ra, Mode::Deterministic, PiiType::UsSsn, &Scope::Connector("crm".into()), &id, &raw).unwrap();
+        prop_assert_eq!(&t1.token_id, &t2.token_id, "one record id for one deterministic token");
+        let scoped = tokenize(&e, &ra, Mode::Deterministic, PiiType::UsSsn, &Scope::Connector("crm".into()), &raw).unwrap();
         prop_assert_ne!(&t1.token, &scoped.token);
-        let field = tokenize(&e, &ra, Mode::Deterministic, PiiType::UsSsn, &Scope::Field("ssn".into()), &id, &raw).unwrap();
+        let field = tokenize(&e, &ra, Mode::Deterministic, PiiType::UsSsn, &Scope::Field("ssn".into()), &raw).unwrap();
         prop_assert_ne!(&scoped.token, &field.token);
-        let other = tokenize(&e, &rb, Mode::Deterministic, PiiType::UsSsn, &Scope::Global, &id, &raw).unwrap();
+        let other = tokenize(&e, &rb, Mode::Deterministic, PiiType::UsSsn, &Scope::Global, &raw).unwrap();
         prop_assert_ne!(&t1.token, &other.token);
+        prop_assert_ne!(&t1.token_id, &other.token_id);
         // The FPE permutation is also scoped.
-        let f1 = tokenize(&e, &ra, Mode::FormatPreserving, PiiType::UsSsn, &Scope::Global, &id, &raw).unwrap();
-        let f2 = tokenize(&e, &ra, Mode::FormatPreserving, PiiType::UsSsn, &Scope::Global, &id, &raw).unwrap();
-        let f3 = tokenize(&e, &rb, Mode::FormatPreserving, PiiType::UsSsn, &Scope::Global, &id, &raw).unwrap();
+        let f1 = tokenize(&e, &ra, Mode::FormatPreserving, PiiType::UsSsn, &Scope::Global, &raw).unwrap();
+        let f2 = tokenize(&e, &ra, Mode::FormatPreserving, PiiType::UsSsn, &Scope::Global, &raw).unwrap();
+        let f3 = tokenize(&e, &rb, Mode::FormatPreserving, PiiType::UsSsn, &Scope::Global, &raw).unwrap();
         prop_assert_eq!(&f1.token, &f2.token);
         prop_assert!(f1.token != f3.token || f1.token.ends_with(&raw[raw.len() - 3..]));
     }
@@ -138,10 +136,11 @@ proptest! {
         block_on(m.create_tenant_keys(&a)).unwrap();
         let ra = block_on(m.keyring(&a)).unwrap();
         let e = engine();
-        let t1 = tokenize(&e, &ra, Mode::Randomized, PiiType::Email, &Scope::Global, &TokenId::generate(), &raw).unwrap();
-        let t2 = tokenize(&e, &ra, Mode::Randomized, PiiType::Email, &Scope::Global, &TokenId::generate(), &raw).unwrap();
+        let t1 = tokenize(&e, &ra, Mode::Randomized, PiiType::Email, &Scope::Global, &raw).unwrap();
+        let t2 = tokenize(&e, &ra, Mode::Randomized, PiiType::Email, &Scope::Global, &raw).unwrap();
         prop_assert_ne!(t1.token, t2.token);
         prop_assert_ne!(t1.wrapped_dek, t2.wrapped_dek);
+        prop_assert_ne!(t1.token_id, t2.token_id);
     }
 
     /// Format-preserving output has the input's format.
@@ -153,7 +152,7 @@ proptest! {
         block_on(m.create_tenant_keys(&a)).unwrap();
         let ring = block_on(m.keyring(&a)).unwrap();
         let e = engine();
-        let tok = tokenize(&e, &ring, Mode::FormatPreserving, t, &Scope::Global, &TokenId::generate(), &raw).unwrap();
+        let tok = tokenize(&e, &ring, Mode::FormatPreserving, t, &Scope::Global, &raw).unwrap();
         prop_assert_eq!(shape(&tok.token), shape(&raw), "{} {}", t, tok.token);
     }
 
@@ -166,18 +165,17 @@ proptest! {
         block_on(m.create_tenant_keys(&a)).unwrap();
         let ring = block_on(m.keyring(&a)).unwrap();
         let e = engine();
-        let id = TokenId::generate();
-        let tok = tokenize(&e, &ring, mode, PiiType::UsSsn, &Scope::Global, &id, &raw).unwrap();
+        let tok = tokenize(&e, &ring, mode, PiiType::UsSsn, &Scope::Global, &raw).unwrap();
         let mut chars: Vec<char> = tok.token.chars().collect();
         let i = 3 + pos.index(chars.len() - 3);
         chars[i] = if chars[i] == 'A' { 'B' } else { 'A' };
         let bad: String = chars.into_iter().collect();
-        let result = open(&e, &ring, PiiType::UsSsn, &Scope::Global, &id, &tok, &bad);
+        let result = open(&e, &ring, PiiType::UsSsn, &Scope::Global, &tok.token_id, &tok, &bad);
         prop_assert!(matches!(result, Err(TokenError::AuthenticationFailed | TokenError::MalformedToken { .. })), "{:?}", result);
         // And a token opened as another type or scope fails.
-        prop_assert!(open(&e, &ring, PiiType::CaSin, &Scope::Global, &id, &tok, &tok.token).is_err());
+        prop_assert!(open(&e, &ring, PiiType::CaSin, &Scope::Global, &tok.token_id, &tok, &tok.token).is_err());
         if mode == Mode::Deterministic {
-            prop_assert!(open(&e, &ring, PiiType::UsSsn, &Scope::Field("x".into()), &id, &tok, &tok.token).is_err());
+            prop_assert!(open(&e, &ring, PiiType::UsSsn, &Scope::Field("x".into()), &tok.token_id, &tok, &tok.token).is_err());
         } else {
             prop_assert!(open(&e, &ring, PiiType::UsSsn, &Scope::Global, &TokenId::generate(), &tok, &tok.token).is_err());
         }
@@ -195,14 +193,12 @@ fn foreign_tokens_are_rejected() {
     let rb = block_on(m.keyring(&b)).unwrap();
     let e = engine();
     for mode in Mode::ALL {
-        let id = TokenId::generate();
         let tok = tokenize(
             &e,
             &ra,
             mode,
             PiiType::PassportUs,
             &Scope::Global,
-            &id,
             "123456789",
         )
         .unwrap();
@@ -211,7 +207,7 @@ fn foreign_tokens_are_rejected() {
             tenant: rb.tenant(),
             pii_type: PiiType::PassportUs,
             scope: &Scope::Global,
-            token_id: &id,
+            token_id: &tok.token_id,
             mode,
             key_version: tok.key_version,
             token: &tok.token,
@@ -247,7 +243,6 @@ fn rotation_keeps_old_tokens_open() {
     block_on(m.create_tenant_keys(&a)).unwrap();
     let e = engine();
     let old_ring = block_on(m.keyring(&a)).unwrap();
-    let id = TokenId::generate();
     let olds: Vec<(Mode, Tokenized)> = Mode::ALL
         .into_iter()
         .map(|mode| {
@@ -259,7 +254,6 @@ fn rotation_keeps_old_tokens_open() {
                     mode,
                     PiiType::UsSsn,
                     &Scope::Global,
-                    &id,
                     "123-45-6789",
                 )
                 .unwrap(),
@@ -278,7 +272,7 @@ fn rotation_keeps_old_tokens_open() {
                 &ring,
                 PiiType::UsSsn,
                 &Scope::Global,
-                &id,
+                &old.token_id,
                 old,
                 &old.token
             )
@@ -291,31 +285,26 @@ fn rotation_keeps_old_tokens_open() {
             *mode,
             PiiType::UsSsn,
             &Scope::Global,
-            &id,
             "123-45-6789",
         )
         .unwrap();
         assert_eq!(new.key_version, 2);
         assert_ne!(new.token, old.token, "{mode}");
     }
-    // The fingerprint does not rotate, so the vault finds existing deterministic records.
+    // Deduplication after a rotation: the value's candidate record ids, one per key version,
+    // include the id of its record made under the old version.
     let v = e.normalize(PiiType::UsSsn, "123-45-6789").unwrap();
-    assert_eq!(
-        e.fingerprint(
-            &old_ring,
-            PiiType::UsSsn,
-            Mode::Deterministic,
-            &Scope::Global,
-            &v
-        ),
-        e.fingerprint(
-            &ring,
-            PiiType::UsSsn,
-            Mode::Deterministic,
-            &Scope::Global,
-            &v
-        )
-    );
+    let input = TokenInput {
+        tenant: ring.tenant(),
+        pii_type: PiiType::UsSsn,
+        scope: &Scope::Global,
+        raw: "123-45-6789",
+    };
+    for (mode, old) in olds.iter().filter(|(m, _)| *m != Mode::Randomized) {
+        let ids = e.candidate_ids(&ring, *mode, &input, &v).unwrap();
+        assert_eq!(ids.len(), 2, "{mode}");
+        assert!(ids.contains(&old.token_id), "{mode}");
+    }
 }
 
 /// Crypto-shredding: after the tenant's keys are destroyed nothing opens its tokens, and the
@@ -327,7 +316,6 @@ fn shredding_makes_tokens_unrecoverable() {
     block_on(m.create_tenant_keys(&a)).unwrap();
     let e = engine();
     let ring = block_on(m.keyring(&a)).unwrap();
-    let id = TokenId::generate();
     let toks: Vec<Tokenized> = Mode::ALL
         .into_iter()
         .map(|mode| {
@@ -337,7 +325,6 @@ fn shredding_makes_tokens_unrecoverable() {
                 mode,
                 PiiType::PassportUs,
                 &Scope::Global,
-                &id,
                 "123456789",
             )
             .unwrap()
@@ -363,7 +350,7 @@ fn shredding_makes_tokens_unrecoverable() {
             &fresh_ring,
             PiiType::PassportUs,
             &Scope::Global,
-            &id,
+            &tok.token_id,
             tok,
             &tok.token,
         );

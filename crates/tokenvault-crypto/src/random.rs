@@ -9,6 +9,12 @@ const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
 pub fn random_id(prefix: &str) -> String {
     let mut bytes = [0u8; 16];
     rand::thread_rng().fill_bytes(&mut bytes);
+    encode_id(prefix, bytes)
+}
+
+/// `prefix` followed by the 26-character base32 form of `bytes` (for identifiers derived by a
+/// keyed hash, which look exactly like random ones).
+pub fn encode_id(prefix: &str, bytes: [u8; 16]) -> String {
     let mut n = u128::from_be_bytes(bytes);
     let mut out = String::with_capacity(prefix.len() + 26);
     out.push_str(prefix);

@@ -7,7 +7,7 @@ use tokenvault_core::{
 };
 
 pub(crate) const TOKEN_COLUMNS: &str = "tenant, token_id, pii_type, mode, scope, key_version, \
-    policy_id, policy_version, stored_token, token, fingerprint, wrapped_dek, created_at, \
+    policy_id, policy_version, stored_token, token, wrapped_dek, created_at, \
     expires_at, revoked_at, revoke_reason";
 
 fn corrupt(what: &str) -> rusqlite::Error {
@@ -19,7 +19,9 @@ fn parse<T>(s: String, f: impl FnOnce(&str) -> Option<T>, what: &str) -> rusqlit
 }
 
 pub(crate) fn token(r: &Row<'_>) -> rusqlite::Result<TokenRecord> {
-    let fingerprint: Option<Vec<u8>> = r.get(10)?;
+    let stored_token: String = r.get(8)?;
+    // `token` is stored only where it differs from `stored_token`.
+    let token: Option<String> = r.get(9)?;
     Ok(TokenRecord {
         tenant: parse(r.get(0)?, |s| TenantId::parse(s).ok(), "tenant")?,
         token_id: parse(r.get(1)?, |s| TokenId::parse(s).ok(), "token_id")?,
@@ -29,17 +31,13 @@ pub(crate) fn token(r: &Row<'_>) -> rusqlite::Result<TokenRecord> {
         key_version: r.get(5)?,
         policy_id: parse(r.get(6)?, |s| PolicyId::parse(s).ok(), "policy_id")?,
         policy_version: r.get(7)?,
-        stored_token: r.get(8)?,
-        token: r.get(9)?,
-        fingerprint: match fingerprint {
-            Some(v) => Some(v.try_into().map_err(|_| corrupt("fingerprint"))?),
-            None => None,
-        },
-        wrapped_dek: r.get(11)?,
-        created_at: r.get(12)?,
-        expires_at: r.get(13)?,
-        revoked_at: r.get(14)?,
-        revoke_reason: r.get(15)?,
+        token: token.unwrap_or_else(|| stored_token.clone()),
+        stored_token,
+        wrapped_dek: r.get(10)?,
+        created_at: r.get(11)?,
+        expires_at: r.get(12)?,
+        revoked_at: r.get(13)?,
+        revoke_reason: r.get(14)?,
     })
 }
 

@@ -34,13 +34,15 @@ CREATE TABLE policy_versions (
 CREATE TABLE tokens (
     tenant TEXT NOT NULL, token_id TEXT NOT NULL, pii_type TEXT NOT NULL, mode TEXT NOT NULL,
     scope TEXT NOT NULL, key_version INTEGER NOT NULL, policy_id TEXT NOT NULL,
-    policy_version INTEGER NOT NULL, stored_token TEXT NOT NULL, token TEXT NOT NULL,
-    fingerprint BLOB, wrapped_dek BLOB, created_at INTEGER NOT NULL, expires_at INTEGER,
+    policy_version INTEGER NOT NULL, stored_token TEXT NOT NULL, token TEXT,
+    wrapped_dek BLOB, created_at INTEGER NOT NULL, expires_at INTEGER,
     revoked_at INTEGER, revoke_reason TEXT,
     PRIMARY KEY (tenant, token_id)
 );
-CREATE UNIQUE INDEX tokens_fingerprint ON tokens (tenant, fingerprint) WHERE fingerprint IS NOT NULL;
-CREATE INDEX tokens_stored ON tokens (tenant, stored_token);
+-- The primary key is the only value-keyed index: record ids are keyed digests of the token,
+-- so lookups by token value and deterministic deduplication are primary-key lookups. Random
+-- keys cost a page write each per commit; one index instead of three is most of the
+-- tokenize throughput (docs/benchmarks.md).
 CREATE INDEX tokens_list ON tokens (tenant, created_at DESC, token_id DESC);
 CREATE TABLE idempotency (
     tenant TEXT NOT NULL, key TEXT NOT NULL, request_hash BLOB NOT NULL, response TEXT NOT NULL,

@@ -464,37 +464,6 @@ impl VaultStore for SqliteStore {
             .await
     }
 
-    async fn tokens_by_fingerprint(
-        &self,
-        tenant: &TenantId,
-        fingerprints: &[[u8; 32]],
-    ) -> Result<Vec<TokenRecord>, StoreError> {
-        if fingerprints.is_empty() {
-            return Ok(Vec::new());
-        }
-        let t = tenant.to_string();
-        let fps: Vec<Vec<u8>> = fingerprints.iter().map(|f| f.to_vec()).collect();
-        self.pool
-            .read(move |c| {
-                let mut out = Vec::new();
-                for chunk in fps.chunks(500) {
-                    let sql = format!(
-                        "SELECT {TOKEN_COLUMNS} FROM tokens WHERE tenant = ?1 AND fingerprint IN ({})",
-                        placeholders(chunk.len(), 2)
-                    );
-                    let mut s = c.prepare_cached(&sql).map_err(unavailable)?;
-                    let mut args: Vec<&dyn rusqlite::ToSql> = vec![&t];
-                    args.extend(chunk.iter().map(|f| f as &dyn rusqlite::ToSql));
-                    let rows = s.query_map(params_from_iter(args), rows::token).map_err(unavailable)?;
-                    for r in rows {
-                        out.push(r.map_err(unavailable)?);
-                    }
-                }
-                Ok(out)
-            })
-            .await
-    }
-
     async fn commit_tokenize(
         &self,
         commit: &TokenizeCommit,
@@ -521,13 +490,13 @@ impl VaultStore for SqliteStore {
                 {
                     let mut insert = tx
                         .prepare_cached(&format!(
-                            "INSERT INTO tokens ({TOKEN_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+                            "INSERT INTO tokens ({TOKEN_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
                              ON CONFLICT DO NOTHING"
                         ))
                         .map_err(unavailable)?;
                     let mut existing = tx
                         .prepare_cached(&format!(
-                            "SELECT {TOKEN_COLUMNS} FROM tokens WHERE tenant = ?1 AND fingerprint = ?2"
+                            "SELECT {TOKEN_COLUMNS} FROM tokens WHERE tenant = ?1 AND token_id = ?2"
                         ))
                         .map_err(unavailable)?;
                     for r in &commit.records {
@@ -542,8 +511,7 @@ impl VaultStore for SqliteStore {
                                 r.policy_id.as_str(),
                                 r.policy_version,
                                 r.stored_token,
-                                r.token,
-                                r.fingerprint.as_ref().map(|f| f.as_slice()),
+                                (r.token != r.stored_token).then_some(&r.token),
                                 r.wrapped_dek,
                                 r.created_at,
                                 r.expires_at,
@@ -555,11 +523,9 @@ impl VaultStore for SqliteStore {
                             resolved.push(r.clone());
                             continue;
                         }
-                        let Some(fp) = &r.fingerprint else {
-                            return Err(StoreError::Conflict { what: "token id" });
-                        };
+                        // The same token was made concurrently: its record stands.
                         let found = existing
-                            .query_row(params![tenant, fp.as_slice()], rows::token)
+                            .query_row(params![tenant, r.token_id.as_str()], rows::token)
                             .map_err(unavailable)?;
                         resolved.push(found);
                     }
@@ -625,15 +591,6 @@ impl VaultStore for SqliteStore {
     ) -> Result<Vec<TokenRecord>, StoreError> {
         let values: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
         self.tokens_where(tenant, "token_id", values).await
-    }
-
-    async fn tokens_by_value(
-        &self,
-        tenant: &TenantId,
-        stored: &[String],
-    ) -> Result<Vec<TokenRecord>, StoreError> {
-        self.tokens_where(tenant, "stored_token", stored.to_vec())
-            .await
     }
 
     async fn list_tokens(

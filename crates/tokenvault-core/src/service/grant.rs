@@ -319,58 +319,45 @@ impl Vault {
             })
     }
 
-    /// Finds the record of each requested token: `tok_…` ids by id, anything else by token
-    /// value (including format-preserving tokens in either layout).
+    /// Finds the record of each requested token: `tok_…` ids directly, anything else by the
+    /// record id its token value implies (including format-preserving tokens in either
+    /// layout, tried for each type that has a template).
     async fn resolve_tokens(
         &self,
         caller: &Caller,
         asked: &[String],
     ) -> Result<Vec<Option<TokenRecord>>, ServiceError> {
-        let ids: Vec<TokenId> = asked
-            .iter()
-            .filter_map(|t| TokenId::parse(t).ok())
-            .collect();
-        let by_id: HashMap<String, TokenRecord> = self
-            .store
-            .tokens_by_id(&caller.tenant, &ids)
-            .await?
-            .into_iter()
-            .map(|r| (r.token_id.to_string(), r))
-            .collect();
-        let mut lookups: Vec<String> = Vec::new();
-        for t in asked.iter().filter(|t| !by_id.contains_key(t.as_str())) {
-            if t.len() > tokenvault_crypto::codec::MAX_TOKEN_LEN {
-                continue;
-            }
-            lookups.push(t.clone());
-            for pii_type in PiiType::ALL {
-                if matches!(fpe::support(pii_type), fpe::FpeSupport::Supported { .. }) {
-                    if let Ok(form) = self.engine.fpe_lookup_form(pii_type, t) {
-                        lookups.push(form);
+        let ring = self.keys.keyring(&caller.tenant).await?;
+        let mut candidates: Vec<Vec<TokenId>> = Vec::with_capacity(asked.len());
+        for t in asked {
+            let mut ids = Vec::new();
+            if let Ok(id) = TokenId::parse(t) {
+                ids.push(id);
+            } else if t.len() <= tokenvault_crypto::codec::MAX_TOKEN_LEN {
+                ids.push(self.engine.record_id(&ring, t));
+                for pii_type in PiiType::ALL {
+                    if matches!(fpe::support(pii_type), fpe::FpeSupport::Supported { .. }) {
+                        if let Ok(form) = self.engine.fpe_lookup_form(pii_type, t) {
+                            ids.push(self.engine.record_id(&ring, &form));
+                        }
                     }
                 }
             }
+            candidates.push(ids);
         }
-        lookups.sort();
-        lookups.dedup();
-        let by_value = self.store.tokens_by_value(&caller.tenant, &lookups).await?;
-        Ok(asked
+        let mut all: Vec<TokenId> = candidates.iter().flatten().cloned().collect();
+        all.sort();
+        all.dedup();
+        let found: HashMap<TokenId, TokenRecord> = self
+            .store
+            .tokens_by_id(&caller.tenant, &all)
+            .await?
+            .into_iter()
+            .map(|r| (r.token_id.clone(), r))
+            .collect();
+        Ok(candidates
             .iter()
-            .map(|t| {
-                by_id.get(t.as_str()).cloned().or_else(|| {
-                    by_value
-                        .iter()
-                        .find(|r| {
-                            r.stored_token == *t
-                                || r.token == *t
-                                || self
-                                    .engine
-                                    .fpe_lookup_form(r.pii_type, t)
-                                    .is_ok_and(|f| f == r.stored_token)
-                        })
-                        .cloned()
-                })
-            })
+            .map(|ids| ids.iter().find_map(|id| found.get(id).cloned()))
             .collect())
     }
 }

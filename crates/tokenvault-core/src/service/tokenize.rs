@@ -110,7 +110,7 @@ impl Vault {
         let now = self.clock.now();
 
         let mut records: Vec<TokenRecord> = Vec::new();
-        let mut by_fingerprint: HashMap<[u8; 32], usize> = HashMap::new();
+        let mut by_id: HashMap<TokenId, usize> = HashMap::new();
         let mut planned = Vec::with_capacity(req.items.len());
         for item in &req.items {
             planned.push(self.plan_item(
@@ -120,7 +120,7 @@ impl Vault {
                 item,
                 now,
                 &mut records,
-                &mut by_fingerprint,
+                &mut by_id,
             ));
         }
         if all_or_nothing {
@@ -141,17 +141,9 @@ impl Vault {
         }
 
         // Deterministic and format-preserving values the vault already has keep their record.
-        let fingerprints: Vec<[u8; 32]> = by_fingerprint.keys().copied().collect();
-        for existing in self
-            .store
-            .tokens_by_fingerprint(&caller.tenant, &fingerprints)
-            .await?
-        {
-            if let Some(&i) = existing
-                .fingerprint
-                .as_ref()
-                .and_then(|f| by_fingerprint.get(f))
-            {
+        let candidates: Vec<TokenId> = by_id.keys().cloned().collect();
+        for existing in self.store.tokens_by_id(&caller.tenant, &candidates).await? {
+            if let Some(&i) = by_id.get(&existing.token_id) {
                 records[i] = existing;
             }
         }
@@ -286,7 +278,7 @@ impl Vault {
         item: &tokenvault_proto::TokenizeItem,
         now: i64,
         records: &mut Vec<TokenRecord>,
-        by_fingerprint: &mut HashMap<[u8; 32], usize>,
+        by_id: &mut HashMap<TokenId, usize>,
     ) -> Planned {
         let Ok(pii_type) = item.pii_type.parse::<PiiType>() else {
             return Planned::Failed(item_error(
@@ -348,31 +340,39 @@ impl Vault {
             Ok(v) => v,
             Err(e) => return Planned::Failed(fail_item(&e)),
         };
-        let fingerprint = match mode {
-            Mode::Randomized => None,
-            Mode::Deterministic | Mode::FormatPreserving => Some(
-                self.engine
-                    .fingerprint(ring, pii_type, mode, &scope, &value),
-            ),
-        };
-        if let Some(i) = fingerprint.as_ref().and_then(|f| by_fingerprint.get(f)) {
-            return Planned::Token { record: *i };
-        }
-        let token_id = TokenId::generate();
         let input = TokenInput {
             tenant: ring.tenant(),
             pii_type,
             scope: &scope,
-            token_id: &token_id,
             raw: &item.value,
         };
         let t = match self.engine.tokenize(ring, mode, &input, &value) {
             Ok(t) => t,
             Err(e) => return Planned::Failed(fail_item(&e)),
         };
+        if let Some(&i) = by_id.get(&t.token_id) {
+            // The same deterministic value earlier in this batch.
+            return Planned::Token { record: i };
+        }
+        // After a rotation, the value may be in the vault under an older key version.
+        let older = if mode != Mode::Randomized && ring.versions().count() > 1 {
+            match self.engine.candidate_ids(ring, mode, &input, &value) {
+                Ok(ids) => ids,
+                Err(e) => return Planned::Failed(fail_item(&e)),
+            }
+        } else {
+            Vec::new()
+        };
         let ttl = ttl.and_then(|t| i64::try_from(t).ok());
+        let index = records.len();
+        if mode != Mode::Randomized {
+            by_id.insert(t.token_id.clone(), index);
+            for id in older {
+                by_id.entry(id).or_insert(index);
+            }
+        }
         records.push(TokenRecord {
-            token_id,
+            token_id: t.token_id,
             tenant: ring.tenant().clone(),
             pii_type,
             mode,
@@ -382,17 +382,12 @@ impl Vault {
             policy_version: policy.version,
             stored_token: t.stored_token,
             token: t.token,
-            fingerprint,
             wrapped_dek: t.wrapped_dek,
             created_at: now,
             expires_at: ttl.map(|t| now.saturating_add(t)),
             revoked_at: None,
             revoke_reason: None,
         });
-        let index = records.len() - 1;
-        if let Some(f) = fingerprint {
-            by_fingerprint.insert(f, index);
-        }
         Planned::Token { record: index }
     }
 }

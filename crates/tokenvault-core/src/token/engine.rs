@@ -22,6 +22,7 @@ mod label {
     pub const RANDOMIZED: &[u8] = b"tokenvault/v1/rnd";
     pub const DEK: &[u8] = b"tokenvault/v1/dek";
     pub const FPE: &[u8] = b"tokenvault/v1/fpe";
+    pub const TOKEN_ID: &[u8] = b"tokenvault/v1/token-id";
 }
 
 /// What is being tokenized.
@@ -33,8 +34,6 @@ pub struct TokenInput<'a> {
     pub pii_type: PiiType,
     /// The deterministic scope (also the FF1 tweak's scope).
     pub scope: &'a Scope,
-    /// The record the token will belong to (bound into randomized tokens).
-    pub token_id: &'a TokenId,
     /// The value as the client sent it (format-preserving tokens take its shape).
     pub raw: &'a str,
 }
@@ -42,6 +41,8 @@ pub struct TokenInput<'a> {
 /// A fresh token and what its vault record must keep.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tokenized {
+    /// The record id: a keyed digest of `stored_token` (see [`TokenEngine::record_id`]).
+    pub token_id: TokenId,
     /// The token the client receives.
     pub token: String,
     /// The token as the vault indexes it (the canonical shape, for format-preserving tokens;
@@ -108,25 +109,6 @@ impl TokenEngine {
         Ok(pii_type.normalize(raw, &self.options)?)
     }
 
-    /// The keyed fingerprint under which the vault finds an existing deterministic or
-    /// format-preserving token for a value: `HMAC(fingerprint_key, tenant|type|mode|scope|value)`.
-    pub fn fingerprint(
-        &self,
-        keys: &TenantKeyring,
-        pii_type: PiiType,
-        mode: Mode,
-        scope: &Scope,
-        value: &Canonical,
-    ) -> [u8; 32] {
-        keys.fingerprinter().digest(&[
-            keys.tenant().as_str().as_bytes(),
-            pii_type.as_str().as_bytes(),
-            mode.as_str().as_bytes(),
-            scope.to_string().as_bytes(),
-            value.expose().as_bytes(),
-        ])
-    }
-
     /// Tokenizes `value` (the canonical form of `input.raw`) in `mode` under the tenant's
     /// newest key version.
     pub fn tokenize(
@@ -147,6 +129,7 @@ impl TokenEngine {
                 let body = version.deterministic.seal(&ad, value.expose().as_bytes());
                 let token = self.codec.encode(header, &body);
                 Ok(Tokenized {
+                    token_id: self.record_id(keys, &token),
                     stored_token: token.clone(),
                     token,
                     mode,
@@ -159,16 +142,19 @@ impl TokenEngine {
                     kind: TokenKind::Randomized,
                     key_version: version.version,
                 };
-                let ad = randomized_ad(input.tenant, input.pii_type, input.token_id, header);
+                let ad = randomized_ad(input.tenant, input.pii_type, header);
                 let mut body =
                     Vec::with_capacity(gcm::NONCE_LEN + value.expose().len() + gcm::TAG_LEN);
                 let dek = gcm::seal_with_fresh_key(&ad, value.expose().as_bytes(), &mut body);
-                let wrapped = version.dek_wrap.wrap(
-                    &dek_context(input.tenant, version.version, input.token_id),
-                    &dek,
-                );
                 let token = self.codec.encode(header, &body);
+                let token_id = self.record_id(keys, &token);
+                // The data key is bound to the record, whose id is bound to the token: a token
+                // or a wrapped key moved to another record does not open.
+                let wrapped = version
+                    .dek_wrap
+                    .wrap(&dek_context(input.tenant, version.version, &token_id), &dek);
                 Ok(Tokenized {
+                    token_id,
                     stored_token: token.clone(),
                     token,
                     mode,
@@ -186,6 +172,7 @@ impl TokenEngine {
                     &tweak,
                 )?;
                 Ok(Tokenized {
+                    token_id: self.record_id(keys, &t.canonical),
                     token: t.rendered,
                     stored_token: t.canonical,
                     mode,
@@ -223,12 +210,15 @@ impl TokenEngine {
                     let ad = deterministic_ad(r.tenant, r.pii_type, r.scope, decoded.header);
                     version.deterministic.open(&ad, &decoded.body)?
                 } else {
+                    if self.record_id(keys, r.token) != *r.token_id {
+                        return Err(TokenError::AuthenticationFailed);
+                    }
                     let wrapped = r.wrapped_dek.ok_or(TokenError::MissingDataKey)?;
                     let dek = version.dek_wrap.unwrap::<32>(
                         &dek_context(r.tenant, version.version, r.token_id),
                         wrapped,
                     )?;
-                    let ad = randomized_ad(r.tenant, r.pii_type, r.token_id, decoded.header);
+                    let ad = randomized_ad(r.tenant, r.pii_type, decoded.header);
                     gcm::open_with_key(&dek, &ad, &decoded.body)?
                 }
             }
@@ -243,6 +233,62 @@ impl TokenEngine {
         let text =
             String::from_utf8(plaintext.to_vec()).map_err(|_| TokenError::AuthenticationFailed)?;
         Ok(Canonical::from_trusted(text))
+    }
+
+    /// The id of the record that holds `stored_token`: `tok_` + base32 of the first 128 bits
+    /// of `HMAC(fingerprint key, ctx("tokenvault/v1/token-id", stored_token))`.
+    ///
+    /// Deriving the id from the token makes the vault's only index its primary key: a token
+    /// value finds its record by computing the id, and a deterministic value finds an existing
+    /// record by computing its token. The id reveals nothing the token does not: it is keyed,
+    /// and for randomized tokens (random ciphertexts) it is as random as a generated id.
+    pub fn record_id(&self, keys: &TenantKeyring, stored_token: &str) -> TokenId {
+        let digest = keys
+            .fingerprinter()
+            .digest(&[label::TOKEN_ID, stored_token.as_bytes()]);
+        let mut id = [0u8; 16];
+        id.copy_from_slice(&digest[..16]);
+        TokenId::from_digest(id)
+    }
+
+    /// The record ids a deterministic or format-preserving value would have under each of the
+    /// tenant's key versions, newest first: the vault holds the value if it holds one of them.
+    pub fn candidate_ids(
+        &self,
+        keys: &TenantKeyring,
+        mode: Mode,
+        input: &TokenInput<'_>,
+        value: &Canonical,
+    ) -> Result<Vec<TokenId>, TokenError> {
+        let mut ids = Vec::new();
+        for v in keys.versions().collect::<Vec<_>>().into_iter().rev() {
+            let version = keys.version(v)?;
+            let stored = match mode {
+                Mode::Randomized => return Ok(Vec::new()),
+                Mode::Deterministic => {
+                    let header = TokenHeader {
+                        kind: TokenKind::Deterministic,
+                        key_version: version.version,
+                    };
+                    let ad = deterministic_ad(input.tenant, input.pii_type, input.scope, header);
+                    let body = version.deterministic.seal(&ad, value.expose().as_bytes());
+                    self.codec.encode(header, &body)
+                }
+                Mode::FormatPreserving => {
+                    let tweak = fpe_tweak(input.tenant, input.pii_type, input.scope);
+                    fpe::tokenize(
+                        input.pii_type,
+                        value.expose(),
+                        input.raw,
+                        ciphers(version),
+                        &tweak,
+                    )?
+                    .canonical
+                }
+            };
+            ids.push(self.record_id(keys, &stored));
+        }
+        Ok(ids)
     }
 
     /// The canonical shape of a format-preserving token as a client may send it back, for
@@ -274,17 +320,11 @@ fn deterministic_ad(
     ])
 }
 
-fn randomized_ad(
-    tenant: &TenantId,
-    pii_type: PiiType,
-    token_id: &TokenId,
-    header: TokenHeader,
-) -> Vec<u8> {
+fn randomized_ad(tenant: &TenantId, pii_type: PiiType, header: TokenHeader) -> Vec<u8> {
     context(&[
         label::RANDOMIZED,
         tenant.as_str().as_bytes(),
         pii_type.as_str().as_bytes(),
-        token_id.as_str().as_bytes(),
         &header.to_bytes(),
     ])
 }
