@@ -12,8 +12,15 @@ use crate::schema;
 /// Readers kept open.
 const READERS: usize = 4;
 
+/// Completes a grouped job once its group's commit is known: `None` if it committed.
+pub(crate) type Finish = Box<dyn FnOnce(Option<StoreError>) + Send>;
+/// A unit of work run inside a group transaction: whether it succeeded (else its savepoint is
+/// rolled back), and how to report the outcome after the commit.
+type GroupJob = Box<dyn FnOnce(&Connection) -> (bool, Finish) + Send>;
+
 pub(crate) struct Pool {
     writer: Mutex<Connection>,
+    pending: Mutex<Vec<GroupJob>>,
     readers: Mutex<Vec<Connection>>,
     path: std::path::PathBuf,
 }
@@ -66,6 +73,7 @@ impl Pool {
         schema::migrate(&mut writer).map_err(unavailable)?;
         Ok(Arc::new(Self {
             writer: Mutex::new(writer),
+            pending: Mutex::new(Vec::new()),
             readers: Mutex::new(Vec::new()),
             path: path.to_owned(),
         }))
@@ -82,6 +90,82 @@ impl Pool {
             .map_err(|_| StoreError::Unavailable {
                 detail: "store task failed".into(),
             })?
+    }
+
+    /// Group commit: runs `f` in a transaction shared with the other writes queued meanwhile,
+    /// each in its own savepoint, so one failing job rolls back alone while one fsync and one
+    /// pass over the indexes' pages serve them all. Returns once the shared commit is durable.
+    pub(crate) async fn write_grouped<R, F>(self: &Arc<Self>, f: F) -> Result<R, StoreError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Connection) -> Result<R, StoreError> + Send + 'static,
+    {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let job: GroupJob = Box::new(move |conn| {
+            let result = f(conn);
+            let ok = result.is_ok();
+            let finish: Finish = Box::new(move |commit_error| {
+                let _ = tx.send(match commit_error {
+                    None => result,
+                    Some(e) => Err(e),
+                });
+            });
+            (ok, finish)
+        });
+        self.pending.lock().push(job);
+        let pool = Arc::clone(self);
+        tokio::task::spawn_blocking(move || pool.run_pending())
+            .await
+            .map_err(|_| StoreError::Unavailable {
+                detail: "store task failed".into(),
+            })?;
+        rx.await.map_err(|_| StoreError::Unavailable {
+            detail: "group commit failed before the transaction began".into(),
+        })?
+    }
+
+    /// Runs every queued job in one transaction. Whoever holds the writer runs what has
+    /// queued up; a caller whose job was taken by an earlier leader finds the queue empty.
+    fn run_pending(&self) {
+        let conn = self.writer.lock();
+        let jobs = std::mem::take(&mut *self.pending.lock());
+        if jobs.is_empty() {
+            return;
+        }
+        if conn.execute_batch("BEGIN IMMEDIATE").is_err() {
+            return; // dropping the jobs reports the failure to their callers
+        }
+        let mut finishers = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            if conn.execute_batch("SAVEPOINT job").is_err() {
+                break;
+            }
+            let (ok, finish) = job(&conn);
+            let end = if ok {
+                "RELEASE job"
+            } else {
+                "ROLLBACK TO job; RELEASE job"
+            };
+            if conn.execute_batch(end).is_err() {
+                finish(Some(StoreError::Unavailable {
+                    detail: "savepoint failed".into(),
+                }));
+                continue;
+            }
+            finishers.push(finish);
+        }
+        match conn.execute_batch("COMMIT") {
+            Ok(()) => finishers.into_iter().for_each(|f| f(None)),
+            Err(e) => {
+                let _ = conn.execute_batch("ROLLBACK");
+                let detail = e.to_string();
+                for f in finishers {
+                    f(Some(StoreError::Unavailable {
+                        detail: detail.clone(),
+                    }));
+                }
+            }
+        }
     }
 
     pub(crate) async fn read<R, F>(self: &Arc<Self>, f: F) -> Result<R, StoreError>

@@ -470,8 +470,7 @@ impl VaultStore for SqliteStore {
     ) -> Result<Vec<TokenRecord>, StoreError> {
         let commit = commit.clone();
         self.pool
-            .write(move |c| {
-                let tx = c.transaction_with_behavior(TransactionBehavior::Immediate).map_err(unavailable)?;
+            .write_grouped(move |tx| {
                 let tenant = commit.tenant.as_str();
                 let ops = i64_of(commit.operations)?;
                 if let Some(quota) = commit.quota {
@@ -551,8 +550,7 @@ impl VaultStore for SqliteStore {
                 }
                 let mut event = commit.audit.clone();
                 event.token_ids = resolved.iter().map(|r| r.token_id.to_string()).collect();
-                audit::append(&tx, &[event])?;
-                tx.commit().map_err(unavailable)?;
+                audit::append(tx, &[event])?;
                 Ok(resolved)
             })
             .await
