@@ -354,3 +354,87 @@ fn jwks_openapi_metrics_and_headers() {
     let m = c.raw("GET", "/metrics", None, &[]).unwrap();
     assert!(m.body.contains("tokenvault_http_requests_total{method=\"GET\",route=\"/api/v1/tokens/usage\",status=\"200\"} 1"), "{}", m.body);
 }
+
+#[test]
+fn rotation_keeps_records_and_values_find_their_record() {
+    let s = TestServer::start();
+    s.hipaa_policy();
+    let api = s.api();
+    let before = api
+        .tokenize(
+            &request(vec![
+                item("123-45-6789", "us_ssn"),
+                item("(555) 123-4567", "phone"),
+                item("130 692 544", "ca_sin"),
+            ]),
+            false,
+        )
+        .unwrap();
+    assert_eq!(s.block_on(s.vault.keys().rotate(&s.tenant)).unwrap(), 2);
+    let after = api
+        .tokenize(
+            &request(vec![
+                item("123-45-6789", "us_ssn"),
+                item("(555) 123-4567", "phone"),
+            ]),
+            false,
+        )
+        .unwrap();
+    // Deterministic and format-preserving values keep their record across the rotation.
+    assert_eq!(after.results[0].token_id, before.results[0].token_id);
+    assert_eq!(after.results[0].token, before.results[0].token);
+    assert_eq!(after.results[1].token_id, before.results[1].token_id);
+    assert_eq!(s.admin().usage().unwrap().tokens_created, 3);
+    // New values use the new key version; every token value, randomized too, finds its record.
+    let fresh = api
+        .tokenize(&request(vec![item("234-56-7890", "us_ssn")]), false)
+        .unwrap();
+    let entries = s.admin().vault("pii_type=us_ssn").unwrap().entries;
+    let entry = entries
+        .iter()
+        .find(|e| Some(&e.token_id) == fresh.results[0].token_id.as_ref())
+        .unwrap();
+    assert_eq!(entry.key_version, 2);
+    let values: Vec<String> = before
+        .results
+        .iter()
+        .chain(&fresh.results)
+        .map(|r| r.token.clone().unwrap())
+        .collect();
+    let ids: Vec<String> = before
+        .results
+        .iter()
+        .chain(&fresh.results)
+        .map(|r| r.token_id.clone().unwrap())
+        .collect();
+    let admin = s.admin();
+    let g = admin
+        .grant(&GrantRequest {
+            token_ids: ids.clone(),
+            purpose: "regulatory".into(),
+            reason: Some("r".into()),
+            trace_id: None,
+        })
+        .unwrap();
+    let d = admin
+        .detokenize(&DetokenizeRequest {
+            tokens: values,
+            grant_jwt: g.grant_jwt,
+            trace_id: None,
+        })
+        .unwrap();
+    let got: Vec<_> = d
+        .results
+        .iter()
+        .map(|r| (r.token_id.clone(), r.value.clone().unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (ids[0].clone(), "123-45-6789".to_owned()),
+            (ids[1].clone(), "+15551234567".to_owned()),
+            (ids[2].clone(), "130-692-544".to_owned()),
+            (ids[3].clone(), "234-56-7890".to_owned()),
+        ]
+    );
+}
