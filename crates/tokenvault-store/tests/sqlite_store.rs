@@ -180,7 +180,7 @@ fn tokens_dedupe_list_revoke_and_count() {
         // Other tenants see nothing.
         let other = TenantId::parse("ten_other").unwrap();
         assert!(s
-            .tokens_by_id(&other, &[a.token_id.clone()])
+            .tokens_by_id(&other, std::slice::from_ref(&a.token_id))
             .await
             .unwrap()
             .is_empty());
