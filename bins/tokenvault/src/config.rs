@@ -34,6 +34,41 @@ pub struct FileConfig {
     pub log_format: Option<String>,
     /// Request limits per user and tenant per minute.
     pub rate_limits: Option<RateLimits>,
+    /// An external identity provider whose JWTs are accepted.
+    pub external_jwt: Option<ExternalJwtConfig>,
+}
+
+/// `[external_jwt]`: an identity provider's issuer, audience, keys and claim names.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExternalJwtConfig {
+    /// Expected `iss`.
+    pub issuer: String,
+    /// Expected `aud`.
+    pub audience: String,
+    /// A file holding the provider's JWKS document.
+    pub jwks_file: PathBuf,
+    /// Claim with the user id.
+    #[serde(default = "default_user_claim")]
+    pub user_claim: String,
+    /// Claim with the tenant id.
+    #[serde(default = "default_tenant_claim")]
+    pub tenant_claim: String,
+    /// Claim with the roles.
+    #[serde(default = "default_roles_claim")]
+    pub roles_claim: String,
+}
+
+fn default_user_claim() -> String {
+    "sub".into()
+}
+
+fn default_tenant_claim() -> String {
+    "tid".into()
+}
+
+fn default_roles_claim() -> String {
+    "roles".into()
 }
 
 impl FileConfig {

@@ -6,7 +6,7 @@ use tokenvault_core::{
     clock::SystemClock,
     keys::{KeyFileProvider, KeyManager},
     pii::NormalizeOptions,
-    service::{Vault, VaultConfig},
+    service::{ExternalIssuer, JwksVerifier, Vault, VaultConfig},
 };
 use tokenvault_server::{catalog::Catalog, ServerSettings};
 use tokenvault_store::SqliteStore;
@@ -93,6 +93,11 @@ pub async fn open(global: &Global, create: bool) -> Result<Opened, String> {
             .as_deref()
             .map_or_else(NormalizeOptions::default, NormalizeOptions::for_locale),
         default_quota: file.default_quota,
+        external_issuer: file
+            .external_jwt
+            .as_ref()
+            .map(external_issuer)
+            .transpose()?,
     };
     let vault = Vault::open(store.clone(), keys, clock, Arc::new(Catalog), config)
         .await
@@ -110,6 +115,21 @@ pub async fn open(global: &Global, create: bool) -> Result<Opened, String> {
         settings,
         file,
         data_dir,
+    })
+}
+
+fn external_issuer(c: &crate::config::ExternalJwtConfig) -> Result<ExternalIssuer, String> {
+    let text = std::fs::read_to_string(&c.jwks_file)
+        .map_err(|e| format!("external_jwt.jwks_file {}: {e}", c.jwks_file.display()))?;
+    let keys = JwksVerifier::from_json(&text)
+        .map_err(|e| format!("external_jwt.jwks_file {}: {e}", c.jwks_file.display()))?;
+    Ok(ExternalIssuer {
+        issuer: c.issuer.clone(),
+        audience: c.audience.clone(),
+        keys: Arc::new(keys),
+        user_claim: c.user_claim.clone(),
+        tenant_claim: c.tenant_claim.clone(),
+        roles_claim: c.roles_claim.clone(),
     })
 }
 

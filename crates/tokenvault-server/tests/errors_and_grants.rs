@@ -461,3 +461,71 @@ fn expired_tokens_quota_and_kill_switch() {
         .is_ok());
     let _ = TokenizeItem::default();
 }
+
+#[test]
+fn external_issuer_jwts_are_accepted_with_mapped_claims() {
+    use std::sync::Arc;
+    use tokenvault_core::service::{ExternalIssuer, JwksVerifier};
+    use tokenvault_crypto::{jwt::JwtSigner, Key256};
+    let idp = JwtSigner::from_seed(&Key256::generate()).unwrap();
+    let jwks = json!({ "keys": [idp.jwk()] }).to_string();
+    let config = VaultConfig {
+        external_issuer: Some(ExternalIssuer {
+            issuer: "https://idp.example".into(),
+            audience: "tokenvault".into(),
+            keys: Arc::new(JwksVerifier::from_json(&jwks).unwrap()),
+            user_claim: "email".into(),
+            tenant_claim: "org".into(),
+            roles_claim: "groups".into(),
+        }),
+        ..VaultConfig::default()
+    };
+    let s = TestServer::start_with(ServerSettings::default(), config);
+    s.hipaa_policy();
+    let ids = tokenize_ids(&s, &[("123-45-6789", "us_ssn")]);
+    let token = |claims: serde_json::Value| idp.sign(&claims).unwrap();
+    let good = token(json!({
+        "iss": "https://idp.example", "aud": "tokenvault", "email": "erin@corp.example",
+        "org": s.tenant.as_str(), "groups": "privacy_officer auditors", "exp": common::START + 600
+    }));
+    let erin = Client::new(&s.base).with_jwt(&good);
+    let jwt = grant(&erin, &ids).unwrap();
+    let d = detok(&erin, &ids, &jwt).unwrap();
+    assert_eq!(d.results[0].value.as_deref(), Some("123-45-6789"));
+    let audit = s.admin().audit("action=detokenize").unwrap();
+    assert_eq!(audit["events"][0]["actor"], "erin@corp.example");
+    // Wrong issuer, audience, expiry, tenant claim or signing key: refused.
+    for bad in [
+        json!({"iss": "https://evil", "aud": "tokenvault", "email": "e", "org": s.tenant.as_str(), "exp": common::START + 600}),
+        json!({"iss": "https://idp.example", "aud": "other", "email": "e", "org": s.tenant.as_str(), "exp": common::START + 600}),
+        json!({"iss": "https://idp.example", "aud": "tokenvault", "email": "e", "org": s.tenant.as_str(), "exp": common::START - 1}),
+        json!({"iss": "https://idp.example", "aud": "tokenvault", "email": "e", "org": "acme", "exp": common::START + 600}),
+        json!({"iss": "https://idp.example", "aud": "tokenvault", "email": "e", "org": s.tenant.as_str()}),
+    ] {
+        let c = Client::new(&s.base).with_jwt(&token(bad.clone()));
+        assert_eq!(c.usage().unwrap_err().code(), Some("UNAUTHORIZED"), "{bad}");
+    }
+    let rogue = JwtSigner::from_seed(&Key256::generate()).unwrap();
+    let forged = rogue
+        .sign(&json!({"iss": "https://idp.example", "aud": "tokenvault", "email": "e", "org": s.tenant.as_str(), "exp": common::START + 600}))
+        .unwrap();
+    assert_eq!(
+        Client::new(&s.base)
+            .with_jwt(&forged)
+            .usage()
+            .unwrap_err()
+            .code(),
+        Some("UNAUTHORIZED")
+    );
+    // Roles come from the mapped claim: without an allowed role, no grant.
+    let viewer = token(json!({
+        "iss": "https://idp.example", "aud": "tokenvault", "email": "v@corp.example",
+        "org": s.tenant.as_str(), "groups": ["viewer"], "exp": common::START + 600
+    }));
+    assert_eq!(
+        grant(&Client::new(&s.base).with_jwt(&viewer), &ids)
+            .unwrap_err()
+            .code(),
+        Some("ACCESS_DENIED")
+    );
+}

@@ -76,12 +76,16 @@ impl Vault {
         })
     }
 
-    /// The caller of an `Authorization: Bearer` JWT issued by this vault.
+    /// The caller of an `Authorization: Bearer` JWT issued by this vault or, when one is
+    /// configured, by the external issuer.
     pub fn authenticate_bearer(&self, jwt: &str) -> Result<Caller, ServiceError> {
-        let claims: UserClaims = self
-            .api_signer
-            .verify(jwt, API_AUDIENCE)
-            .map_err(|_| ServiceError::Unauthorized("invalid bearer token".into()))?;
+        let claims: UserClaims = match self.api_signer.verify(jwt, API_AUDIENCE) {
+            Ok(c) => c,
+            Err(_) => match &self.config.external_issuer {
+                Some(ext) => return self.authenticate_external(ext, jwt),
+                None => return Err(ServiceError::Unauthorized("invalid bearer token".into())),
+            },
+        };
         if claims.iss != ISSUER {
             return Err(ServiceError::Unauthorized("invalid bearer token".into()));
         }
@@ -99,6 +103,51 @@ impl Vault {
             tenant,
             actor: claims.sub,
             roles: claims.roles,
+            api_key: false,
+        })
+    }
+
+    fn authenticate_external(
+        &self,
+        ext: &super::ExternalIssuer,
+        jwt: &str,
+    ) -> Result<Caller, ServiceError> {
+        let invalid = || ServiceError::Unauthorized("invalid bearer token".into());
+        let claims = ext
+            .keys
+            .verify(jwt, &ext.issuer, &ext.audience)
+            .map_err(|_| invalid())?;
+        let exp = claims["exp"].as_i64().ok_or_else(invalid)?;
+        if exp <= self.clock.now() {
+            return Err(ServiceError::Unauthorized(
+                "the bearer token has expired".into(),
+            ));
+        }
+        let user = claims[ext.user_claim.as_str()]
+            .as_str()
+            .filter(|u| !u.is_empty() && u.len() <= 256)
+            .ok_or_else(invalid)?;
+        let tenant = claims[ext.tenant_claim.as_str()]
+            .as_str()
+            .and_then(|t| TenantId::parse(t).ok())
+            .ok_or_else(|| {
+                ServiceError::Unauthorized(format!(
+                    "the token's `{}` claim is not a tenant id",
+                    ext.tenant_claim
+                ))
+            })?;
+        let roles = match &claims[ext.roles_claim.as_str()] {
+            serde_json::Value::Array(a) => a
+                .iter()
+                .filter_map(|r| r.as_str().map(str::to_owned))
+                .collect(),
+            serde_json::Value::String(s) => s.split_whitespace().map(str::to_owned).collect(),
+            _ => Vec::new(),
+        };
+        Ok(Caller {
+            tenant,
+            actor: user.to_owned(),
+            roles,
             api_key: false,
         })
     }

@@ -16,6 +16,7 @@ pub use admin::{ApiKeyIssued, TenantBootstrap};
 pub use auth::{Caller, UserClaims, API_AUDIENCE, ISSUER};
 pub use error::ServiceError;
 pub use grant::{GrantClaims, GRANT_AUDIENCE};
+pub use tokenvault_crypto::jwt::JwksVerifier;
 pub use vault::{VaultQuery, DEFAULT_PAGE, MAX_PAGE};
 
 use tokenvault_crypto::{jwt::JwtSigner, siv::context, Key256};
@@ -28,6 +29,24 @@ use crate::{
     store::{AuditEvent, VaultStore},
     token::{TokenEngine, TokenError},
 };
+
+/// An external identity provider whose JWTs the API accepts beside the vault's own.
+#[derive(Debug, Clone)]
+pub struct ExternalIssuer {
+    /// Expected `iss`.
+    pub issuer: String,
+    /// Expected `aud`.
+    pub audience: String,
+    /// Its public keys.
+    pub keys: Arc<tokenvault_crypto::jwt::JwksVerifier>,
+    /// Claim holding the user id (default `sub`).
+    pub user_claim: String,
+    /// Claim holding the tenant id (default `tid`).
+    pub tenant_claim: String,
+    /// Claim holding the roles: an array of strings or a space-separated string (default
+    /// `roles`).
+    pub roles_claim: String,
+}
 
 /// Settings of the vault's behaviour.
 #[derive(Debug, Clone)]
@@ -42,6 +61,8 @@ pub struct VaultConfig {
     pub normalize: NormalizeOptions,
     /// Quota given to new tenants, if any.
     pub default_quota: Option<u64>,
+    /// An external JWT issuer, if configured.
+    pub external_issuer: Option<ExternalIssuer>,
 }
 
 impl Default for VaultConfig {
@@ -52,6 +73,7 @@ impl Default for VaultConfig {
             default_jwt_ttl_seconds: 3600,
             normalize: NormalizeOptions::default(),
             default_quota: None,
+            external_issuer: None,
         }
     }
 }
