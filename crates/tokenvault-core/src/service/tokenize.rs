@@ -141,7 +141,14 @@ impl Vault {
         }
 
         // Deterministic and format-preserving values the vault already has keep their record.
-        let candidates: Vec<TokenId> = by_id.keys().cloned().collect();
+        // A record under the current key version has the very id this request computed, so the
+        // commit's insert finds it; only ids under older key versions are looked up first (and,
+        // for a dry run, which commits nothing, all of them).
+        let candidates: Vec<TokenId> = by_id
+            .iter()
+            .filter(|(id, &i)| dry_run || records[i].token_id != **id)
+            .map(|(id, _)| id.clone())
+            .collect();
         for existing in self.store.tokens_by_id(&caller.tenant, &candidates).await? {
             if let Some(&i) = by_id.get(&existing.token_id) {
                 records[i] = existing;
