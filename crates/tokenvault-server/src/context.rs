@@ -1,6 +1,8 @@
 //! Per-request context: authentication, rate limiting, body parsing, and the headers every
 //! answer carries.
 
+use std::{future::Future, sync::Arc};
+
 use axum::{
     body::Body,
     http::{HeaderMap, HeaderValue, StatusCode},
@@ -104,6 +106,32 @@ fn add_limit_headers(r: &mut Response, v: &Verdict) {
         if let Ok(value) = HeaderValue::from_str(&value) {
             h.insert(name, value);
         }
+    }
+}
+
+impl AppState {
+    /// Authenticates and limits the request, runs `work` with the caller and trace id, and
+    /// answers with `status` (or the error) and the rate-limit headers.
+    pub(crate) async fn handle<T, F, Fut>(
+        self: &Arc<Self>,
+        headers: &HeaderMap,
+        trace: &TraceId,
+        class: LimitClass,
+        auth: AuthKind,
+        status: StatusCode,
+        work: F,
+    ) -> Response
+    where
+        T: Serialize,
+        F: FnOnce(Arc<AppState>, Caller, String) -> Fut,
+        Fut: Future<Output = Result<T, ApiError>>,
+    {
+        let ctx = match self.begin(headers, trace, class, auth).await {
+            Ok(c) => c,
+            Err(r) => return r,
+        };
+        let result = work(Arc::clone(self), ctx.caller.clone(), ctx.trace_id.clone()).await;
+        ctx.finish(status, result)
     }
 }
 

@@ -39,50 +39,46 @@ pub(crate) async fn tokenize(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let mut ctx = match s
-        .begin(&headers, &trace, LimitClass::Tokenize, AuthKind::ApiKey)
-        .await
-    {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let result = async {
-        let dry_run = match q.get("dry_run").map(String::as_str) {
-            None | Some("false") | Some("0") => false,
-            Some("true") | Some("1") | Some("") => true,
-            Some(_) => return Err(ApiError::invalid("dry_run must be true or false")),
-        };
-        if let Some(k) = q.keys().find(|k| k.as_str() != "dry_run") {
-            return Err(ApiError::invalid(format!("unknown query parameter {k:?}")));
-        }
-        let req: TokenizeRequest = json_body(body, s.settings.max_body_bytes).await?;
-        if let Some(t) = req.trace_id.as_deref() {
-            if !valid_trace_id(t) {
-                return Err(ApiError::invalid(
-                    "trace_id must be 1 to 128 letters, digits, '-', '_', '.' or ':'",
-                ));
+    s.handle(
+        &headers,
+        &trace,
+        LimitClass::Tokenize,
+        AuthKind::ApiKey,
+        StatusCode::OK,
+        |s, caller, mut trace_id| async move {
+            let dry_run = match q.get("dry_run").map(String::as_str) {
+                None | Some("false") | Some("0") => false,
+                Some("true") | Some("1") | Some("") => true,
+                Some(_) => return Err(ApiError::invalid("dry_run must be true or false")),
+            };
+            if let Some(k) = q.keys().find(|k| k.as_str() != "dry_run") {
+                return Err(ApiError::invalid(format!("unknown query parameter {k:?}")));
             }
-            ctx.trace_id = t.to_owned();
-        }
-        let resp = s
-            .vault
-            .tokenize(&ctx.caller, &req, dry_run, &ctx.trace_id)
-            .await?;
-        if !dry_run {
-            let mut by_mode: HashMap<&str, u64> = HashMap::new();
-            for r in resp.results.iter().filter(|r| r.status == "TOKENIZED") {
-                *by_mode
-                    .entry(r.mode.as_deref().unwrap_or("unknown"))
-                    .or_default() += 1;
+            let req: TokenizeRequest = json_body(body, s.settings.max_body_bytes).await?;
+            if let Some(t) = req.trace_id.as_deref() {
+                if !valid_trace_id(t) {
+                    return Err(ApiError::invalid(
+                        "trace_id must be 1 to 128 letters, digits, '-', '_', '.' or ':'",
+                    ));
+                }
+                trace_id = t.to_owned();
             }
-            for (mode, n) in by_mode {
-                s.metrics.tokens(mode, n);
+            let resp = s.vault.tokenize(&caller, &req, dry_run, &trace_id).await?;
+            if !dry_run {
+                let mut by_mode: HashMap<&str, u64> = HashMap::new();
+                for r in resp.results.iter().filter(|r| r.status == "TOKENIZED") {
+                    *by_mode
+                        .entry(r.mode.as_deref().unwrap_or("unknown"))
+                        .or_default() += 1;
+                }
+                for (mode, n) in by_mode {
+                    s.metrics.tokens(mode, n);
+                }
             }
-        }
-        Ok(resp)
-    }
-    .await;
-    ctx.finish(StatusCode::OK, result)
+            Ok(resp)
+        },
+    )
+    .await
 }
 
 pub(crate) async fn grant(
@@ -91,19 +87,18 @@ pub(crate) async fn grant(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let ctx = match s
-        .begin(&headers, &trace, LimitClass::Grant, AuthKind::Bearer)
-        .await
-    {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let result = async {
-        let req: GrantRequest = json_body(body, s.settings.max_body_bytes).await?;
-        Ok(s.vault.grant(&ctx.caller, &req, &ctx.trace_id).await?)
-    }
-    .await;
-    ctx.finish(StatusCode::OK, result)
+    s.handle(
+        &headers,
+        &trace,
+        LimitClass::Grant,
+        AuthKind::Bearer,
+        StatusCode::OK,
+        |s, caller, trace_id| async move {
+            let req: GrantRequest = json_body(body, s.settings.max_body_bytes).await?;
+            Ok(s.vault.grant(&caller, &req, &trace_id).await?)
+        },
+    )
+    .await
 }
 
 pub(crate) async fn detokenize(
@@ -112,19 +107,18 @@ pub(crate) async fn detokenize(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let ctx = match s
-        .begin(&headers, &trace, LimitClass::Detokenize, AuthKind::Bearer)
-        .await
-    {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let result = async {
-        let req: DetokenizeRequest = json_body(body, s.settings.max_body_bytes).await?;
-        Ok(s.vault.detokenize(&ctx.caller, &req, &ctx.trace_id).await?)
-    }
-    .await;
-    ctx.finish(StatusCode::OK, result)
+    s.handle(
+        &headers,
+        &trace,
+        LimitClass::Detokenize,
+        AuthKind::Bearer,
+        StatusCode::OK,
+        |s, caller, trace_id| async move {
+            let req: DetokenizeRequest = json_body(body, s.settings.max_body_bytes).await?;
+            Ok(s.vault.detokenize(&caller, &req, &trace_id).await?)
+        },
+    )
+    .await
 }
 
 pub(crate) async fn list_vault(
@@ -133,19 +127,18 @@ pub(crate) async fn list_vault(
     Query(q): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {
-    let ctx = match s
-        .begin(&headers, &trace, LimitClass::VaultList, AuthKind::Bearer)
-        .await
-    {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let result = async {
-        let q: VaultQuery = query(&q)?;
-        Ok(s.vault.list_vault(&ctx.caller, &q).await?)
-    }
-    .await;
-    ctx.finish(StatusCode::OK, result)
+    s.handle(
+        &headers,
+        &trace,
+        LimitClass::VaultList,
+        AuthKind::Bearer,
+        StatusCode::OK,
+        |s, caller, _trace_id| async move {
+            let q: VaultQuery = query(&q)?;
+            Ok(s.vault.list_vault(&caller, &q).await?)
+        },
+    )
+    .await
 }
 
 pub(crate) async fn revoke(
@@ -155,21 +148,20 @@ pub(crate) async fn revoke(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let ctx = match s
-        .begin(&headers, &trace, LimitClass::Revoke, AuthKind::Bearer)
-        .await
-    {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let result = async {
-        let req: RevokeRequest = json_body(body, s.settings.max_body_bytes).await?;
-        Ok(s.vault
-            .revoke(&ctx.caller, &token_id, req.reason.as_deref(), &ctx.trace_id)
-            .await?)
-    }
-    .await;
-    ctx.finish(StatusCode::OK, result)
+    s.handle(
+        &headers,
+        &trace,
+        LimitClass::Revoke,
+        AuthKind::Bearer,
+        StatusCode::OK,
+        |s, caller, trace_id| async move {
+            let req: RevokeRequest = json_body(body, s.settings.max_body_bytes).await?;
+            Ok(s.vault
+                .revoke(&caller, &token_id, req.reason.as_deref(), &trace_id)
+                .await?)
+        },
+    )
+    .await
 }
 
 pub(crate) async fn list_policies(
@@ -177,20 +169,21 @@ pub(crate) async fn list_policies(
     Extension(trace): Extension<TraceId>,
     headers: HeaderMap,
 ) -> Response {
-    let ctx = match s
-        .begin(&headers, &trace, LimitClass::Other, AuthKind::Bearer)
-        .await
-    {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let result = s
-        .vault
-        .list_policies(&ctx.caller)
-        .await
-        .map(|policies| serde_json::json!({ "policies": policies }))
-        .map_err(ApiError::from);
-    ctx.finish(StatusCode::OK, result)
+    s.handle(
+        &headers,
+        &trace,
+        LimitClass::Other,
+        AuthKind::Bearer,
+        StatusCode::OK,
+        |s, caller, _trace_id| async move {
+            s.vault
+                .list_policies(&caller)
+                .await
+                .map(|policies| serde_json::json!({ "policies": policies }))
+                .map_err(ApiError::from)
+        },
+    )
+    .await
 }
 
 pub(crate) async fn get_policy(
@@ -199,19 +192,20 @@ pub(crate) async fn get_policy(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let ctx = match s
-        .begin(&headers, &trace, LimitClass::Other, AuthKind::Bearer)
-        .await
-    {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let result = s
-        .vault
-        .get_policy(&ctx.caller, &id)
-        .await
-        .map_err(ApiError::from);
-    ctx.finish(StatusCode::OK, result)
+    s.handle(
+        &headers,
+        &trace,
+        LimitClass::Other,
+        AuthKind::Bearer,
+        StatusCode::OK,
+        |s, caller, _trace_id| async move {
+            s.vault
+                .get_policy(&caller, &id)
+                .await
+                .map_err(ApiError::from)
+        },
+    )
+    .await
 }
 
 pub(crate) async fn create_policy(
@@ -220,21 +214,18 @@ pub(crate) async fn create_policy(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let ctx = match s
-        .begin(&headers, &trace, LimitClass::Other, AuthKind::Bearer)
-        .await
-    {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let result = async {
-        let spec: PolicySpec = json_body(body, s.settings.max_body_bytes).await?;
-        Ok(s.vault
-            .create_policy(&ctx.caller, &spec, &ctx.trace_id)
-            .await?)
-    }
-    .await;
-    ctx.finish(StatusCode::CREATED, result)
+    s.handle(
+        &headers,
+        &trace,
+        LimitClass::Other,
+        AuthKind::Bearer,
+        StatusCode::CREATED,
+        |s, caller, trace_id| async move {
+            let spec: PolicySpec = json_body(body, s.settings.max_body_bytes).await?;
+            Ok(s.vault.create_policy(&caller, &spec, &trace_id).await?)
+        },
+    )
+    .await
 }
 
 pub(crate) async fn update_policy(
@@ -244,21 +235,20 @@ pub(crate) async fn update_policy(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let ctx = match s
-        .begin(&headers, &trace, LimitClass::Other, AuthKind::Bearer)
-        .await
-    {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let result = async {
-        let spec: PolicySpec = json_body(body, s.settings.max_body_bytes).await?;
-        Ok(s.vault
-            .update_policy(&ctx.caller, &id, &spec, &ctx.trace_id)
-            .await?)
-    }
-    .await;
-    ctx.finish(StatusCode::OK, result)
+    s.handle(
+        &headers,
+        &trace,
+        LimitClass::Other,
+        AuthKind::Bearer,
+        StatusCode::OK,
+        |s, caller, trace_id| async move {
+            let spec: PolicySpec = json_body(body, s.settings.max_body_bytes).await?;
+            Ok(s.vault
+                .update_policy(&caller, &id, &spec, &trace_id)
+                .await?)
+        },
+    )
+    .await
 }
 
 pub(crate) async fn usage(
@@ -266,15 +256,15 @@ pub(crate) async fn usage(
     Extension(trace): Extension<TraceId>,
     headers: HeaderMap,
 ) -> Response {
-    let ctx = match s
-        .begin(&headers, &trace, LimitClass::Other, AuthKind::Bearer)
-        .await
-    {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let result = s.vault.usage(&ctx.caller).await.map_err(ApiError::from);
-    ctx.finish(StatusCode::OK, result)
+    s.handle(
+        &headers,
+        &trace,
+        LimitClass::Other,
+        AuthKind::Bearer,
+        StatusCode::OK,
+        |s, caller, _trace_id| async move { s.vault.usage(&caller).await.map_err(ApiError::from) },
+    )
+    .await
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -295,58 +285,57 @@ pub(crate) async fn audit(
     Query(q): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {
-    let ctx = match s
-        .begin(&headers, &trace, LimitClass::Other, AuthKind::Bearer)
-        .await
-    {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let result = async {
-        let q: AuditQuery = query(&q)?;
-        let before = q
-            .before
-            .as_deref()
-            .map(|b| {
-                b.parse::<u64>()
-                    .map_err(|_| ApiError::invalid("before must be a sequence number"))
-            })
-            .transpose()?;
-        let filter = AuditFilter {
-            action: q.action,
-            actor: q.actor,
-            token_id: q.token_id,
-            trace_id: q.trace_id,
-            result: q.result,
-        };
-        let page = s
-            .vault
-            .audit_page(&ctx.caller, &filter, before, q.limit.as_deref())
-            .await?;
-        let next = page.last().map(|r| r.seq);
-        let events: Vec<serde_json::Value> = page
-            .into_iter()
-            .map(|r| {
-                let mut v = serde_json::to_value(&r.event).unwrap_or_default();
-                if let Some(o) = v.as_object_mut() {
-                    o.insert("seq".into(), r.seq.into());
-                    o.insert("at".into(), rfc3339(r.event.at).into());
-                    o.insert(
-                        "hash".into(),
-                        tokenvault_core::store::hex_digest(&r.hash).into(),
-                    );
-                    o.insert(
-                        "prev_hash".into(),
-                        tokenvault_core::store::hex_digest(&r.prev_hash).into(),
-                    );
-                }
-                v
-            })
-            .collect();
-        Ok(serde_json::json!({ "events": events, "next_before": next }))
-    }
-    .await;
-    ctx.finish(StatusCode::OK, result)
+    s.handle(
+        &headers,
+        &trace,
+        LimitClass::Other,
+        AuthKind::Bearer,
+        StatusCode::OK,
+        |s, caller, _trace_id| async move {
+            let q: AuditQuery = query(&q)?;
+            let before = q
+                .before
+                .as_deref()
+                .map(|b| {
+                    b.parse::<u64>()
+                        .map_err(|_| ApiError::invalid("before must be a sequence number"))
+                })
+                .transpose()?;
+            let filter = AuditFilter {
+                action: q.action,
+                actor: q.actor,
+                token_id: q.token_id,
+                trace_id: q.trace_id,
+                result: q.result,
+            };
+            let page = s
+                .vault
+                .audit_page(&caller, &filter, before, q.limit.as_deref())
+                .await?;
+            let next = page.last().map(|r| r.seq);
+            let events: Vec<serde_json::Value> = page
+                .into_iter()
+                .map(|r| {
+                    let mut v = serde_json::to_value(&r.event).unwrap_or_default();
+                    if let Some(o) = v.as_object_mut() {
+                        o.insert("seq".into(), r.seq.into());
+                        o.insert("at".into(), rfc3339(r.event.at).into());
+                        o.insert(
+                            "hash".into(),
+                            tokenvault_core::store::hex_digest(&r.hash).into(),
+                        );
+                        o.insert(
+                            "prev_hash".into(),
+                            tokenvault_core::store::hex_digest(&r.prev_hash).into(),
+                        );
+                    }
+                    v
+                })
+                .collect();
+            Ok(serde_json::json!({ "events": events, "next_before": next }))
+        },
+    )
+    .await
 }
 
 pub(crate) async fn health(State(s): AppStateRef) -> Response {
