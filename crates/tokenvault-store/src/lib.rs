@@ -11,5 +11,6 @@ mod pool;
 mod rows;
 mod schema;
 mod sqlite;
+mod token_index;
 
 pub use sqlite::SqliteStore;

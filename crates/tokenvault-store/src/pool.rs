@@ -7,7 +7,10 @@ use parking_lot::Mutex;
 use rusqlite::{Connection, OpenFlags};
 use tokenvault_core::store::StoreError;
 
-use crate::schema;
+use crate::{
+    schema,
+    token_index::{Pending, TokenIndex},
+};
 
 /// Readers kept open.
 const READERS: usize = 4;
@@ -21,6 +24,12 @@ type GroupJob = Box<dyn FnOnce(&Connection) -> (bool, Finish) + Send>;
 pub(crate) struct Pool {
     writer: Mutex<Connection>,
     pending: Mutex<Vec<GroupJob>>,
+    /// Finds token records by id (see token_index.rs).
+    pub(crate) index: TokenIndex,
+    /// Ids appended by the jobs of the group transaction in progress.
+    pub(crate) group_added: Mutex<Pending>,
+    /// Held while this process appends tokens, so no other process can.
+    append_lock: Mutex<Option<std::fs::File>>,
     readers: Mutex<Vec<Connection>>,
     path: std::path::PathBuf,
 }
@@ -71,9 +80,13 @@ impl Pool {
         }
         let mut writer = connect(path, flags).map_err(unavailable)?;
         schema::migrate(&mut writer).map_err(unavailable)?;
+        let index = TokenIndex::load(&writer).map_err(unavailable)?;
         Ok(Arc::new(Self {
             writer: Mutex::new(writer),
             pending: Mutex::new(Vec::new()),
+            index,
+            group_added: Mutex::new(Pending::new()),
+            append_lock: Mutex::new(None),
             readers: Mutex::new(Vec::new()),
             path: path.to_owned(),
         }))
@@ -100,6 +113,7 @@ impl Pool {
         R: Send + 'static,
         F: FnOnce(&Connection) -> Result<R, StoreError> + Send + 'static,
     {
+        self.hold_append_lock()?;
         let (tx, rx) = tokio::sync::oneshot::channel();
         let job: GroupJob = Box::new(move |conn| {
             let result = f(conn);
@@ -132,6 +146,7 @@ impl Pool {
         if jobs.is_empty() {
             return;
         }
+        self.group_added.lock().clear();
         if conn.execute_batch("BEGIN IMMEDIATE").is_err() {
             return; // dropping the jobs reports the failure to their callers
         }
@@ -155,9 +170,18 @@ impl Pool {
             finishers.push(finish);
         }
         match conn.execute_batch("COMMIT") {
-            Ok(()) => finishers.into_iter().for_each(|f| f(None)),
+            Ok(()) => {
+                self.index
+                    .publish(std::mem::take(&mut *self.group_added.lock()));
+                finishers.into_iter().for_each(|f| f(None));
+                if self.index.should_merge() {
+                    // A failed merge leaves the tail in memory and is retried next time.
+                    let _ = self.index.merge(&conn);
+                }
+            }
             Err(e) => {
                 let _ = conn.execute_batch("ROLLBACK");
+                self.group_added.lock().clear();
                 let detail = e.to_string();
                 for f in finishers {
                     f(Some(StoreError::Unavailable {
@@ -166,6 +190,31 @@ impl Pool {
                 }
             }
         }
+    }
+
+    /// Takes the lock file that makes this process the only one appending tokens.
+    fn hold_append_lock(&self) -> Result<(), StoreError> {
+        let mut held = self.append_lock.lock();
+        if held.is_some() {
+            return Ok(());
+        }
+        let path = self.path.with_extension("tokens.lock");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| StoreError::Unavailable {
+                detail: format!("lock file {}: {e}", path.display()),
+            })?;
+        file.try_lock().map_err(|_| StoreError::Unavailable {
+            detail: format!(
+                "another process is writing tokens to {}; run one server per SQLite database",
+                self.path.display()
+            ),
+        })?;
+        *held = Some(file);
+        Ok(())
     }
 
     pub(crate) async fn read<R, F>(self: &Arc<Self>, f: F) -> Result<R, StoreError>

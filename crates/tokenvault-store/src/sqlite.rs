@@ -3,7 +3,7 @@
 use std::{path::Path, sync::Arc};
 
 use async_trait::async_trait;
-use rusqlite::{params, params_from_iter, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, OptionalExtension, TransactionBehavior};
 use tokenvault_core::{
     clock::UnixSeconds,
     ids::{PolicyId, TenantId, TokenId},
@@ -20,6 +20,7 @@ use crate::{
     audit,
     pool::{unavailable, Pool},
     rows::{self, i64_of, API_KEY_COLUMNS, TOKEN_COLUMNS},
+    token_index::{id_key, Pending},
 };
 
 /// The vault on one SQLite database file (WAL mode, durable commits).
@@ -75,13 +76,6 @@ fn policy_json(policy: &Policy) -> Result<String, StoreError> {
     serde_json::to_string(policy).map_err(|e| StoreError::Unavailable {
         detail: format!("policy encoding: {e}"),
     })
-}
-
-fn placeholders(n: usize, from: usize) -> String {
-    (0..n)
-        .map(|i| format!("?{}", i + from))
-        .collect::<Vec<_>>()
-        .join(",")
 }
 
 #[async_trait]
@@ -469,6 +463,7 @@ impl VaultStore for SqliteStore {
         commit: &TokenizeCommit,
     ) -> Result<Vec<TokenRecord>, StoreError> {
         let commit = commit.clone();
+        let pool = self.pool.clone();
         self.pool
             .write_grouped(move |tx| {
                 let tenant = commit.tenant.as_str();
@@ -486,21 +481,27 @@ impl VaultStore for SqliteStore {
                     }
                 }
                 let mut resolved = Vec::with_capacity(commit.records.len());
+                let mut added = Pending::new();
                 {
                     let mut insert = tx
                         .prepare_cached(&format!(
-                            "INSERT INTO tokens ({TOKEN_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
-                             ON CONFLICT DO NOTHING"
+                            "INSERT INTO tokens (id_key, {TOKEN_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
                         ))
                         .map_err(unavailable)?;
-                    let mut existing = tx
-                        .prepare_cached(&format!(
-                            "SELECT {TOKEN_COLUMNS} FROM tokens WHERE tenant = ?1 AND token_id = ?2"
-                        ))
-                        .map_err(unavailable)?;
+                    let group = pool.group_added.lock();
                     for r in &commit.records {
-                        let n = insert
+                        // The same token made earlier (or concurrently, in this group): its
+                        // record stands.
+                        if let Some((_, found)) =
+                            pool.index.find(tx, tenant, r.token_id.as_str(), &[&group, &added])?
+                        {
+                            resolved.push(found);
+                            continue;
+                        }
+                        let key = id_key(r.token_id.as_str());
+                        insert
                             .execute(params![
+                                key,
                                 tenant,
                                 r.token_id.as_str(),
                                 r.pii_type.as_str(),
@@ -518,15 +519,8 @@ impl VaultStore for SqliteStore {
                                 r.revoke_reason,
                             ])
                             .map_err(unavailable)?;
-                        if n == 1 {
-                            resolved.push(r.clone());
-                            continue;
-                        }
-                        // The same token was made concurrently: its record stands.
-                        let found = existing
-                            .query_row(params![tenant, r.token_id.as_str()], rows::token)
-                            .map_err(unavailable)?;
-                        resolved.push(found);
+                        added.entry(key).or_default().push(tx.last_insert_rowid());
+                        resolved.push(r.clone());
                     }
                 }
                 if ops > 0 {
@@ -551,6 +545,11 @@ impl VaultStore for SqliteStore {
                 let mut event = commit.audit.clone();
                 event.token_ids = resolved.iter().map(|r| r.token_id.to_string()).collect();
                 audit::append(tx, &[event])?;
+                // Findable by later jobs of this group now, by everyone once it commits.
+                let mut group = pool.group_added.lock();
+                for (key, seqs) in added {
+                    group.entry(key).or_default().extend(seqs);
+                }
                 Ok(resolved)
             })
             .await
@@ -587,8 +586,22 @@ impl VaultStore for SqliteStore {
         tenant: &TenantId,
         ids: &[TokenId],
     ) -> Result<Vec<TokenRecord>, StoreError> {
-        let values: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
-        self.tokens_where(tenant, "token_id", values).await
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (t, ids) = (tenant.to_string(), ids.to_vec());
+        let pool = self.pool.clone();
+        self.pool
+            .read(move |c| {
+                let mut out = Vec::with_capacity(ids.len());
+                for id in &ids {
+                    if let Some((_, r)) = pool.index.find(c, &t, id.as_str(), &[])? {
+                        out.push(r);
+                    }
+                }
+                Ok(out)
+            })
+            .await
     }
 
     async fn list_tokens(
@@ -602,8 +615,17 @@ impl VaultStore for SqliteStore {
         let t = tenant.to_string();
         let pii_type = filter.pii_type.map(|p| p.as_str().to_owned());
         let status = filter.status;
+        let pool = self.pool.clone();
         self.pool
             .read(move |c| {
+                // Newest first is `seq` order; the cursor names the last record shown.
+                let before = match &after {
+                    None => i64::MAX,
+                    Some((_, id)) => match pool.index.find(c, &t, id, &[])? {
+                        Some((seq, _)) => seq,
+                        None => return Ok(Vec::new()),
+                    },
+                };
                 let status_sql = match status {
                     None => "",
                     Some(TokenStatus::Active) => " AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?3)",
@@ -612,17 +634,13 @@ impl VaultStore for SqliteStore {
                 };
                 let sql = format!(
                     "SELECT {TOKEN_COLUMNS} FROM tokens WHERE tenant = ?1 AND (?2 IS NULL OR pii_type = ?2){status_sql}
-                       AND (?4 IS NULL OR created_at < ?4 OR (created_at = ?4 AND token_id < ?5))
-                     ORDER BY created_at DESC, token_id DESC LIMIT ?6"
+                       AND seq < ?4
+                     ORDER BY seq DESC LIMIT ?5"
                 );
-                let (after_at, after_id) = match &after {
-                    Some((a, id)) => (Some(*a), Some(id.clone())),
-                    None => (None, None),
-                };
                 let mut s = c.prepare_cached(&sql).map_err(unavailable)?;
                 let rows = s
                     .query_map(
-                        params![t, pii_type, now, after_at, after_id, i64::try_from(limit).unwrap_or(100)],
+                        params![t, pii_type, now, before, i64::try_from(limit).unwrap_or(100)],
                         rows::token,
                     )
                     .map_err(unavailable)?;
@@ -645,24 +663,25 @@ impl VaultStore for SqliteStore {
             reason.to_owned(),
             audit.clone(),
         );
+        let pool = self.pool.clone();
         self.pool
             .write(move |c| {
-                let tx = c.transaction_with_behavior(TransactionBehavior::Immediate).map_err(unavailable)?;
-                tx.execute(
-                    "UPDATE tokens SET revoked_at = ?3, revoke_reason = ?4
-                     WHERE tenant = ?1 AND token_id = ?2 AND revoked_at IS NULL",
-                    params![t, id, at, reason],
-                )
-                .map_err(unavailable)?;
-                let record = tx
-                    .query_row(
-                        &format!("SELECT {TOKEN_COLUMNS} FROM tokens WHERE tenant = ?1 AND token_id = ?2"),
-                        params![t, id],
-                        rows::token,
-                    )
-                    .optional()
-                    .map_err(unavailable)?
+                let tx = c
+                    .transaction_with_behavior(TransactionBehavior::Immediate)
+                    .map_err(unavailable)?;
+                let (seq, mut record) = pool
+                    .index
+                    .find(&tx, &t, &id, &[])?
                     .ok_or(StoreError::NotFound { what: "token" })?;
+                if record.revoked_at.is_none() {
+                    tx.execute(
+                        "UPDATE tokens SET revoked_at = ?2, revoke_reason = ?3 WHERE seq = ?1",
+                        params![seq, at, reason],
+                    )
+                    .map_err(unavailable)?;
+                    record.revoked_at = Some(at);
+                    record.revoke_reason = Some(reason);
+                }
                 audit::append(&tx, &[a])?;
                 tx.commit().map_err(unavailable)?;
                 Ok(record)
@@ -769,41 +788,6 @@ impl VaultStore for SqliteStore {
                     expired: count(expired),
                     operations: count(operations),
                 })
-            })
-            .await
-    }
-}
-
-impl SqliteStore {
-    async fn tokens_where(
-        &self,
-        tenant: &TenantId,
-        column: &'static str,
-        values: Vec<String>,
-    ) -> Result<Vec<TokenRecord>, StoreError> {
-        if values.is_empty() {
-            return Ok(Vec::new());
-        }
-        let t = tenant.to_string();
-        self.pool
-            .read(move |c| {
-                let mut out = Vec::new();
-                for chunk in values.chunks(500) {
-                    let sql = format!(
-                        "SELECT {TOKEN_COLUMNS} FROM tokens WHERE tenant = ?1 AND {column} IN ({})",
-                        placeholders(chunk.len(), 2)
-                    );
-                    let mut s = c.prepare_cached(&sql).map_err(unavailable)?;
-                    let mut args: Vec<&dyn rusqlite::ToSql> = vec![&t];
-                    args.extend(chunk.iter().map(|v| v as &dyn rusqlite::ToSql));
-                    let rows = s
-                        .query_map(params_from_iter(args), rows::token)
-                        .map_err(unavailable)?;
-                    for r in rows {
-                        out.push(r.map_err(unavailable)?);
-                    }
-                }
-                Ok(out)
             })
             .await
     }

@@ -1,0 +1,197 @@
+//! Finding token records by id without a random-keyed index write per row.
+//!
+//! Record ids are keyed digests, so a B-tree keyed by them takes each insert on a random page,
+//! and in WAL mode every touched page is written whole: a thousand-row commit wrote megabytes.
+//! Instead, rows are appended (`seq`), and the id → seq lookup lives in two parts:
+//!
+//! - `token_ids`, a table keyed by `(id_key, seq)`, filled in bulk: once the unmerged rows pass
+//!   [`MERGE_EVERY`], one transaction copies them in key order, touching each page once;
+//! - the *tail*: the ids of rows appended since the last merge, in memory, rebuilt from
+//!   `tokens` (`seq > merged_upto`) when the store opens, so a crash loses nothing.
+//!
+//! Only one process may append tokens to a database (a lock file enforces it), so the tail is
+//! complete. Every candidate row is checked against the tenant and full id, so `id_key`
+//! collisions (64-bit FNV-1a of the id) only cost a read.
+
+use std::collections::HashMap;
+
+use parking_lot::RwLock;
+use rusqlite::{params, Connection, OptionalExtension};
+use tokenvault_core::store::{StoreError, TokenRecord};
+
+use crate::{
+    pool::unavailable,
+    rows::{self, TOKEN_COLUMNS},
+};
+
+/// Unmerged rows that trigger a merge.
+pub(crate) const MERGE_EVERY: usize = 50_000;
+
+/// Ids appended but not yet merged: `id_key → seqs`.
+pub(crate) type Pending = HashMap<i64, Vec<i64>>;
+
+/// The 64-bit lookup key of a record id (FNV-1a; ids are already uniformly distributed).
+pub(crate) fn id_key(token_id: &str) -> i64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in token_id.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    i64::from_ne_bytes(h.to_ne_bytes())
+}
+
+#[derive(Debug, Default)]
+struct Tail {
+    merged_upto: i64,
+    pending: Pending,
+    len: usize,
+}
+
+/// The in-memory tail and the merge.
+#[derive(Debug, Default)]
+pub(crate) struct TokenIndex {
+    tail: RwLock<Tail>,
+}
+
+impl TokenIndex {
+    /// Rebuilds the tail from the rows appended since the last merge.
+    pub(crate) fn load(conn: &Connection) -> rusqlite::Result<Self> {
+        let merged_upto: i64 = conn.query_row(
+            "SELECT merged_upto FROM token_ids_state WHERE id = 1",
+            [],
+            |r| r.get(0),
+        )?;
+        let mut tail = Tail {
+            merged_upto,
+            ..Tail::default()
+        };
+        let mut stmt = conn.prepare("SELECT id_key, seq FROM tokens WHERE seq > ?1")?;
+        let rows = stmt.query_map([merged_upto], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+        })?;
+        for row in rows {
+            let (key, seq) = row?;
+            tail.pending.entry(key).or_default().push(seq);
+            tail.len += 1;
+        }
+        Ok(Self {
+            tail: RwLock::new(tail),
+        })
+    }
+
+    /// The record `token_id` of `tenant`, looking in the tail, in `extra` (rows of the current
+    /// transaction) and in `token_ids`.
+    pub(crate) fn find(
+        &self,
+        conn: &Connection,
+        tenant: &str,
+        token_id: &str,
+        extra: &[&Pending],
+    ) -> Result<Option<(i64, TokenRecord)>, StoreError> {
+        let key = id_key(token_id);
+        let mut seqs: Vec<i64> = self
+            .tail
+            .read()
+            .pending
+            .get(&key)
+            .cloned()
+            .unwrap_or_default();
+        for e in extra {
+            if let Some(s) = e.get(&key) {
+                seqs.extend_from_slice(s);
+            }
+        }
+        let mut stmt = conn
+            .prepare_cached("SELECT seq FROM token_ids WHERE id_key = ?1")
+            .map_err(unavailable)?;
+        let merged = stmt
+            .query_map([key], |r| r.get::<_, i64>(0))
+            .map_err(unavailable)?;
+        for s in merged {
+            seqs.push(s.map_err(unavailable)?);
+        }
+        let mut row = conn
+            .prepare_cached(&format!(
+                "SELECT {TOKEN_COLUMNS} FROM tokens WHERE seq = ?1"
+            ))
+            .map_err(unavailable)?;
+        for seq in seqs {
+            let found = row
+                .query_row([seq], rows::token)
+                .optional()
+                .map_err(unavailable)?;
+            if let Some(r) =
+                found.filter(|r| r.tenant.as_str() == tenant && r.token_id.as_str() == token_id)
+            {
+                return Ok(Some((seq, r)));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Makes committed rows findable.
+    pub(crate) fn publish(&self, added: Pending) {
+        let mut tail = self.tail.write();
+        for (key, seqs) in added {
+            tail.len += seqs.len();
+            tail.pending.entry(key).or_default().extend(seqs);
+        }
+    }
+
+    /// Whether enough rows await a merge.
+    pub(crate) fn should_merge(&self) -> bool {
+        self.tail.read().len >= MERGE_EVERY
+    }
+
+    /// Copies the tail into `token_ids` in one transaction, then drops it from memory. Runs on
+    /// the writer connection, outside any other transaction.
+    pub(crate) fn merge(&self, conn: &Connection) -> rusqlite::Result<()> {
+        let from = self.tail.read().merged_upto;
+        let upto: i64 =
+            conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM tokens", [], |r| r.get(0))?;
+        if upto <= from {
+            return Ok(());
+        }
+        conn.execute_batch("BEGIN IMMEDIATE")?;
+        let result = conn
+            .execute(
+                "INSERT OR IGNORE INTO token_ids (id_key, seq)
+                 SELECT id_key, seq FROM tokens WHERE seq > ?1 AND seq <= ?2 ORDER BY id_key",
+                params![from, upto],
+            )
+            .and_then(|_| {
+                conn.execute(
+                    "UPDATE token_ids_state SET merged_upto = ?1 WHERE id = 1",
+                    [upto],
+                )
+            });
+        if let Err(e) = result {
+            let _ = conn.execute_batch("ROLLBACK");
+            return Err(e);
+        }
+        conn.execute_batch("COMMIT")?;
+        let mut tail = self.tail.write();
+        tail.merged_upto = upto;
+        tail.pending.retain(|_, seqs| {
+            seqs.retain(|s| *s > upto);
+            !seqs.is_empty()
+        });
+        tail.len = tail.pending.values().map(Vec::len).sum();
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_keys_are_stable_fnv1a() {
+        // FNV-1a 64 of "a" is af63dc4c8601ec8c.
+        assert_eq!(
+            id_key("a"),
+            i64::from_ne_bytes(0xaf63_dc4c_8601_ec8c_u64.to_ne_bytes())
+        );
+        assert_ne!(id_key("tok_a"), id_key("tok_b"));
+    }
+}
