@@ -14,3 +14,4 @@ mod sqlite;
 mod token_index;
 
 pub use sqlite::SqliteStore;
+pub use token_index::MERGE_EVERY;

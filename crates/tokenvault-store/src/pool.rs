@@ -64,7 +64,11 @@ fn connect(path: &Path, flags: OpenFlags) -> rusqlite::Result<Connection> {
 }
 
 impl Pool {
-    pub(crate) fn open(path: &Path, create: bool) -> Result<Arc<Self>, StoreError> {
+    pub(crate) fn open(
+        path: &Path,
+        create: bool,
+        merge_every: usize,
+    ) -> Result<Arc<Self>, StoreError> {
         let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX
             | OpenFlags::SQLITE_OPEN_URI;
@@ -80,7 +84,7 @@ impl Pool {
         }
         let mut writer = connect(path, flags).map_err(unavailable)?;
         schema::migrate(&mut writer).map_err(unavailable)?;
-        let index = TokenIndex::load(&writer).map_err(unavailable)?;
+        let index = TokenIndex::load(&writer, merge_every).map_err(unavailable)?;
         Ok(Arc::new(Self {
             writer: Mutex::new(writer),
             pending: Mutex::new(Vec::new()),

@@ -39,8 +39,18 @@ impl SqliteStore {
     /// Opens (creating if `create`) the database at `path` and runs its migrations. Without
     /// `create`, a missing file is an error: a typo never yields a silent empty vault.
     pub fn open(path: &Path, create: bool) -> Result<Self, StoreError> {
+        Self::open_with_merge_every(path, create, crate::MERGE_EVERY)
+    }
+
+    /// As [`SqliteStore::open`], merging the token-id index every `merge_every` new rows (for
+    /// tests of the merge, and for tuning).
+    pub fn open_with_merge_every(
+        path: &Path,
+        create: bool,
+        merge_every: usize,
+    ) -> Result<Self, StoreError> {
         Ok(Self {
-            pool: Pool::open(path, create)?,
+            pool: Pool::open(path, create, merge_every)?,
         })
     }
 

@@ -24,8 +24,8 @@ use crate::{
     rows::{self, TOKEN_COLUMNS},
 };
 
-/// Unmerged rows that trigger a merge.
-pub(crate) const MERGE_EVERY: usize = 50_000;
+/// Unmerged rows that trigger a merge, unless the store is opened with another threshold.
+pub const MERGE_EVERY: usize = 50_000;
 
 /// Ids appended but not yet merged: `id_key → seqs`.
 pub(crate) type Pending = HashMap<i64, Vec<i64>>;
@@ -51,11 +51,12 @@ struct Tail {
 #[derive(Debug, Default)]
 pub(crate) struct TokenIndex {
     tail: RwLock<Tail>,
+    merge_every: usize,
 }
 
 impl TokenIndex {
     /// Rebuilds the tail from the rows appended since the last merge.
-    pub(crate) fn load(conn: &Connection) -> rusqlite::Result<Self> {
+    pub(crate) fn load(conn: &Connection, merge_every: usize) -> rusqlite::Result<Self> {
         let merged_upto: i64 = conn.query_row(
             "SELECT merged_upto FROM token_ids_state WHERE id = 1",
             [],
@@ -76,6 +77,7 @@ impl TokenIndex {
         }
         Ok(Self {
             tail: RwLock::new(tail),
+            merge_every: merge_every.max(1),
         })
     }
 
@@ -140,7 +142,7 @@ impl TokenIndex {
 
     /// Whether enough rows await a merge.
     pub(crate) fn should_merge(&self) -> bool {
-        self.tail.read().len >= MERGE_EVERY
+        self.tail.read().len >= self.merge_every
     }
 
     /// Copies the tail into `token_ids` in one transaction, then drops it from memory. Runs on
