@@ -313,7 +313,7 @@ fn merged_and_unmerged_ids_are_found_across_reopen() {
         .unwrap()
         .query_row("SELECT COUNT(*) FROM token_ids", [], |r| r.get(0))
         .unwrap();
-    assert!(merged >= 200 && merged < 250, "{merged} merged");
+    assert!((200..250).contains(&merged), "{merged} merged");
     // Reopened, the tail is rebuilt from the table: every id is still found, none duplicated.
     let s = SqliteStore::open(&path, false).unwrap();
     rt.block_on(async {
