@@ -358,10 +358,8 @@ pub trait VaultStore: TenantKeyStore {
 
     /// Writes a tokenize request. Returns, for each record in `commit.records`, the record now
     /// in the vault (the existing one where its id was already taken).
-    async fn commit_tokenize(
-        &self,
-        commit: &TokenizeCommit,
-    ) -> Result<Vec<TokenRecord>, StoreError>;
+    async fn commit_tokenize(&self, commit: TokenizeCommit)
+        -> Result<Vec<TokenRecord>, StoreError>;
     /// The idempotency record of a key.
     async fn idempotency(
         &self,

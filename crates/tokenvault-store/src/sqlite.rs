@@ -470,9 +470,8 @@ impl VaultStore for SqliteStore {
 
     async fn commit_tokenize(
         &self,
-        commit: &TokenizeCommit,
+        commit: TokenizeCommit,
     ) -> Result<Vec<TokenRecord>, StoreError> {
-        let commit = commit.clone();
         let pool = self.pool.clone();
         self.pool
             .write_grouped(move |tx| {
@@ -499,7 +498,7 @@ impl VaultStore for SqliteStore {
                         ))
                         .map_err(unavailable)?;
                     let group = pool.group_added.lock();
-                    for r in &commit.records {
+                    for r in commit.records {
                         // The same token made earlier (or concurrently, in this group): its
                         // record stands.
                         if let Some((_, found)) =
@@ -530,7 +529,7 @@ impl VaultStore for SqliteStore {
                             ])
                             .map_err(unavailable)?;
                         added.entry(key).or_default().push(tx.last_insert_rowid());
-                        resolved.push(r.clone());
+                        resolved.push(r);
                     }
                 }
                 if ops > 0 {
@@ -552,7 +551,7 @@ impl VaultStore for SqliteStore {
                         other => other,
                     })?;
                 }
-                let mut event = commit.audit.clone();
+                let mut event = commit.audit;
                 event.token_ids = resolved.iter().map(|r| r.token_id.to_string()).collect();
                 audit::append(tx, &[event])?;
                 // Findable by later jobs of this group now, by everyone once it commits.

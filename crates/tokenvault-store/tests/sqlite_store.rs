@@ -113,14 +113,14 @@ fn tokens_dedupe_list_revoke_and_count() {
         let a = record("tok_a", 10);
         let b = record("tok_b", 11);
         let got = s
-            .commit_tokenize(&commit(vec![a.clone(), b.clone()], Some("k1")))
+            .commit_tokenize(commit(vec![a.clone(), b.clone()], Some("k1")))
             .await
             .unwrap();
         assert_eq!(got, vec![a.clone(), b.clone()]);
         // The same id again resolves to the stored record, not a new one.
         let mut again = record("tok_a", 99);
         again.policy_version = 7;
-        let got = s.commit_tokenize(&commit(vec![again], None)).await.unwrap();
+        let got = s.commit_tokenize(commit(vec![again], None)).await.unwrap();
         assert_eq!(got[0], a);
         assert_eq!(
             s.idempotency(&tenant(), "k1")
@@ -202,7 +202,7 @@ fn concurrent_group_commits_isolate_failures() {
                 let records = (0..50)
                     .map(|j| record(&format!("tok_r{i}x{j}"), i))
                     .collect();
-                s.commit_tokenize(&commit(records, key)).await
+                s.commit_tokenize(commit(records, key)).await
             }));
         }
         let mut ok = 0;
@@ -236,11 +236,11 @@ fn quota_grants_audit_chain_and_keys() {
     rt.block_on(async {
         let mut c = commit(vec![record("tok_q1", 1), record("tok_q2", 1)], None);
         c.quota = Some(3);
-        s.commit_tokenize(&c).await.unwrap();
+        s.commit_tokenize(c).await.unwrap();
         let mut c = commit(vec![record("tok_q3", 1), record("tok_q4", 1)], None);
         c.quota = Some(3);
         assert!(matches!(
-            s.commit_tokenize(&c).await,
+            s.commit_tokenize(c).await,
             Err(StoreError::QuotaExceeded { quota: 3 })
         ));
         // Grants are single-use.
@@ -299,13 +299,13 @@ fn merged_and_unmerged_ids_are_found_across_reopen() {
         rt.block_on(async {
             for chunk in ids.chunks(30) {
                 let records = chunk.iter().map(|id| record(id, 1)).collect();
-                s.commit_tokenize(&commit(records, None)).await.unwrap();
+                s.commit_tokenize(commit(records, None)).await.unwrap();
             }
             let all: Vec<TokenId> = ids.iter().map(|i| TokenId::parse(i).unwrap()).collect();
             assert_eq!(s.tokens_by_id(&tenant(), &all).await.unwrap().len(), 250);
             // Duplicates are found whether merged or not.
             let again = commit(vec![record("tok_m0", 9), record("tok_m249", 9)], None);
-            let got = s.commit_tokenize(&again).await.unwrap();
+            let got = s.commit_tokenize(again).await.unwrap();
             assert_eq!((got[0].created_at, got[1].created_at), (1, 1));
         });
     }
@@ -320,7 +320,7 @@ fn merged_and_unmerged_ids_are_found_across_reopen() {
         let all: Vec<TokenId> = ids.iter().map(|i| TokenId::parse(i).unwrap()).collect();
         assert_eq!(s.tokens_by_id(&tenant(), &all).await.unwrap().len(), 250);
         let got = s
-            .commit_tokenize(&commit(vec![record("tok_m249", 9)], None))
+            .commit_tokenize(commit(vec![record("tok_m249", 9)], None))
             .await
             .unwrap();
         assert_eq!(got[0].created_at, 1);
@@ -352,11 +352,11 @@ fn one_token_writer_per_database() {
     let b = SqliteStore::open(&path, false).unwrap();
     let rt = rt();
     rt.block_on(async {
-        a.commit_tokenize(&commit(vec![record("tok_w1", 1)], None))
+        a.commit_tokenize(commit(vec![record("tok_w1", 1)], None))
             .await
             .unwrap();
         let e = b
-            .commit_tokenize(&commit(vec![record("tok_w2", 1)], None))
+            .commit_tokenize(commit(vec![record("tok_w2", 1)], None))
             .await
             .unwrap_err();
         assert!(
