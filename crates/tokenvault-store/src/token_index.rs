@@ -40,6 +40,62 @@ pub(crate) fn id_key(token_id: &str) -> i64 {
     i64::from_ne_bytes(h.to_ne_bytes())
 }
 
+/// A Bloom filter over the merged ids' keys, so that looking up an id that was never stored
+/// (every new token) does not read `token_ids`. Ten bits per key, four probes: about 1 %
+/// false positives, which only cost the read the filter would have saved.
+#[derive(Debug)]
+struct Bloom {
+    words: Vec<u64>,
+    keys: usize,
+}
+
+impl Bloom {
+    const PROBES: u64 = 4;
+    const BITS_PER_KEY: usize = 10;
+
+    fn with_capacity(keys: usize) -> Self {
+        let bits = (keys.max(1 << 16) * Self::BITS_PER_KEY).next_power_of_two();
+        Self {
+            words: vec![0; bits / 64],
+            keys: 0,
+        }
+    }
+
+    fn probes(&self, key: i64) -> impl Iterator<Item = usize> {
+        let mask = (self.words.len() * 64 - 1) as u64;
+        let h1 = u64::from_ne_bytes(key.to_ne_bytes());
+        let h2 = h1.rotate_left(32) | 1;
+        (0..Self::PROBES).map(move |i| (h1.wrapping_add(i.wrapping_mul(h2)) & mask) as usize)
+    }
+
+    fn insert(&mut self, key: i64) {
+        for bit in self.probes(key).collect::<Vec<_>>() {
+            self.words[bit / 64] |= 1 << (bit % 64);
+        }
+        self.keys += 1;
+    }
+
+    fn may_contain(&self, key: i64) -> bool {
+        self.probes(key)
+            .all(|bit| self.words[bit / 64] & (1 << (bit % 64)) != 0)
+    }
+
+    fn is_full(&self) -> bool {
+        self.keys * Self::BITS_PER_KEY > self.words.len() * 64
+    }
+
+    fn from_table(conn: &Connection) -> rusqlite::Result<Self> {
+        let count: i64 = conn.query_row("SELECT COUNT(*) FROM token_ids", [], |r| r.get(0))?;
+        let mut bloom = Self::with_capacity(usize::try_from(count).unwrap_or(0) * 2);
+        let mut stmt = conn.prepare("SELECT id_key FROM token_ids")?;
+        let keys = stmt.query_map([], |r| r.get::<_, i64>(0))?;
+        for k in keys {
+            bloom.insert(k?);
+        }
+        Ok(bloom)
+    }
+}
+
 #[derive(Debug, Default)]
 struct Tail {
     merged_upto: i64,
@@ -48,9 +104,10 @@ struct Tail {
 }
 
 /// The in-memory tail and the merge.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct TokenIndex {
     tail: RwLock<Tail>,
+    merged: RwLock<Bloom>,
     merge_every: usize,
 }
 
@@ -77,6 +134,7 @@ impl TokenIndex {
         }
         Ok(Self {
             tail: RwLock::new(tail),
+            merged: RwLock::new(Bloom::from_table(conn)?),
             merge_every: merge_every.max(1),
         })
     }
@@ -103,14 +161,16 @@ impl TokenIndex {
                 seqs.extend_from_slice(s);
             }
         }
-        let mut stmt = conn
-            .prepare_cached("SELECT seq FROM token_ids WHERE id_key = ?1")
-            .map_err(unavailable)?;
-        let merged = stmt
-            .query_map([key], |r| r.get::<_, i64>(0))
-            .map_err(unavailable)?;
-        for s in merged {
-            seqs.push(s.map_err(unavailable)?);
+        if self.merged.read().may_contain(key) {
+            let mut stmt = conn
+                .prepare_cached("SELECT seq FROM token_ids WHERE id_key = ?1")
+                .map_err(unavailable)?;
+            let merged = stmt
+                .query_map([key], |r| r.get::<_, i64>(0))
+                .map_err(unavailable)?;
+            for s in merged {
+                seqs.push(s.map_err(unavailable)?);
+            }
         }
         let mut row = conn
             .prepare_cached(&format!(
@@ -172,6 +232,19 @@ impl TokenIndex {
             return Err(e);
         }
         conn.execute_batch("COMMIT")?;
+        // Into the filter before the tail forgets them, so no reader misses a merged id.
+        {
+            let tail = self.tail.read();
+            let mut bloom = self.merged.write();
+            for (key, seqs) in &tail.pending {
+                if seqs.iter().any(|s| *s <= upto) {
+                    bloom.insert(*key);
+                }
+            }
+            if bloom.is_full() {
+                *bloom = Bloom::from_table(conn)?;
+            }
+        }
         let mut tail = self.tail.write();
         tail.merged_upto = upto;
         tail.pending.retain(|_, seqs| {
@@ -186,6 +259,20 @@ impl TokenIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bloom_has_no_false_negatives_and_few_false_positives() {
+        let mut b = Bloom::with_capacity(10_000);
+        for k in 0..10_000i64 {
+            b.insert(id_key(&format!("tok_{k}")));
+        }
+        assert!((0..10_000i64).all(|k| b.may_contain(id_key(&format!("tok_{k}")))));
+        let false_positives = (10_000..110_000i64)
+            .filter(|k| b.may_contain(id_key(&format!("tok_{k}"))))
+            .count();
+        assert!(false_positives < 2_000, "{false_positives} of 100000");
+        assert!(!b.is_full());
+    }
 
     #[test]
     fn id_keys_are_stable_fnv1a() {
