@@ -89,7 +89,7 @@ impl Pool {
             writer: Mutex::new(writer),
             pending: Mutex::new(Vec::new()),
             index,
-            group_added: Mutex::new(Pending::new()),
+            group_added: Mutex::new(Pending::default()),
             append_lock: Mutex::new(None),
             readers: Mutex::new(Vec::new()),
             path: path.to_owned(),

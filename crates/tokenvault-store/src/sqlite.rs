@@ -490,7 +490,7 @@ impl VaultStore for SqliteStore {
                     }
                 }
                 let mut resolved = Vec::with_capacity(commit.records.len());
-                let mut added = Pending::new();
+                let mut added = Pending::default();
                 {
                     let mut insert = tx
                         .prepare_cached(&format!(
@@ -528,7 +528,7 @@ impl VaultStore for SqliteStore {
                                 r.revoke_reason,
                             ])
                             .map_err(unavailable)?;
-                        added.entry(key).or_default().push(tx.last_insert_rowid());
+                        added.add(key, tx.last_insert_rowid());
                         resolved.push(r);
                     }
                 }
@@ -555,10 +555,7 @@ impl VaultStore for SqliteStore {
                 event.token_ids = resolved.iter().map(|r| r.token_id.to_string()).collect();
                 audit::append(tx, &[event])?;
                 // Findable by later jobs of this group now, by everyone once it commits.
-                let mut group = pool.group_added.lock();
-                for (key, seqs) in added {
-                    group.entry(key).or_default().extend(seqs);
-                }
+                pool.group_added.lock().extend(added);
                 Ok(resolved)
             })
             .await

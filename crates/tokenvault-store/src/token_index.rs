@@ -13,7 +13,10 @@
 //! complete. Every candidate row is checked against the tenant and full id, so `id_key`
 //! collisions (64-bit FNV-1a of the id) only cost a read.
 
-use std::collections::HashMap;
+use std::{
+    collections::{hash_map::Entry, HashMap},
+    hash::{BuildHasherDefault, Hasher},
+};
 
 use parking_lot::RwLock;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -27,8 +30,87 @@ use crate::{
 /// Unmerged rows that trigger a merge, unless the store is opened with another threshold.
 pub const MERGE_EVERY: usize = 50_000;
 
-/// Ids appended but not yet merged: `id_key → seqs`.
-pub(crate) type Pending = HashMap<i64, Vec<i64>>;
+/// Hashes an `id_key` as itself: the keys are already uniformly distributed.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+
+    fn write_i64(&mut self, v: i64) {
+        self.0 = u64::from_ne_bytes(v.to_ne_bytes());
+    }
+}
+
+type KeyMap<V> = HashMap<i64, V, BuildHasherDefault<KeyHasher>>;
+
+/// Ids appended but not yet merged: `id_key → seq`, with the rare second row of a key (a
+/// 64-bit collision between two ids) kept aside.
+#[derive(Debug, Default)]
+pub(crate) struct Pending {
+    first: KeyMap<i64>,
+    more: KeyMap<Vec<i64>>,
+    len: usize,
+}
+
+impl Pending {
+    pub(crate) fn add(&mut self, key: i64, seq: i64) {
+        match self.first.entry(key) {
+            Entry::Vacant(v) => {
+                v.insert(seq);
+            }
+            Entry::Occupied(_) => self.more.entry(key).or_default().push(seq),
+        }
+        self.len += 1;
+    }
+
+    fn seqs(&self, key: i64) -> impl Iterator<Item = i64> + '_ {
+        self.first
+            .get(&key)
+            .copied()
+            .into_iter()
+            .chain(self.more.get(&key).into_iter().flatten().copied())
+    }
+
+    pub(crate) fn extend(&mut self, other: Pending) {
+        for (key, seq) in other.first {
+            self.add(key, seq);
+        }
+        for (key, seqs) in other.more {
+            for seq in seqs {
+                self.add(key, seq);
+            }
+        }
+    }
+
+    fn entries(&self) -> impl Iterator<Item = (i64, i64)> + '_ {
+        self.first
+            .iter()
+            .map(|(k, s)| (*k, *s))
+            .chain(self.more.iter().flat_map(|(k, v)| v.iter().map(move |s| (*k, *s))))
+    }
+
+    /// Keeps the rows after `upto`.
+    fn retain_after(&mut self, upto: i64) {
+        let kept: Vec<(i64, i64)> = self.entries().filter(|(_, s)| *s > upto).collect();
+        *self = Pending::default();
+        for (k, s) in kept {
+            self.add(k, s);
+        }
+    }
+
+    pub(crate) fn clear(&mut self) {
+        *self = Pending::default();
+    }
+}
 
 /// The 64-bit lookup key of a record id (FNV-1a; ids are already uniformly distributed).
 pub(crate) fn id_key(token_id: &str) -> i64 {
@@ -100,7 +182,6 @@ impl Bloom {
 struct Tail {
     merged_upto: i64,
     pending: Pending,
-    len: usize,
 }
 
 /// The in-memory tail and the merge.
@@ -129,8 +210,7 @@ impl TokenIndex {
         })?;
         for row in rows {
             let (key, seq) = row?;
-            tail.pending.entry(key).or_default().push(seq);
-            tail.len += 1;
+            tail.pending.add(key, seq);
         }
         Ok(Self {
             tail: RwLock::new(tail),
@@ -149,17 +229,9 @@ impl TokenIndex {
         extra: &[&Pending],
     ) -> Result<Option<(i64, TokenRecord)>, StoreError> {
         let key = id_key(token_id);
-        let mut seqs: Vec<i64> = self
-            .tail
-            .read()
-            .pending
-            .get(&key)
-            .cloned()
-            .unwrap_or_default();
+        let mut seqs: Vec<i64> = self.tail.read().pending.seqs(key).collect();
         for e in extra {
-            if let Some(s) = e.get(&key) {
-                seqs.extend_from_slice(s);
-            }
+            seqs.extend(e.seqs(key));
         }
         if self.merged.read().may_contain(key) {
             let mut stmt = conn
@@ -193,16 +265,12 @@ impl TokenIndex {
 
     /// Makes committed rows findable.
     pub(crate) fn publish(&self, added: Pending) {
-        let mut tail = self.tail.write();
-        for (key, seqs) in added {
-            tail.len += seqs.len();
-            tail.pending.entry(key).or_default().extend(seqs);
-        }
+        self.tail.write().pending.extend(added);
     }
 
     /// Whether enough rows await a merge.
     pub(crate) fn should_merge(&self) -> bool {
-        self.tail.read().len >= self.merge_every
+        self.tail.read().pending.len >= self.merge_every
     }
 
     /// Copies the tail into `token_ids` in one transaction, then drops it from memory. Runs on
@@ -236,9 +304,9 @@ impl TokenIndex {
         {
             let tail = self.tail.read();
             let mut bloom = self.merged.write();
-            for (key, seqs) in &tail.pending {
-                if seqs.iter().any(|s| *s <= upto) {
-                    bloom.insert(*key);
+            for (key, seq) in tail.pending.entries() {
+                if seq <= upto {
+                    bloom.insert(key);
                 }
             }
             if bloom.is_full() {
@@ -247,11 +315,7 @@ impl TokenIndex {
         }
         let mut tail = self.tail.write();
         tail.merged_upto = upto;
-        tail.pending.retain(|_, seqs| {
-            seqs.retain(|s| *s > upto);
-            !seqs.is_empty()
-        });
-        tail.len = tail.pending.values().map(Vec::len).sum();
+        tail.pending.retain_after(upto);
         Ok(())
     }
 }

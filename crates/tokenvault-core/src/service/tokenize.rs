@@ -186,14 +186,34 @@ impl Vault {
             "partial"
         }
         .into();
+        // One decision per item, in request order, as `[pii_type, status, mode | reason |
+        // error code]` (arrays: a thousand small objects cost more to build than to store).
+        let decisions: Vec<serde_json::Value> = preview
+            .results
+            .iter()
+            .zip(&req.items)
+            .map(|(r, item)| {
+                let why = r
+                    .mode
+                    .as_deref()
+                    .or(r.reason.as_deref())
+                    .or(r.error.as_ref().map(|e| e.code.as_str()))
+                    .unwrap_or_default();
+                // An unknown type is recorded as such: a client could put anything there.
+                let pii_type = item
+                    .pii_type
+                    .parse::<PiiType>()
+                    .map_or("unsupported", PiiType::as_str);
+                serde_json::Value::Array(vec![
+                    pii_type.into(),
+                    r.status.as_str().into(),
+                    why.into(),
+                ])
+            })
+            .collect();
         audit.detail = serde_json::json!({
-            "items": preview.results.iter().zip(&req.items).map(|(r, item)| serde_json::json!({
-                "pii_type": item.pii_type,
-                "status": r.status,
-                "mode": r.mode,
-                "reason": r.reason,
-                "error": r.error.as_ref().map(|e| &e.code),
-            })).collect::<Vec<_>>(),
+            "items": decisions,
+            "item_format": ["pii_type", "status", "mode|reason|error"],
             "batch_mode": if all_or_nothing { "ALL_OR_NOTHING" } else { "BEST_EFFORT" },
         });
         let renderer = render.clone();
