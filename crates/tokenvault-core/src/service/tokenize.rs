@@ -161,6 +161,8 @@ impl Vault {
             }
         }
 
+        // The audit's view of each item, taken before the commit (which writes it).
+        let decided = decisions(&planned, &records, &req.items, now);
         let render = {
             let planned = Arc::new(planned);
             let policy_version = policy.version;
@@ -177,49 +179,23 @@ impl Vault {
         let mut audit = self.audit(caller, "tokenize", trace_id);
         audit.policy_id = Some(policy.id.to_string());
         audit.policy_version = Some(policy.version);
-        let preview = render(&records);
-        audit.result = if preview.failure_count == 0 {
+        audit.result = if decided.tokenized == decided.items.len() {
             "allowed"
-        } else if preview.success_count == 0 {
+        } else if decided.tokenized == 0 {
             "denied"
         } else {
             "partial"
         }
         .into();
-        // One decision per item, in request order, as `[pii_type, status, mode | reason |
-        // error code]` (arrays: a thousand small objects cost more to build than to store).
-        let decisions: Vec<serde_json::Value> = preview
-            .results
-            .iter()
-            .zip(&req.items)
-            .map(|(r, item)| {
-                let why = r
-                    .mode
-                    .as_deref()
-                    .or(r.reason.as_deref())
-                    .or(r.error.as_ref().map(|e| e.code.as_str()))
-                    .unwrap_or_default();
-                // An unknown type is recorded as such: a client could put anything there.
-                let pii_type = item
-                    .pii_type
-                    .parse::<PiiType>()
-                    .map_or("unsupported", PiiType::as_str);
-                serde_json::Value::Array(vec![
-                    pii_type.into(),
-                    r.status.as_str().into(),
-                    why.into(),
-                ])
-            })
-            .collect();
         audit.detail = serde_json::json!({
-            "items": decisions,
+            "items": decided.items,
             "item_format": ["pii_type", "status", "mode|reason|error"],
             "batch_mode": if all_or_nothing { "ALL_OR_NOTHING" } else { "BEST_EFFORT" },
         });
         let renderer = render.clone();
         let commit = TokenizeCommit {
             tenant: caller.tenant.clone(),
-            operations: u64::try_from(preview.success_count).unwrap_or(u64::MAX),
+            operations: u64::try_from(decided.tokenized).unwrap_or(u64::MAX),
             records,
             period,
             quota: tenant.quota,
@@ -423,6 +399,48 @@ impl Vault {
         });
         Planned::Token { record: index }
     }
+}
+
+/// The audit's record of a request's items.
+struct Decided {
+    /// `[pii_type, status, mode | reason | error code]` per item, in request order (arrays: a
+    /// thousand small objects cost more to build than to store).
+    items: Vec<serde_json::Value>,
+    /// Items that will be tokenized.
+    tokenized: usize,
+}
+
+fn decisions(
+    planned: &[Planned],
+    records: &[TokenRecord],
+    items: &[tokenvault_proto::TokenizeItem],
+    now: i64,
+) -> Decided {
+    let mut tokenized = 0;
+    let items = planned
+        .iter()
+        .zip(items)
+        .map(|(p, item)| {
+            let (status, why) = match p {
+                Planned::Token { record } => match records.get(*record) {
+                    Some(r) if r.status(now) == crate::store::TokenStatus::Active => {
+                        tokenized += 1;
+                        ("TOKENIZED", r.mode.as_str())
+                    }
+                    _ => ("FAILED", "TOKEN_NOT_ACTIVE"),
+                },
+                Planned::Skipped(reason) => ("SKIPPED", *reason),
+                Planned::Failed(e) => ("FAILED", e.code.as_str()),
+            };
+            // An unknown type is recorded as such: a client could put anything there.
+            let pii_type = item
+                .pii_type
+                .parse::<PiiType>()
+                .map_or("unsupported", PiiType::as_str);
+            serde_json::Value::Array(vec![pii_type.into(), status.into(), why.into()])
+        })
+        .collect();
+    Decided { items, tokenized }
 }
 
 fn truncate(s: &str) -> String {
