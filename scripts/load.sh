@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Load test of the tokens API on the embedded SQLite store: starts a release server on a fresh
 # data directory with limits raised for the test, then measures tokenize throughput in batches
-# of 1,000 and single grant+detokenize latency. Usage: scripts/load.sh [seconds] [clients] [batch]
+# of 1,000 and single grant+detokenize latency. Usage: scripts/load.sh [seconds=20] [clients=3] [batch=1000]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release -q -p tokenvault --bin tokenvault --example load
@@ -22,4 +22,4 @@ for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/api/v1/tokens/health" >
 key=$(echo "$boot" | python3 -c 'import json,sys; print(json.load(sys.stdin)["api_key"])')
 jwt=$(echo "$boot" | python3 -c 'import json,sys; print(json.load(sys.stdin)["admin_jwt"])')
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-./target/release/examples/load "http://127.0.0.1:$port" "$key" "$jwt" "${1:-20}" "${2:-4}" "${3:-1000}"
+./target/release/examples/load "http://127.0.0.1:$port" "$key" "$jwt" "${1:-20}" "${2:-3}" "${3:-1000}"

@@ -28,7 +28,7 @@ use crate::{
 };
 
 /// Unmerged rows that trigger a merge, unless the store is opened with another threshold.
-pub const MERGE_EVERY: usize = 50_000;
+pub const MERGE_EVERY: usize = 200_000;
 
 /// Hashes an `id_key` as itself: the keys are already uniformly distributed.
 #[derive(Debug, Default, Clone, Copy)]
