@@ -52,6 +52,9 @@ impl Hasher for KeyHasher {
 
 type KeyMap<V> = HashMap<i64, V, BuildHasherDefault<KeyHasher>>;
 
+/// The largest tail the merge schedule lets grow (about 64 MiB of memory).
+pub const MAX_TAIL: usize = 2_000_000;
+
 /// Ids appended but not yet merged: `id_key → seq`, with the rare second row of a key (a
 /// 64-bit collision between two ids) kept aside.
 #[derive(Debug, Default)]
@@ -272,9 +275,13 @@ impl TokenIndex {
         self.tail.write().pending.extend(added);
     }
 
-    /// Whether enough rows await a merge.
+    /// Whether enough rows await a merge: at least `merge_every`, and at least a quarter of
+    /// the merged index (up to [`MAX_TAIL`]), so that merges, which rewrite the index pages they
+    /// touch, grow rarer as the index grows and cost a bounded amount per row.
     pub(crate) fn should_merge(&self) -> bool {
-        self.tail.read().pending.len >= self.merge_every
+        let merged = self.merged.read().keys;
+        let threshold = self.merge_every.max((merged / 4).min(MAX_TAIL));
+        self.tail.read().pending.len >= threshold
     }
 
     /// Copies the tail into `token_ids` in one transaction, then drops it from memory. Runs on
