@@ -529,3 +529,72 @@ fn external_issuer_jwts_are_accepted_with_mapped_claims() {
         Some("ACCESS_DENIED")
     );
 }
+
+#[test]
+fn store_unavailable_fails_closed_or_open_as_the_policy_says() {
+    use tokenvault_core::store::VaultStore;
+    let s = TestServer::start();
+    s.hipaa_policy();
+    s.admin()
+        .create_policy(&json!({
+            "id": "pol_open", "name": "open", "type_rules": {"email": {}},
+            "allowed_roles": ["admin"], "allowed_purposes": ["customer_support"],
+            "failure_policy": "fail_open"
+        }))
+        .unwrap();
+    // Another process (here: another handle) holds the database's token lock, so this server
+    // cannot write tokens: a transient failure of the store.
+    let intruder = tokenvault_store::SqliteStore::open(&s.db_path(), false).unwrap();
+    let grabbed = s.block_on(
+        intruder.commit_tokenize(tokenvault_core::store::TokenizeCommit {
+            tenant: s.tenant.clone(),
+            records: vec![],
+            operations: 0,
+            period: 0,
+            quota: None,
+            idempotency: None,
+            render: None,
+            audit: tokenvault_core::store::AuditEvent {
+                tenant: s.tenant.to_string(),
+                at: 0,
+                action: "test".into(),
+                actor: "test".into(),
+                roles: vec![],
+                purpose: None,
+                reason: None,
+                token_ids: vec![],
+                result: "allowed".into(),
+                trace_id: "t".into(),
+                policy_id: None,
+                policy_version: None,
+                detail: serde_json::Value::Null,
+            },
+        }),
+    );
+    assert!(grabbed.is_ok());
+    let e = s
+        .api()
+        .tokenize(&request(vec![item("a@b.co", "email")]), false)
+        .unwrap_err();
+    assert_eq!(
+        (e.status(), e.code()),
+        (Some(503), Some("SERVICE_UNAVAILABLE"))
+    );
+    let Err(tokenvault_client::ClientError::Api { error, .. }) = s
+        .api()
+        .tokenize(&request(vec![item("a@b.co", "email")]), false)
+    else {
+        panic!("expected an API error");
+    };
+    assert!(error.retryable, "SERVICE_UNAVAILABLE is retryable");
+    // Under fail_open the items come back untokenized, and the decision is audited.
+    let mut req = request(vec![item("a@b.co", "email")]);
+    req.policy_id = "pol_open".into();
+    let r = s.api().tokenize(&req, false).unwrap();
+    assert_eq!(r.results[0].status, "SKIPPED");
+    assert_eq!(r.results[0].reason.as_deref(), Some("FAIL_OPEN"));
+    assert!(r.results[0].token.is_none());
+    let audit = s.admin().audit("result=fail_open").unwrap();
+    assert_eq!(audit["events"].as_array().unwrap().len(), 1);
+    drop(intruder);
+}

@@ -95,10 +95,11 @@ impl Pending {
     }
 
     fn entries(&self) -> impl Iterator<Item = (i64, i64)> + '_ {
-        self.first
-            .iter()
-            .map(|(k, s)| (*k, *s))
-            .chain(self.more.iter().flat_map(|(k, v)| v.iter().map(move |s| (*k, *s))))
+        self.first.iter().map(|(k, s)| (*k, *s)).chain(
+            self.more
+                .iter()
+                .flat_map(|(k, v)| v.iter().map(move |s| (*k, *s))),
+        )
     }
 
     /// Keeps the rows after `upto`.

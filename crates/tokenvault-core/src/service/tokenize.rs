@@ -227,6 +227,17 @@ impl Vault {
                 if policy.body.failure_policy == FailurePolicy::FailOpen =>
             {
                 tracing::error!(%detail, trace_id, "store unavailable; policy is fail_open");
+                // Audited as fail-open where the store still takes writes (e.g. another
+                // process holds the token lock); logged in any case.
+                let mut audit = self.audit(caller, "tokenize", trace_id);
+                audit.result = "fail_open".into();
+                audit.policy_id = Some(policy.id.to_string());
+                audit.policy_version = Some(policy.version);
+                audit.detail =
+                    serde_json::json!({ "items": req.items.len(), "cause": "store unavailable" });
+                if self.store.append_audit(&[audit]).await.is_err() {
+                    tracing::error!(trace_id, "the fail_open decision could not be audited");
+                }
                 Ok(fail_open(&req.items, policy.version, trace_id))
             }
             Err(e) => Err(e.into()),

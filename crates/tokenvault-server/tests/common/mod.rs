@@ -32,7 +32,7 @@ pub struct TestServer {
     pub api_key: String,
     rt: tokio::runtime::Runtime,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 impl TestServer {
@@ -82,7 +82,7 @@ impl TestServer {
             api_key: boot.api_key.key,
             rt,
             shutdown: Some(tx),
-            _dir: dir,
+            dir,
         }
     }
 
@@ -112,6 +112,11 @@ impl TestServer {
             Client::new(&self.base).with_api_key(&boot.api_key.key),
             Client::new(&self.base).with_jwt(&boot.admin_jwt),
         )
+    }
+
+    /// The server's SQLite database file.
+    pub fn db_path(&self) -> std::path::PathBuf {
+        self.dir.path().join("t.db")
     }
 
     pub fn block_on<F: std::future::Future>(&self, f: F) -> F::Output {
