@@ -74,6 +74,9 @@ pub async fn run(global: Global, command: Command) -> Result<(), String> {
                 tokenvault_core::VERSION
             );
             eprintln!("tokenvault listening on http://{local}");
+            if let Some((keys, url, every)) = opened.jwks_refresh.clone() {
+                tokenvault_server::jwks::spawn_refresh(keys, url, every);
+            }
             let router = tokenvault_server::router(opened.vault.clone(), opened.settings.clone());
             tokenvault_server::serve(listener, router, shutdown_signal())
                 .await

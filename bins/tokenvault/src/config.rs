@@ -46,8 +46,15 @@ pub struct ExternalJwtConfig {
     pub issuer: String,
     /// Expected `aud`.
     pub audience: String,
-    /// A file holding the provider's JWKS document.
-    pub jwks_file: PathBuf,
+    /// A file holding the provider's JWKS document (this or `jwks_url`).
+    #[serde(default)]
+    pub jwks_file: Option<PathBuf>,
+    /// The provider's JWKS URL, fetched at start and refreshed (this or `jwks_file`).
+    #[serde(default)]
+    pub jwks_url: Option<String>,
+    /// Seconds between refreshes of `jwks_url` (default 300).
+    #[serde(default = "default_jwks_refresh")]
+    pub jwks_refresh_seconds: u64,
     /// Claim with the user id.
     #[serde(default = "default_user_claim")]
     pub user_claim: String,
@@ -57,6 +64,10 @@ pub struct ExternalJwtConfig {
     /// Claim with the roles.
     #[serde(default = "default_roles_claim")]
     pub roles_claim: String,
+}
+
+fn default_jwks_refresh() -> u64 {
+    300
 }
 
 fn default_user_claim() -> String {

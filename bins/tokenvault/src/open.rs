@@ -6,7 +6,7 @@ use tokenvault_core::{
     clock::SystemClock,
     keys::{KeyFileProvider, KeyManager},
     pii::NormalizeOptions,
-    service::{ExternalIssuer, JwksVerifier, Vault, VaultConfig},
+    service::{ExternalIssuer, ExternalKeys, JwksVerifier, Vault, VaultConfig},
 };
 use tokenvault_server::{catalog::Catalog, ServerSettings};
 use tokenvault_store::SqliteStore;
@@ -18,6 +18,8 @@ use crate::{
 
 /// An opened vault and the settings around it.
 pub struct Opened {
+    /// The external issuer's JWKS URL to refresh, with its keys and interval.
+    pub jwks_refresh: Option<(Arc<ExternalKeys>, String, std::time::Duration)>,
     pub vault: Arc<Vault>,
     pub store: Arc<SqliteStore>,
     pub settings: ServerSettings,
@@ -99,6 +101,7 @@ pub async fn open(global: &Global, create: bool) -> Result<Opened, String> {
             .map(external_issuer)
             .transpose()?,
     };
+    let external_keys = config.external_issuer.as_ref().map(|e| e.keys.clone());
     let vault = Vault::open(store.clone(), keys, clock, Arc::new(Catalog), config)
         .await
         .map_err(|e| e.to_string())?;
@@ -109,7 +112,18 @@ pub async fn open(global: &Global, create: bool) -> Result<Opened, String> {
             .unwrap_or(server_defaults.max_body_bytes),
         rate_limits: file.rate_limits.unwrap_or(server_defaults.rate_limits),
     };
+    let jwks_refresh = match (&file.external_jwt, external_keys) {
+        (Some(c), Some(keys)) => c.jwks_url.clone().map(|url| {
+            (
+                keys,
+                url,
+                std::time::Duration::from_secs(c.jwks_refresh_seconds.max(10)),
+            )
+        }),
+        _ => None,
+    };
     Ok(Opened {
+        jwks_refresh,
         vault: Arc::new(vault),
         store,
         settings,
@@ -119,14 +133,21 @@ pub async fn open(global: &Global, create: bool) -> Result<Opened, String> {
 }
 
 fn external_issuer(c: &crate::config::ExternalJwtConfig) -> Result<ExternalIssuer, String> {
-    let text = std::fs::read_to_string(&c.jwks_file)
-        .map_err(|e| format!("external_jwt.jwks_file {}: {e}", c.jwks_file.display()))?;
-    let keys = JwksVerifier::from_json(&text)
-        .map_err(|e| format!("external_jwt.jwks_file {}: {e}", c.jwks_file.display()))?;
+    let keys = match (&c.jwks_file, &c.jwks_url) {
+        (Some(file), None) => {
+            let text = std::fs::read_to_string(file)
+                .map_err(|e| format!("external_jwt.jwks_file {}: {e}", file.display()))?;
+            JwksVerifier::from_json(&text)
+                .map_err(|e| format!("external_jwt.jwks_file {}: {e}", file.display()))?
+        }
+        (None, Some(url)) => tokenvault_server::jwks::fetch(url)
+            .map_err(|e| format!("external_jwt.jwks_url: {e}"))?,
+        _ => return Err("external_jwt needs exactly one of jwks_file and jwks_url".into()),
+    };
     Ok(ExternalIssuer {
         issuer: c.issuer.clone(),
         audience: c.audience.clone(),
-        keys: Arc::new(keys),
+        keys: Arc::new(ExternalKeys::new(keys)),
         user_claim: c.user_claim.clone(),
         tenant_claim: c.tenant_claim.clone(),
         roles_claim: c.roles_claim.clone(),

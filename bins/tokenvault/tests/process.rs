@@ -378,3 +378,103 @@ fn answered_tokens_survive_kill_9_and_batches_are_atomic() {
     drop(server);
     assert!(String::from_utf8_lossy(&out.stdout).contains("audit chain intact"));
 }
+
+/// Serves `body` to every HTTP request on a free port, like an identity provider's JWKS URL.
+fn serve_document(body: String) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!(
+        "http://{}/.well-known/jwks.json",
+        listener.local_addr().unwrap()
+    );
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { continue };
+            let mut buf = [0u8; 4096];
+            let _ = s.read(&mut buf);
+            let _ = write!(
+                s,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    url
+}
+
+#[test]
+fn external_issuer_keys_from_a_jwks_url() {
+    use tokenvault_crypto::{jwt::JwtSigner, Key256};
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let boot = init(&data);
+    let tenant = boot["tenant_id"].as_str().unwrap().to_owned();
+    let idp = JwtSigner::from_seed(&Key256::generate()).unwrap();
+    let url = serve_document(json!({ "keys": [idp.jwk()] }).to_string());
+    let port = free_port();
+    let config = dir.path().join("tokenvault.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "listen = \"127.0.0.1:{port}\"\n[external_jwt]\nissuer = \"https://idp.example\"\naudience = \"tokenvault\"\njwks_url = \"{url}\"\nroles_claim = \"groups\"\n"
+        ),
+    )
+    .unwrap();
+    let mut child = Command::new(BIN)
+        .arg("--config")
+        .arg(&config)
+        .arg("--data-dir")
+        .arg(&data)
+        .arg("serve")
+        .env("TOKENVAULT_LOG", "warn")
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Client::new(&base).health().is_err() {
+        assert!(Instant::now() < deadline, "server did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let jwt = idp
+        .sign(
+            &json!({"iss": "https://idp.example", "aud": "tokenvault", "sub": "sso-user",
+                       "tid": tenant, "groups": ["admin"], "exp": now + 600}),
+        )
+        .unwrap();
+    assert_eq!(
+        Client::new(&base)
+            .with_jwt(&jwt)
+            .usage()
+            .unwrap()
+            .tokens_created,
+        0
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    // A configuration naming both a file and a URL, or an unreachable URL, does not start.
+    std::fs::write(
+        &config,
+        "[external_jwt]\nissuer = \"i\"\naudience = \"a\"\njwks_url = \"http://127.0.0.1:1/jwks\"\n",
+    )
+    .unwrap();
+    let out = Command::new(BIN)
+        .arg("--config")
+        .arg(&config)
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["tenant", "list"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("external_jwt.jwks_url"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -8,6 +8,7 @@ pub mod catalog;
 mod context;
 pub mod error;
 mod handlers;
+pub mod jwks;
 pub mod limits;
 pub mod metrics;
 mod middleware;

@@ -465,7 +465,7 @@ fn expired_tokens_quota_and_kill_switch() {
 #[test]
 fn external_issuer_jwts_are_accepted_with_mapped_claims() {
     use std::sync::Arc;
-    use tokenvault_core::service::{ExternalIssuer, JwksVerifier};
+    use tokenvault_core::service::{ExternalIssuer, ExternalKeys, JwksVerifier};
     use tokenvault_crypto::{jwt::JwtSigner, Key256};
     let idp = JwtSigner::from_seed(&Key256::generate()).unwrap();
     let jwks = json!({ "keys": [idp.jwk()] }).to_string();
@@ -473,7 +473,7 @@ fn external_issuer_jwts_are_accepted_with_mapped_claims() {
         external_issuer: Some(ExternalIssuer {
             issuer: "https://idp.example".into(),
             audience: "tokenvault".into(),
-            keys: Arc::new(JwksVerifier::from_json(&jwks).unwrap()),
+            keys: Arc::new(ExternalKeys::new(JwksVerifier::from_json(&jwks).unwrap())),
             user_claim: "email".into(),
             tenant_claim: "org".into(),
             roles_claim: "groups".into(),

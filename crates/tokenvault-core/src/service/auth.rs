@@ -115,6 +115,7 @@ impl Vault {
         let invalid = || ServiceError::Unauthorized("invalid bearer token".into());
         let claims = ext
             .keys
+            .current()
             .verify(jwt, &ext.issuer, &ext.audience)
             .map_err(|_| invalid())?;
         let exp = claims["exp"].as_i64().ok_or_else(invalid)?;

@@ -30,6 +30,27 @@ use crate::{
     token::{TokenEngine, TokenError},
 };
 
+/// An identity provider's current public keys, swapped whole when refreshed.
+#[derive(Debug)]
+pub struct ExternalKeys(parking_lot::RwLock<Arc<JwksVerifier>>);
+
+impl ExternalKeys {
+    /// Keys to start with.
+    pub fn new(keys: JwksVerifier) -> Self {
+        Self(parking_lot::RwLock::new(Arc::new(keys)))
+    }
+
+    /// The keys now.
+    pub fn current(&self) -> Arc<JwksVerifier> {
+        self.0.read().clone()
+    }
+
+    /// Replaces the keys (after a refresh of the provider's JWKS).
+    pub fn replace(&self, keys: JwksVerifier) {
+        *self.0.write() = Arc::new(keys);
+    }
+}
+
 /// An external identity provider whose JWTs the API accepts beside the vault's own.
 #[derive(Debug, Clone)]
 pub struct ExternalIssuer {
@@ -37,8 +58,8 @@ pub struct ExternalIssuer {
     pub issuer: String,
     /// Expected `aud`.
     pub audience: String,
-    /// Its public keys.
-    pub keys: Arc<tokenvault_crypto::jwt::JwksVerifier>,
+    /// Its public keys; replaced in place when they are refreshed.
+    pub keys: Arc<ExternalKeys>,
     /// Claim holding the user id (default `sub`).
     pub user_claim: String,
     /// Claim holding the tenant id (default `tid`).
