@@ -10,11 +10,11 @@ use tokenvault_crypto::digest;
 
 use crate::pool::unavailable;
 
-fn link(prev: &[u8; 32], seq: u64, event_json: &str) -> [u8; 32] {
+pub(crate) fn link(prev: &[u8; 32], seq: u64, event_json: &str) -> [u8; 32] {
     digest::sha256(&[prev, &seq.to_be_bytes(), event_json.as_bytes()])
 }
 
-fn to_json(event: &AuditEvent) -> Result<String, StoreError> {
+pub(crate) fn to_json(event: &AuditEvent) -> Result<String, StoreError> {
     serde_json::to_string(event).map_err(|e| StoreError::Unavailable {
         detail: format!("audit event encoding: {e}"),
     })

@@ -1,4 +1,5 @@
-//! Persistence of tokenvault: [`SqliteStore`] implements the domain's
+//! Persistence of tokenvault: [`SqliteStore`] (embedded) and [`PgStore`] (several nodes on one
+//! PostgreSQL) implement the domain's
 //! [`VaultStore`](tokenvault_core::store::VaultStore) and
 //! [`TenantKeyStore`](tokenvault_core::keys::TenantKeyStore) on embedded SQLite.
 //!
@@ -7,11 +8,14 @@
 #![warn(missing_docs)]
 
 mod audit;
+mod pg_schema;
 mod pool;
+mod postgres;
 mod rows;
 mod schema;
 mod sqlite;
 mod token_index;
 
+pub use postgres::{PgOptions, PgStore};
 pub use sqlite::SqliteStore;
 pub use token_index::MERGE_EVERY;

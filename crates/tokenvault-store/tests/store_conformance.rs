@@ -1,11 +1,12 @@
-//! The SQLite store against the `VaultStore` contract, including concurrent group commits.
+//! The store contract: every case runs against SQLite and against the PostgreSQL on
+//! 127.0.0.1:5432, plus SQLite-only cases (file handling, id-index merges, the writer lock).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 use std::sync::Arc;
 
 use tokenvault_core::{
     ids::{PolicyId, TenantId, TokenId},
-    keys::{TenantKeyStore, WrappedTenantKey},
+    keys::WrappedTenantKey,
     pii::PiiType,
     store::{
         AuditEvent, AuditFilter, IdempotencyRecord, StoreError, TenantRecord, TokenRecord,
@@ -13,7 +14,7 @@ use tokenvault_core::{
     },
     token::Mode,
 };
-use tokenvault_store::SqliteStore;
+use tokenvault_store::{PgOptions, PgStore, SqliteStore};
 
 fn rt() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
@@ -87,20 +88,11 @@ fn open_store(dir: &tempfile::TempDir) -> Arc<SqliteStore> {
     Arc::new(SqliteStore::open(&dir.path().join("v.db"), true).unwrap())
 }
 
-#[test]
-fn missing_database_is_an_error_without_create() {
-    let dir = tempfile::tempdir().unwrap();
-    let e = SqliteStore::open(&dir.path().join("typo.db"), false).unwrap_err();
-    assert!(e.to_string().contains("does not exist"), "{e}");
-    assert!(!dir.path().join("typo.db").exists());
-}
+/// The cases every store must pass. Each gets a fresh, empty store.
+mod cases {
+    use super::*;
 
-#[test]
-fn tokens_dedupe_list_revoke_and_count() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = open_store(&dir);
-    let rt = rt();
-    rt.block_on(async {
+    pub async fn tokens_dedupe_list_revoke_and_count(s: Arc<dyn VaultStore>) {
         s.create_tenant(&TenantRecord {
             id: tenant(),
             name: "a".into(),
@@ -184,15 +176,11 @@ fn tokens_dedupe_list_revoke_and_count() {
             .await
             .unwrap()
             .is_empty());
-    });
-}
+        assert!(s.tenant(&other).await.unwrap().is_none());
+        assert!(s.tenant(&tenant()).await.unwrap().is_some());
+    }
 
-#[test]
-fn concurrent_group_commits_isolate_failures() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = open_store(&dir);
-    let rt = rt();
-    rt.block_on(async {
+    pub async fn concurrent_commits_isolate_failures(s: Arc<dyn VaultStore>) {
         let mut tasks = Vec::new();
         for i in 0..16 {
             let s = s.clone();
@@ -205,8 +193,7 @@ fn concurrent_group_commits_isolate_failures() {
                 s.commit_tokenize(commit(records, key)).await
             }));
         }
-        let mut ok = 0;
-        let mut conflicts = 0;
+        let (mut ok, mut conflicts) = (0, 0);
         for t in tasks {
             match t.await.unwrap() {
                 Ok(r) => {
@@ -225,15 +212,29 @@ fn concurrent_group_commits_isolate_failures() {
         assert_eq!(u.created, 9 * 50, "rolled-back requests left nothing");
         assert_eq!(u.operations, 9 * 50);
         assert_eq!(s.verify_audit_chain().await.unwrap(), Ok(9));
-    });
-}
+    }
 
-#[test]
-fn quota_grants_audit_chain_and_keys() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = open_store(&dir);
-    let rt = rt();
-    rt.block_on(async {
+    pub async fn concurrent_same_tokens_make_one_record(s: Arc<dyn VaultStore>) {
+        let mut tasks = Vec::new();
+        for _ in 0..8 {
+            let s = s.clone();
+            tasks.push(tokio::spawn(async move {
+                s.commit_tokenize(commit(
+                    (0..20)
+                        .map(|j| record(&format!("tok_same{j}"), 5))
+                        .collect(),
+                    None,
+                ))
+                .await
+            }));
+        }
+        for t in tasks {
+            assert_eq!(t.await.unwrap().unwrap().len(), 20);
+        }
+        assert_eq!(s.usage(&tenant(), 0, 0).await.unwrap().created, 20);
+    }
+
+    pub async fn quota_grants_audit_chain_and_keys(s: Arc<dyn VaultStore>) {
         let mut c = commit(vec![record("tok_q1", 1), record("tok_q2", 1)], None);
         c.quota = Some(3);
         s.commit_tokenize(c).await.unwrap();
@@ -243,6 +244,11 @@ fn quota_grants_audit_chain_and_keys() {
             s.commit_tokenize(c).await,
             Err(StoreError::QuotaExceeded { quota: 3 })
         ));
+        assert_eq!(
+            s.usage(&tenant(), 0, 0).await.unwrap().operations,
+            2,
+            "a refused batch counts nothing"
+        );
         // Grants are single-use.
         s.consume_grant(&tenant(), "gr_1", 500, 1, 0, &event("detokenize"))
             .await
@@ -274,17 +280,187 @@ fn quota_grants_audit_chain_and_keys() {
         s.destroy_tenant_keys(&tenant()).await.unwrap();
         assert!(s.tenant_keys(&tenant()).await.unwrap().is_empty());
         assert!(s.is_shredded(&tenant()).await.unwrap());
+    }
+
+    pub async fn policies_api_keys_and_kill_switch(s: Arc<dyn VaultStore>) {
+        use tokenvault_core::{
+            policy::{Policy, PolicyBody},
+            store::ApiKeyRecord,
+        };
+        s.create_tenant(&TenantRecord {
+            id: tenant(),
+            name: "a".into(),
+            created_at: 0,
+            kill_switch: false,
+            quota: None,
+        })
+        .await
+        .unwrap();
+        assert!(matches!(
+            s.create_tenant(&TenantRecord {
+                id: tenant(),
+                name: "b".into(),
+                created_at: 0,
+                kill_switch: false,
+                quota: None
+            })
+            .await,
+            Err(StoreError::Conflict { .. })
+        ));
+        s.set_kill_switch(&tenant(), true).await.unwrap();
+        assert!(s.tenant(&tenant()).await.unwrap().unwrap().kill_switch);
+        s.set_quota(&tenant(), Some(7)).await.unwrap();
+        assert_eq!(s.tenant(&tenant()).await.unwrap().unwrap().quota, Some(7));
+        let body: PolicyBody = serde_json::from_value(serde_json::json!({
+            "key": "support", "name": "p", "enabled": true, "type_rules": {}, "default_rule": null,
+            "allowed_roles": ["admin"], "allowed_purposes": ["x"], "require_reason": true,
+            "failure_policy": "fail_closed",
+            "detection": {"categories": [], "custom_patterns": [], "languages": ["global"], "severities": {}, "blocking": [], "default_action": "redact"}
+        })).unwrap();
+        let mut p = Policy {
+            id: PolicyId::parse("pol_p").unwrap(),
+            version: 1,
+            body,
+            created_at: 1,
+            updated_at: 1,
+        };
+        s.insert_policy(&tenant(), &p, &event("policy_create"))
+            .await
+            .unwrap();
+        assert!(s
+            .insert_policy(&tenant(), &p, &event("policy_create"))
+            .await
+            .is_err());
+        p.version = 2;
+        p.body.name = "p2".into();
+        s.update_policy(&tenant(), &p, &event("policy_update"))
+            .await
+            .unwrap();
+        assert!(
+            s.update_policy(&tenant(), &p, &event("policy_update"))
+                .await
+                .is_err(),
+            "stale version"
+        );
+        assert_eq!(
+            s.policy(&tenant(), &p.id, None)
+                .await
+                .unwrap()
+                .unwrap()
+                .body
+                .name,
+            "p2"
+        );
+        assert_eq!(
+            s.policy(&tenant(), &p.id, Some(1))
+                .await
+                .unwrap()
+                .unwrap()
+                .body
+                .name,
+            "p"
+        );
+        assert_eq!(
+            s.policy_by_key(&tenant(), "support")
+                .await
+                .unwrap()
+                .unwrap()
+                .version,
+            2
+        );
+        assert_eq!(s.policies(&tenant()).await.unwrap().len(), 1);
+        assert!(s
+            .policy(&TenantId::parse("ten_other").unwrap(), &p.id, None)
+            .await
+            .unwrap()
+            .is_none());
+        let key = ApiKeyRecord {
+            id: "key_1".into(),
+            tenant: tenant(),
+            hash: [9; 32],
+            name: "k".into(),
+            created_at: 0,
+            revoked_at: None,
+        };
+        s.insert_api_key(&key).await.unwrap();
+        assert_eq!(
+            s.api_key_by_hash(&[9; 32]).await.unwrap().unwrap().id,
+            "key_1"
+        );
+        s.revoke_api_key(&tenant(), "key_1", 5).await.unwrap();
+        assert_eq!(s.api_keys(&tenant()).await.unwrap()[0].revoked_at, Some(5));
+        assert!(s
+            .revoke_api_key(&TenantId::parse("ten_other").unwrap(), "key_1", 5)
+            .await
+            .is_err());
+    }
+}
+
+fn with_sqlite<F, Fut>(case: F)
+where
+    F: FnOnce(Arc<dyn VaultStore>) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let dir = tempfile::tempdir().unwrap();
+    let store: Arc<dyn VaultStore> = open_store(&dir);
+    rt().block_on(case(store));
+}
+
+/// The PostgreSQL of the environment (`TOKENVAULT_TEST_DATABASE_URL`, default the local server);
+/// each case runs in a schema of its own, dropped afterwards.
+fn with_postgres<F, Fut>(case: F)
+where
+    F: FnOnce(Arc<dyn VaultStore>) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let url = std::env::var("TOKENVAULT_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let schema = format!("tv_test_{}", &TokenId::generate().as_str()[4..]);
+    let rt = rt();
+    rt.block_on(async {
+        let options = PgOptions {
+            schema: Some(schema.clone()),
+            pool_size: 8,
+            ..PgOptions::default()
+        };
+        let store: Arc<dyn VaultStore> = Arc::new(PgStore::connect(&url, &options).await.unwrap());
+        case(store).await;
+        let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+            .await
+            .unwrap();
+        tokio::spawn(conn);
+        client
+            .batch_execute(&format!("DROP SCHEMA {schema} CASCADE"))
+            .await
+            .unwrap();
     });
-    // Tampering with a stored audit record breaks the chain at that record.
-    let conn = rusqlite::Connection::open(dir.path().join("v.db")).unwrap();
-    conn.execute(
-        "UPDATE audit SET event = replace(event, 'allowed', 'denied') WHERE seq = 1",
-        [],
-    )
-    .unwrap();
-    drop(conn);
-    let s = SqliteStore::open(&dir.path().join("v.db"), false).unwrap();
-    assert_eq!(rt.block_on(s.verify_audit_chain()).unwrap(), Err(1));
+}
+
+macro_rules! conformance {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[test] fn $case() { super::with_sqlite(super::cases::$case) } )*
+        }
+        mod postgres {
+            $( #[test] fn $case() { super::with_postgres(super::cases::$case) } )*
+        }
+    };
+}
+
+conformance!(
+    tokens_dedupe_list_revoke_and_count,
+    concurrent_commits_isolate_failures,
+    concurrent_same_tokens_make_one_record,
+    quota_grants_audit_chain_and_keys,
+    policies_api_keys_and_kill_switch,
+);
+
+#[test]
+fn missing_database_is_an_error_without_create() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = SqliteStore::open(&dir.path().join("typo.db"), false).unwrap_err();
+    assert!(e.to_string().contains("does not exist"), "{e}");
+    assert!(!dir.path().join("typo.db").exists());
 }
 
 #[test]
@@ -366,4 +542,24 @@ fn one_token_writer_per_database() {
         // Reading and administration still work from the second handle.
         assert_eq!(b.usage(&tenant(), 0, 0).await.unwrap().created, 1);
     });
+}
+
+#[test]
+fn a_tampered_audit_record_breaks_the_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = open_store(&dir);
+    let rt = rt();
+    rt.block_on(async {
+        s.append_audit(&[event("a"), event("b")]).await.unwrap();
+        assert_eq!(s.verify_audit_chain().await.unwrap(), Ok(2));
+    });
+    let conn = rusqlite::Connection::open(dir.path().join("v.db")).unwrap();
+    conn.execute(
+        "UPDATE audit SET event = replace(event, 'allowed', 'denied') WHERE seq = 1",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let s = SqliteStore::open(&dir.path().join("v.db"), false).unwrap();
+    assert_eq!(rt.block_on(s.verify_audit_chain()).unwrap(), Err(1));
 }

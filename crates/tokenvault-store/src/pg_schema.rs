@@ -1,0 +1,88 @@
+//! PostgreSQL schema migrations. Several nodes may start at once: each migration runs under a
+//! transaction-scoped advisory lock, so exactly one applies it.
+
+use tokio_postgres::Client;
+
+/// Migrations by version. Never edit one that has shipped; add the next.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE meta (key TEXT PRIMARY KEY, value BYTEA NOT NULL);
+CREATE TABLE tenants (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at BIGINT NOT NULL,
+    kill_switch BOOLEAN NOT NULL DEFAULT FALSE, quota BIGINT
+);
+CREATE TABLE tenant_keys (
+    tenant TEXT NOT NULL, version BIGINT NOT NULL, wrapped BYTEA NOT NULL, created_at BIGINT NOT NULL,
+    PRIMARY KEY (tenant, version)
+);
+CREATE TABLE shredded_tenants (tenant TEXT PRIMARY KEY);
+CREATE TABLE api_keys (
+    id TEXT PRIMARY KEY, tenant TEXT NOT NULL, hash BYTEA NOT NULL UNIQUE, name TEXT NOT NULL,
+    created_at BIGINT NOT NULL, revoked_at BIGINT
+);
+CREATE INDEX api_keys_tenant ON api_keys (tenant);
+CREATE TABLE policies (
+    tenant TEXT NOT NULL, id TEXT NOT NULL, version BIGINT NOT NULL, key TEXT,
+    created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,
+    PRIMARY KEY (tenant, id)
+);
+CREATE UNIQUE INDEX policies_key ON policies (tenant, key) WHERE key IS NOT NULL;
+CREATE TABLE policy_versions (
+    tenant TEXT NOT NULL, id TEXT NOT NULL, version BIGINT NOT NULL, body TEXT NOT NULL,
+    PRIMARY KEY (tenant, id, version)
+);
+CREATE TABLE tokens (
+    seq BIGSERIAL NOT NULL,
+    tenant TEXT NOT NULL, token_id TEXT NOT NULL, pii_type TEXT NOT NULL, mode TEXT NOT NULL,
+    scope TEXT NOT NULL, key_version BIGINT NOT NULL, policy_id TEXT NOT NULL,
+    policy_version BIGINT NOT NULL, stored_token TEXT NOT NULL, token TEXT,
+    wrapped_dek BYTEA, created_at BIGINT NOT NULL, expires_at BIGINT,
+    revoked_at BIGINT, revoke_reason TEXT,
+    PRIMARY KEY (tenant, token_id)
+);
+CREATE INDEX tokens_list ON tokens (tenant, seq);
+CREATE TABLE idempotency (
+    tenant TEXT NOT NULL, key TEXT NOT NULL, request_hash BYTEA NOT NULL, response TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (tenant, key)
+);
+CREATE TABLE used_grants (jti TEXT PRIMARY KEY, tenant TEXT NOT NULL, expires_at BIGINT NOT NULL);
+CREATE TABLE usage (
+    tenant TEXT NOT NULL, period BIGINT NOT NULL, operations BIGINT NOT NULL,
+    PRIMARY KEY (tenant, period)
+);
+CREATE TABLE audit (
+    seq BIGINT PRIMARY KEY, tenant TEXT NOT NULL, action TEXT NOT NULL, actor TEXT NOT NULL,
+    result TEXT NOT NULL, trace_id TEXT NOT NULL, event TEXT NOT NULL,
+    prev_hash BYTEA NOT NULL, hash BYTEA NOT NULL
+);
+CREATE INDEX audit_tenant ON audit (tenant, seq DESC);
+"#];
+
+/// Advisory lock key for migrations ("tvmigr").
+const MIGRATION_LOCK: i64 = 0x7476_6d69_6772;
+
+/// Applies the migrations this database has not seen.
+pub(crate) async fn migrate(client: &mut Client) -> Result<(), tokio_postgres::Error> {
+    let tx = client.transaction().await?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+        .await?;
+    tx.batch_execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")
+        .await?;
+    let current: i64 = tx
+        .query_one("SELECT COALESCE(MAX(version), 0) FROM schema_version", &[])
+        .await?
+        .get(0);
+    for (i, sql) in MIGRATIONS.iter().enumerate() {
+        let version = i64::try_from(i + 1).unwrap_or(i64::MAX);
+        if version <= current {
+            continue;
+        }
+        tx.batch_execute(sql).await?;
+        tx.execute(
+            "INSERT INTO schema_version (version) VALUES ($1)",
+            &[&version],
+        )
+        .await?;
+    }
+    tx.commit().await
+}
