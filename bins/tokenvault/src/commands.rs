@@ -240,7 +240,10 @@ pub async fn run(global: Global, command: Command) -> Result<(), String> {
                 return Err(format!("{} already exists", to.display()));
             }
             let opened = open(&global, false).await?;
-            opened.store.backup(&to).await.map_err(|e| e.to_string())?;
+            let Some(sqlite) = &opened.sqlite else {
+                return Err("backup copies the SQLite database; for PostgreSQL use pg_dump (docs/deployment.md)".into());
+            };
+            sqlite.backup(&to).await.map_err(|e| e.to_string())?;
             println!(
                 "backed up to {} (the root key file is not included: back it up separately)",
                 to.display()

@@ -20,6 +20,12 @@ pub struct FileConfig {
     pub listen: Option<String>,
     /// Root key file.
     pub root_key_file: Option<PathBuf>,
+    /// `postgres://…` to use PostgreSQL instead of the data directory's SQLite.
+    pub database_url: Option<String>,
+    /// PostgreSQL connections per node (default 16).
+    pub database_pool_size: Option<usize>,
+    /// Seconds to wait for a PostgreSQL connection (default 10).
+    pub database_connect_timeout_seconds: Option<u64>,
     /// Token prefix (e.g. `tv_`).
     pub token_prefix: Option<String>,
     /// Locale for normalization: default phone region and date order (e.g. `en-US`, `en-GB`).

@@ -25,6 +25,10 @@ pub struct Global {
     /// Root key file (default <data-dir>/root.key).
     #[arg(long, env = "TOKENVAULT_ROOT_KEY_FILE", global = true)]
     pub root_key_file: Option<PathBuf>,
+    /// Database: `postgres://user@host:port/db` for several nodes (default: SQLite in the data
+    /// directory).
+    #[arg(long, env = "TOKENVAULT_DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
 }
 
 #[derive(Debug, Parser)]

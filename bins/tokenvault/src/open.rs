@@ -4,12 +4,13 @@ use std::{path::PathBuf, sync::Arc};
 
 use tokenvault_core::{
     clock::SystemClock,
-    keys::{KeyFileProvider, KeyManager},
+    keys::{KeyFileProvider, KeyManager, TenantKeyStore},
     pii::NormalizeOptions,
     service::{ExternalIssuer, ExternalKeys, JwksVerifier, Vault, VaultConfig},
+    store::VaultStore,
 };
 use tokenvault_server::{catalog::Catalog, ServerSettings};
-use tokenvault_store::SqliteStore;
+use tokenvault_store::{PgOptions, PgStore, SqliteStore};
 
 use crate::{
     config::{FileConfig, DEFAULT_DATA_DIR, DEFAULT_LISTEN},
@@ -21,7 +22,8 @@ pub struct Opened {
     /// The external issuer's JWKS URL to refresh, with its keys and interval.
     pub jwks_refresh: Option<(Arc<ExternalKeys>, String, std::time::Duration)>,
     pub vault: Arc<Vault>,
-    pub store: Arc<SqliteStore>,
+    /// The SQLite store, when the data directory's database is used (for `backup`).
+    pub sqlite: Option<Arc<SqliteStore>>,
     pub settings: ServerSettings,
     pub file: FileConfig,
     pub data_dir: PathBuf,
@@ -52,9 +54,14 @@ pub async fn open(global: &Global, create: bool) -> Result<Opened, String> {
         .clone()
         .or_else(|| file.data_dir.clone())
         .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
+    let database_url = global
+        .database_url
+        .clone()
+        .or_else(|| file.database_url.clone());
+    let explicit_key = global.root_key_file.is_some() || file.root_key_file.is_some();
     if create {
         create_private_dir(&data_dir)?;
-    } else if !data_dir.is_dir() {
+    } else if (database_url.is_none() || !explicit_key) && !data_dir.is_dir() {
         return Err(format!(
             "data directory {} does not exist; run `tokenvault init` first or pass the right --data-dir",
             data_dir.display()
@@ -80,11 +87,40 @@ pub async fn open(global: &Global, create: bool) -> Result<Opened, String> {
     } else {
         KeyFileProvider::load(&key_path).map_err(|e| e.to_string())?
     };
-    let store = Arc::new(
-        SqliteStore::open(&data_dir.join("tokenvault.db"), create).map_err(|e| e.to_string())?,
-    );
+    let (store, key_store, sqlite): (Arc<dyn VaultStore>, Arc<dyn TenantKeyStore>, _) =
+        match database_url.as_deref() {
+            None => {
+                let s = Arc::new(
+                    SqliteStore::open(&data_dir.join("tokenvault.db"), create)
+                        .map_err(|e| e.to_string())?,
+                );
+                (s.clone(), s.clone(), Some(s))
+            }
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                let defaults = PgOptions::default();
+                let options = PgOptions {
+                    pool_size: file.database_pool_size.unwrap_or(defaults.pool_size),
+                    connect_timeout: file
+                        .database_connect_timeout_seconds
+                        .map_or(defaults.connect_timeout, std::time::Duration::from_secs),
+                    schema: None,
+                };
+                let s = Arc::new(
+                    PgStore::connect(url, &options)
+                        .await
+                        .map_err(|e| format!("--database-url: {e}"))?,
+                );
+                (s.clone(), s, None)
+            }
+            Some(_) => {
+                return Err(
+                    "--database-url must be a postgres:// URL (omit it for the data directory's SQLite)"
+                        .into(),
+                )
+            }
+        };
     let clock = Arc::new(SystemClock);
-    let keys = KeyManager::new(Arc::new(root), store.clone(), clock.clone());
+    let keys = KeyManager::new(Arc::new(root), key_store, clock.clone());
     let defaults = VaultConfig::default();
     let config = VaultConfig {
         token_prefix: file.token_prefix.clone().unwrap_or(defaults.token_prefix),
@@ -102,7 +138,7 @@ pub async fn open(global: &Global, create: bool) -> Result<Opened, String> {
             .transpose()?,
     };
     let external_keys = config.external_issuer.as_ref().map(|e| e.keys.clone());
-    let vault = Vault::open(store.clone(), keys, clock, Arc::new(Catalog), config)
+    let vault = Vault::open(store, keys, clock, Arc::new(Catalog), config)
         .await
         .map_err(|e| e.to_string())?;
     let server_defaults = ServerSettings::default();
@@ -125,7 +161,7 @@ pub async fn open(global: &Global, create: bool) -> Result<Opened, String> {
     Ok(Opened {
         jwks_refresh,
         vault: Arc::new(vault),
-        store,
+        sqlite,
         settings,
         file,
         data_dir,
