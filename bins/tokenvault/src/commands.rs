@@ -33,6 +33,16 @@ fn init_logs(format: Option<&str>) {
     }
 }
 
+/// A URL without its password, for logs.
+fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            format!("{}://…@{}", &url[..scheme], &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
 async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
@@ -77,7 +87,12 @@ pub async fn run(global: Global, command: Command) -> Result<(), String> {
             if let Some((keys, url, every)) = opened.jwks_refresh.clone() {
                 tokenvault_server::jwks::spawn_refresh(keys, url, every);
             }
-            let router = tokenvault_server::router(opened.vault.clone(), opened.settings.clone());
+            if let Some(url) = &opened.settings.redis_url {
+                tracing::info!(redis = %redact_url(url), "rate limits are shared through redis");
+            } else {
+                tracing::info!("rate limits are per node (no redis_url)");
+            }
+            let router = tokenvault_server::router(opened.vault.clone(), opened.settings.clone())?;
             tokenvault_server::serve(listener, router, shutdown_signal())
                 .await
                 .map_err(|e| format!("server error: {e}"))

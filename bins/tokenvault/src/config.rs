@@ -22,6 +22,10 @@ pub struct FileConfig {
     pub root_key_file: Option<PathBuf>,
     /// `postgres://…` to use PostgreSQL instead of the data directory's SQLite.
     pub database_url: Option<String>,
+    /// `redis://…` to share rate limits across nodes.
+    pub redis_url: Option<String>,
+    /// Key prefix in Redis (default `tokenvault`).
+    pub redis_prefix: Option<String>,
     /// PostgreSQL connections per node (default 16).
     pub database_pool_size: Option<usize>,
     /// Seconds to wait for a PostgreSQL connection (default 10).

@@ -29,6 +29,9 @@ pub struct Global {
     /// directory).
     #[arg(long, env = "TOKENVAULT_DATABASE_URL", global = true)]
     pub database_url: Option<String>,
+    /// Redis shared by the nodes for cluster-wide rate limits (`redis://host:6379`).
+    #[arg(long, env = "TOKENVAULT_REDIS_URL", global = true)]
+    pub redis_url: Option<String>,
 }
 
 #[derive(Debug, Parser)]

@@ -147,6 +147,11 @@ pub async fn open(global: &Global, create: bool) -> Result<Opened, String> {
             .max_body_bytes
             .unwrap_or(server_defaults.max_body_bytes),
         rate_limits: file.rate_limits.unwrap_or(server_defaults.rate_limits),
+        redis_url: global.redis_url.clone().or_else(|| file.redis_url.clone()),
+        redis_prefix: file
+            .redis_prefix
+            .clone()
+            .unwrap_or(server_defaults.redis_prefix),
     };
     let jwks_refresh = match (&file.external_jwt, external_keys) {
         (Some(c), Some(keys)) => c.jwks_url.clone().map(|url| {

@@ -68,12 +68,20 @@ impl AppState {
             },
         }
         .map_err(|e| ApiError::from(e).into_response())?;
-        let verdict = self.limiter.check(
-            class,
-            caller.tenant.as_str(),
-            &caller.actor,
-            self.vault.now(),
-        );
+        let now = self.vault.now();
+        let shared = match &self.redis {
+            Some(r) => {
+                r.check(class, caller.tenant.as_str(), &caller.actor, now)
+                    .await
+            }
+            None => None,
+        };
+        let verdict = match shared {
+            Some(v) => v,
+            None => self
+                .limiter
+                .check(class, caller.tenant.as_str(), &caller.actor, now),
+        };
         if !verdict.allowed {
             let retry = u64::try_from((verdict.reset - self.vault.now()).max(1)).unwrap_or(1);
             let mut e = ApiError::new(

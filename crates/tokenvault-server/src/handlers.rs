@@ -362,11 +362,15 @@ pub(crate) async fn openapi() -> Response {
 }
 
 pub(crate) async fn metrics(State(s): AppStateRef) -> Response {
-    (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        s.metrics.render(),
-    )
-        .into_response()
+    let mut text = s.metrics.render();
+    if let Some(r) = &s.redis {
+        text.push_str("# HELP tokenvault_redis_limiter_up Whether the last rate-limit check reached Redis (0: per-node limits in force).\n# TYPE tokenvault_redis_limiter_up gauge\n");
+        text.push_str(&format!(
+            "tokenvault_redis_limiter_up {}\n",
+            u8::from(r.is_up())
+        ));
+    }
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
 }
 
 pub(crate) async fn not_found() -> Response {

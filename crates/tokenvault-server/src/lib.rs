@@ -12,6 +12,7 @@ pub mod jwks;
 pub mod limits;
 pub mod metrics;
 mod middleware;
+pub mod redis_limits;
 
 use std::{future::Future, sync::Arc};
 
@@ -33,6 +34,10 @@ pub struct ServerSettings {
     pub max_body_bytes: usize,
     /// Request limits.
     pub rate_limits: RateLimits,
+    /// `redis://…` to share the limits across nodes; none keeps them per node.
+    pub redis_url: Option<String>,
+    /// Key prefix in Redis (several clusters may share one Redis).
+    pub redis_prefix: String,
 }
 
 impl Default for ServerSettings {
@@ -40,6 +45,8 @@ impl Default for ServerSettings {
         Self {
             max_body_bytes: 4 * 1024 * 1024,
             rate_limits: RateLimits::default(),
+            redis_url: None,
+            redis_prefix: "tokenvault".into(),
         }
     }
 }
@@ -48,18 +55,28 @@ impl Default for ServerSettings {
 pub struct AppState {
     /// The domain.
     pub vault: Arc<Vault>,
-    /// Request limits.
+    /// Request limits of this node.
     pub limiter: limits::RateLimiter,
+    /// Request limits shared through Redis, when configured.
+    pub redis: Option<redis_limits::RedisLimiter>,
     /// Metrics.
     pub metrics: metrics::Metrics,
     /// Settings.
     pub settings: ServerSettings,
 }
 
-/// The router of the whole server.
-pub fn router(vault: Arc<Vault>, settings: ServerSettings) -> Router {
+/// The router of the whole server. Fails only on a malformed Redis URL.
+pub fn router(vault: Arc<Vault>, settings: ServerSettings) -> Result<Router, String> {
+    let redis = settings
+        .redis_url
+        .as_deref()
+        .map(|url| {
+            redis_limits::RedisLimiter::new(url, &settings.redis_prefix, settings.rate_limits)
+        })
+        .transpose()?;
     let state = Arc::new(AppState {
         vault,
+        redis,
         limiter: limits::RateLimiter::new(settings.rate_limits),
         metrics: metrics::Metrics::default(),
         settings,
@@ -83,7 +100,7 @@ pub fn router(vault: Arc<Vault>, settings: ServerSettings) -> Router {
         .route("/health", get(handlers::health))
         .route("/jwks.json", get(handlers::jwks))
         .route("/openapi.json", get(handlers::openapi));
-    Router::new()
+    Ok(Router::new()
         .nest("/api/v1/tokens", tokens)
         .route("/metrics", get(handlers::metrics))
         .route("/.well-known/jwks.json", get(handlers::jwks))
@@ -93,7 +110,7 @@ pub fn router(vault: Arc<Vault>, settings: ServerSettings) -> Router {
             state.clone(),
             middleware::around,
         ))
-        .with_state(state)
+        .with_state(state))
 }
 
 /// Serves until `shutdown` completes, then finishes in-flight requests.

@@ -70,7 +70,7 @@ impl TestServer {
             .unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let router = tokenvault_server::router(vault.clone(), settings);
+        let router = tokenvault_server::router(vault.clone(), settings).unwrap();
         rt.spawn(tokenvault_server::serve(listener, router, async {
             let _ = rx.await;
         }));
@@ -112,6 +112,23 @@ impl TestServer {
             Client::new(&self.base).with_api_key(&boot.api_key.key),
             Client::new(&self.base).with_jwt(&boot.admin_jwt),
         )
+    }
+
+    /// Another node serving the same vault on its own port, with its own settings (and so its
+    /// own per-node limiter). Stops with the test's runtime.
+    pub fn second_node(&self, settings: ServerSettings) -> String {
+        let listener = self
+            .rt
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let router = tokenvault_server::router(self.vault.clone(), settings).unwrap();
+        self.rt.spawn(tokenvault_server::serve(
+            listener,
+            router,
+            std::future::pending(),
+        ));
+        base
     }
 
     /// The server's SQLite database file.

@@ -1,0 +1,168 @@
+//! Cluster-wide request limits in Redis: the same fixed one-minute windows as the per-node
+//! limiter, counted with `INCR` on keys every node shares. If Redis does not answer within
+//! [`REDIS_TIMEOUT`], the node falls back to its own limiter, says so in its logs and in the
+//! `tokenvault_redis_limiter_up` metric, and tries Redis again on the next request.
+
+use std::{
+    sync::atomic::{AtomicBool, AtomicI64, Ordering},
+    time::Duration,
+};
+
+use redis::aio::ConnectionManager;
+
+use crate::limits::{LimitClass, RateLimits, Verdict};
+
+/// How long a request waits for Redis before using the node's own limits.
+pub const REDIS_TIMEOUT: Duration = Duration::from_millis(100);
+
+/// A limiter shared by every node through one Redis.
+pub struct RedisLimiter {
+    connection: tokio::sync::OnceCell<ConnectionManager>,
+    client: redis::Client,
+    limits: RateLimits,
+    prefix: String,
+    up: AtomicBool,
+    last_warning: AtomicI64,
+}
+
+impl std::fmt::Debug for RedisLimiter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "RedisLimiter(up: {})", self.up.load(Ordering::Relaxed))
+    }
+}
+
+fn class_name(c: LimitClass) -> &'static str {
+    match c {
+        LimitClass::Tokenize => "tokenize",
+        LimitClass::Detokenize => "detokenize",
+        LimitClass::Grant => "grant",
+        LimitClass::VaultList => "vault_list",
+        LimitClass::Revoke => "revoke",
+        LimitClass::Other => "other",
+    }
+}
+
+impl RedisLimiter {
+    /// A limiter on the Redis at `url` (`redis://host:port`); `prefix` separates clusters
+    /// sharing one Redis. The URL is checked here; the connection is made on first use.
+    pub fn new(url: &str, prefix: &str, limits: RateLimits) -> Result<Self, String> {
+        let client = redis::Client::open(url).map_err(|e| format!("redis URL: {e}"))?;
+        Ok(Self {
+            connection: tokio::sync::OnceCell::new(),
+            client,
+            limits,
+            prefix: prefix.to_owned(),
+            up: AtomicBool::new(true),
+            last_warning: AtomicI64::new(0),
+        })
+    }
+
+    /// Whether the last call reached Redis.
+    pub fn is_up(&self) -> bool {
+        self.up.load(Ordering::Relaxed)
+    }
+
+    /// Counts one request in Redis; `None` if Redis did not answer in time.
+    pub async fn check(
+        &self,
+        class: LimitClass,
+        tenant: &str,
+        user: &str,
+        now: i64,
+    ) -> Option<Verdict> {
+        let outcome =
+            tokio::time::timeout(REDIS_TIMEOUT, self.count(class, tenant, user, now)).await;
+        match outcome {
+            Ok(Ok(v)) => {
+                if !self.up.swap(true, Ordering::Relaxed) {
+                    tracing::info!("redis rate limiter reachable again; limits are cluster-wide");
+                }
+                Some(v)
+            }
+            Ok(Err(e)) => {
+                self.down(now, &e.to_string());
+                None
+            }
+            Err(_) => {
+                self.down(now, "timed out");
+                None
+            }
+        }
+    }
+
+    fn down(&self, now: i64, why: &str) {
+        self.up.store(false, Ordering::Relaxed);
+        // One warning a minute, not one per request.
+        let last = self.last_warning.load(Ordering::Relaxed);
+        if now - last >= 60
+            && self
+                .last_warning
+                .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
+        {
+            tracing::warn!(
+                error = why,
+                "redis rate limiter unavailable; using this node's own limits"
+            );
+        }
+    }
+
+    async fn count(
+        &self,
+        class: LimitClass,
+        tenant: &str,
+        user: &str,
+        now: i64,
+    ) -> redis::RedisResult<Verdict> {
+        let mut conn = self
+            .connection
+            .get_or_try_init(|| ConnectionManager::new(self.client.clone()))
+            .await?
+            .clone();
+        let limit = match class {
+            LimitClass::Tokenize => self.limits.tokenize,
+            LimitClass::Detokenize => self.limits.detokenize,
+            LimitClass::Grant => self.limits.grant,
+            LimitClass::VaultList => self.limits.vault_list,
+            LimitClass::Revoke => self.limits.revoke,
+            LimitClass::Other => self.limits.other,
+        };
+        let window = now.div_euclid(60);
+        let base = format!("{}:rl:{}:{window}", self.prefix, class_name(class));
+        let user_key = format!("{base}:u:{tenant}:{user}");
+        let tenant_key = format!("{base}:t:{tenant}");
+        let (used_user, used_tenant): (u64, u64) = redis::pipe()
+            .atomic()
+            .incr(&user_key, 1)
+            .expire(&user_key, 120)
+            .ignore()
+            .incr(&tenant_key, 1)
+            .expire(&tenant_key, 120)
+            .ignore()
+            .query_async(&mut conn)
+            .await?;
+        let exceeded = if used_user > limit.per_user {
+            Some(format!(
+                "Per-user limit of {}/minute reached",
+                limit.per_user
+            ))
+        } else if used_tenant > limit.per_tenant {
+            Some(format!(
+                "Per-tenant limit of {}/minute reached",
+                limit.per_tenant
+            ))
+        } else {
+            None
+        };
+        Ok(Verdict {
+            allowed: exceeded.is_none(),
+            limit: limit.per_user,
+            remaining: limit
+                .per_user
+                .saturating_sub(used_user)
+                .min(limit.per_tenant.saturating_sub(used_tenant)),
+            reset: (window + 1) * 60,
+            exceeded,
+        })
+    }
+}
