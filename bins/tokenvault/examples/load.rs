@@ -1,7 +1,8 @@
 //! Load generator for a running server: tokenize throughput in batches and grant+detokenize
 //! latency. Run through `scripts/load.sh`, which starts a server and passes credentials:
 //!
-//! `load <base> <api_key> <admin_jwt> [seconds] [clients] [batch]`
+//! `load <base[,base…]> <api_key> <admin_jwt> [seconds] [clients] [batch]` — with several
+//! bases (nodes), client c talks to node c mod n.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 use std::{
@@ -23,7 +24,8 @@ use tokenvault_proto::{DetokenizeRequest, GrantRequest, TokenizeItem, TokenizeRe
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let base = args[1].clone();
+    let bases: Vec<String> = args[1].split(',').map(str::to_owned).collect();
+    let base = bases[0].clone();
     let api_key = args[2].clone();
     let jwt = args[3].clone();
     let seconds: u64 = args.get(4).map_or(20, |s| s.parse().unwrap());
@@ -47,7 +49,7 @@ fn main() {
             let (items, requests, base, api_key) = (
                 items.clone(),
                 requests.clone(),
-                base.clone(),
+                bases[c % bases.len()].clone(),
                 api_key.clone(),
             );
             std::thread::spawn(move || {
@@ -83,7 +85,8 @@ fn main() {
     let elapsed = started.elapsed().as_secs_f64();
     let total = items.load(Ordering::Relaxed);
     println!(
-        "tokenize: {clients} clients, batches of {batch}, {seconds} s: {total} items in {} requests, {:.0} items/s",
+        "tokenize: {} node(s), {clients} clients, batches of {batch}, {seconds} s: {total} items in {} requests, {:.0} items/s",
+        bases.len(),
         requests.load(Ordering::Relaxed),
         total as f64 / elapsed
     );

@@ -148,6 +148,51 @@ fn policy(json: &str) -> Result<Policy, StoreError> {
     serde_json::from_str(json).map_err(|_| corrupt("policy"))
 }
 
+/// A batch of token records as one array per column, for `UNNEST`.
+#[derive(Default)]
+struct Columns<'a> {
+    token_id: Vec<&'a str>,
+    pii_type: Vec<&'a str>,
+    mode: Vec<&'a str>,
+    scope: Vec<&'a str>,
+    key_version: Vec<i64>,
+    policy_id: Vec<&'a str>,
+    policy_version: Vec<i64>,
+    stored_token: Vec<&'a str>,
+    token: Vec<Option<&'a str>>,
+    wrapped_dek: Vec<Option<&'a [u8]>>,
+    created_at: Vec<i64>,
+    expires_at: Vec<Option<i64>>,
+    revoked_at: Vec<Option<i64>>,
+    revoke_reason: Vec<Option<&'a str>>,
+}
+
+impl<'a> Columns<'a> {
+    fn with_capacity(n: usize) -> Self {
+        Self {
+            token_id: Vec::with_capacity(n),
+            ..Self::default()
+        }
+    }
+
+    fn push(&mut self, r: &'a TokenRecord) {
+        self.token_id.push(r.token_id.as_str());
+        self.pii_type.push(r.pii_type.as_str());
+        self.mode.push(r.mode.as_str());
+        self.scope.push(&r.scope);
+        self.key_version.push(i64::from(r.key_version));
+        self.policy_id.push(r.policy_id.as_str());
+        self.policy_version.push(i64::from(r.policy_version));
+        self.stored_token.push(&r.stored_token);
+        self.token.push((r.token != r.stored_token).then_some(r.token.as_str()));
+        self.wrapped_dek.push(r.wrapped_dek.as_deref());
+        self.created_at.push(r.created_at);
+        self.expires_at.push(r.expires_at);
+        self.revoked_at.push(r.revoked_at);
+        self.revoke_reason.push(r.revoke_reason.as_deref());
+    }
+}
+
 fn i64_of(v: u64) -> Result<i64, StoreError> {
     i64::try_from(v).map_err(|_| StoreError::Unavailable {
         detail: "counter out of range".into(),
@@ -594,54 +639,57 @@ impl VaultStore for PgStore {
                 }
             }
         }
-        let insert = tx
-            .prepare(&format!(
-                "INSERT INTO tokens ({TOKEN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-                 ON CONFLICT (tenant, token_id) DO NOTHING"
-            ))
+        // One statement for the whole batch: arrays of each column, unnested.
+        let n = commit.records.len();
+        let mut cols = Columns::with_capacity(n);
+        for r in &commit.records {
+            cols.push(r);
+        }
+        let inserted: std::collections::HashSet<String> = tx
+            .query(
+                &format!(
+                    "INSERT INTO tokens ({TOKEN_COLUMNS})
+                     SELECT $1, * FROM UNNEST($2::TEXT[], $3::TEXT[], $4::TEXT[], $5::TEXT[], $6::BIGINT[],
+                            $7::TEXT[], $8::BIGINT[], $9::TEXT[], $10::TEXT[], $11::BYTEA[], $12::BIGINT[],
+                            $13::BIGINT[], $14::BIGINT[], $15::TEXT[])
+                     ON CONFLICT (tenant, token_id) DO NOTHING
+                     RETURNING token_id"
+                ),
+                &[&tenant, &cols.token_id, &cols.pii_type, &cols.mode, &cols.scope, &cols.key_version, &cols.policy_id, &cols.policy_version, &cols.stored_token, &cols.token, &cols.wrapped_dek, &cols.created_at, &cols.expires_at, &cols.revoked_at, &cols.revoke_reason],
+            )
             .await
-            .map_err(pg_err)?;
-        let existing = tx
-            .prepare(&format!(
-                "SELECT {TOKEN_COLUMNS} FROM tokens WHERE tenant = $1 AND token_id = $2"
-            ))
-            .await
-            .map_err(pg_err)?;
-        let mut resolved = Vec::with_capacity(commit.records.len());
-        for r in commit.records {
-            let shown = (r.token != r.stored_token).then_some(r.token.as_str());
-            let n = tx
-                .execute(
-                    &insert,
-                    &[
-                        &tenant,
-                        &r.token_id.as_str(),
-                        &r.pii_type.as_str(),
-                        &r.mode.as_str(),
-                        &r.scope,
-                        &i64::from(r.key_version),
-                        &r.policy_id.as_str(),
-                        &i64::from(r.policy_version),
-                        &r.stored_token,
-                        &shown,
-                        &r.wrapped_dek,
-                        &r.created_at,
-                        &r.expires_at,
-                        &r.revoked_at,
-                        &r.revoke_reason,
-                    ],
-                )
+            .map_err(pg_err)?
+            .into_iter()
+            .map(|r| r.get::<_, String>(0))
+            .collect();
+        // Records made concurrently, here or on another node, stand; fetch them.
+        let missing: Vec<&str> = commit
+            .records
+            .iter()
+            .map(|r| r.token_id.as_str())
+            .filter(|id| !inserted.contains(*id))
+            .collect();
+        let mut existing: std::collections::HashMap<String, TokenRecord> = std::collections::HashMap::new();
+        if !missing.is_empty() {
+            for row in tx
+                .query(&format!("SELECT {TOKEN_COLUMNS} FROM tokens WHERE tenant = $1 AND token_id = ANY($2)"), &[&tenant, &missing])
                 .await
-                .map_err(pg_err)?;
-            if n == 1 {
-                resolved.push(r);
-            } else {
-                // Made concurrently, here or on another node: that record stands.
-                let row = tx
-                    .query_one(&existing, &[&tenant, &r.token_id.as_str()])
-                    .await
-                    .map_err(pg_err)?;
-                resolved.push(token(&row)?);
+                .map_err(pg_err)?
+            {
+                let r = token(&row)?;
+                existing.insert(r.token_id.to_string(), r);
+            }
+        }
+        let mut resolved = Vec::with_capacity(n);
+        for r in commit.records {
+            match existing.remove(r.token_id.as_str()) {
+                Some(found) => resolved.push(found),
+                None if inserted.contains(r.token_id.as_str()) => resolved.push(r),
+                None => {
+                    // Inserted twice in this very batch: the first stands.
+                    let first = resolved.iter().find(|x: &&TokenRecord| x.token_id == r.token_id).cloned();
+                    resolved.push(first.unwrap_or(r));
+                }
             }
         }
         if let Some(i) = &commit.idempotency {
