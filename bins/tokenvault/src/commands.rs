@@ -153,6 +153,20 @@ pub async fn run(global: Global, command: Command) -> Result<(), String> {
             }
             Ok(())
         }
+        Command::Tenant(TenantCommand::Quota { tenant: t, quota }) => {
+            let opened = open(&global, false).await?;
+            opened
+                .vault
+                .store()
+                .set_quota(&tenant(&t)?, quota)
+                .await
+                .map_err(|e| e.to_string())?;
+            match quota {
+                Some(q) => println!("quota: {q} operations per month"),
+                None => println!("quota: unlimited"),
+            }
+            Ok(())
+        }
         Command::Apikey(ApiKeyCommand::Create { tenant: t, name }) => {
             let opened = open(&global, false).await?;
             let k = opened

@@ -111,6 +111,15 @@ enum TenantCommand {
     },
     /// List tenants.
     List,
+    /// Set a tenant's quota of billable operations per month.
+    Quota {
+        /// The tenant.
+        #[arg(long)]
+        tenant: String,
+        /// Operations per calendar month; omit for unlimited.
+        #[arg(long)]
+        quota: Option<u64>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

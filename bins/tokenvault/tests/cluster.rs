@@ -221,9 +221,71 @@ fn three_nodes_one_database() {
         .filter_map(|o| o.as_ref().err())
         .all(|e| e.code() == Some("GRANT_NONCE_REUSED")));
 
-    // Operations were counted once each, and the audit chain written by three nodes is whole.
+    // Operations were counted once each.
     let usage = admin(1).usage().unwrap();
     assert_eq!(usage.operations_this_period, 2 + 24 + 1 + 1 + 1);
+
+    // A quota counts once across nodes: five more operations allowed, six attempted at once.
+    let out = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(dir.path().join("admin"))
+        .args([
+            "--database-url",
+            &db.url(),
+            "--root-key-file",
+            key.to_str().unwrap(),
+        ])
+        .args([
+            "tenant",
+            "quota",
+            "--tenant",
+            boot["tenant_id"].as_str().unwrap(),
+            "--quota",
+            "34",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let attempts: Vec<Result<(), Option<String>>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..6)
+            .map(|i| {
+                let api = api(i % 3);
+                s.spawn(move || {
+                    api.tokenize(
+                        &TokenizeRequest {
+                            items: vec![TokenizeItem {
+                                value: format!("q{i}@example.com"),
+                                pii_type: "email".into(),
+                                ..Default::default()
+                            }],
+                            policy_id: "pol_hipaa".into(),
+                            ..Default::default()
+                        },
+                        false,
+                    )
+                    .map(|_| ())
+                    .map_err(|e| e.code().map(str::to_owned))
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(
+        attempts.iter().filter(|a| a.is_ok()).count(),
+        5,
+        "{attempts:?}"
+    );
+    assert!(attempts
+        .iter()
+        .filter_map(|a| a.as_ref().err())
+        .all(|c| c.as_deref() == Some("QUOTA_EXCEEDED")));
+    assert_eq!(admin(0).usage().unwrap().operations_this_period, 34);
+
+    // The audit chain written by three nodes is whole.
     drop(nodes);
     let out = Command::new(BIN)
         .arg("--data-dir")

@@ -184,7 +184,8 @@ impl<'a> Columns<'a> {
         self.policy_id.push(r.policy_id.as_str());
         self.policy_version.push(i64::from(r.policy_version));
         self.stored_token.push(&r.stored_token);
-        self.token.push((r.token != r.stored_token).then_some(r.token.as_str()));
+        self.token
+            .push((r.token != r.stored_token).then_some(r.token.as_str()));
         self.wrapped_dek.push(r.wrapped_dek.as_deref());
         self.created_at.push(r.created_at);
         self.expires_at.push(r.expires_at);
@@ -669,7 +670,8 @@ impl VaultStore for PgStore {
             .map(|r| r.token_id.as_str())
             .filter(|id| !inserted.contains(*id))
             .collect();
-        let mut existing: std::collections::HashMap<String, TokenRecord> = std::collections::HashMap::new();
+        let mut existing: std::collections::HashMap<String, TokenRecord> =
+            std::collections::HashMap::new();
         if !missing.is_empty() {
             for row in tx
                 .query(&format!("SELECT {TOKEN_COLUMNS} FROM tokens WHERE tenant = $1 AND token_id = ANY($2)"), &[&tenant, &missing])
@@ -687,7 +689,10 @@ impl VaultStore for PgStore {
                 None if inserted.contains(r.token_id.as_str()) => resolved.push(r),
                 None => {
                     // Inserted twice in this very batch: the first stands.
-                    let first = resolved.iter().find(|x: &&TokenRecord| x.token_id == r.token_id).cloned();
+                    let first = resolved
+                        .iter()
+                        .find(|x: &&TokenRecord| x.token_id == r.token_id)
+                        .cloned();
                     resolved.push(first.unwrap_or(r));
                 }
             }
