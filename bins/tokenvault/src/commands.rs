@@ -33,6 +33,87 @@ fn init_logs(format: Option<&str>) {
     }
 }
 
+/// Checks a backup (it opens, its audit chain is whole, it was made under this root key) and
+/// moves a copy of it into place.
+async fn restore(global: &Global, from: &std::path::Path, force: bool) -> Result<(), String> {
+    use tokenvault_core::keys::{KeyFileProvider, RootKeyProvider};
+    use tokenvault_core::store::VaultStore;
+    use tokenvault_store::SqliteStore;
+    if global.database_url.is_some() {
+        return Err(
+            "restore is for the SQLite store; for PostgreSQL use pg_restore (docs/deployment.md)"
+                .into(),
+        );
+    }
+    let file = file_config(global)?;
+    let data_dir = global
+        .data_dir
+        .clone()
+        .or(file.data_dir.clone())
+        .unwrap_or_else(|| crate::config::DEFAULT_DATA_DIR.into());
+    let target = data_dir.join("tokenvault.db");
+    let key_path = global
+        .root_key_file
+        .clone()
+        .or(file.root_key_file.clone())
+        .unwrap_or_else(|| KeyFileProvider::default_path(&data_dir));
+    let root = KeyFileProvider::load(&key_path).map_err(|e| e.to_string())?;
+    if SqliteStore::writer_active(&target) {
+        return Err(format!(
+            "a server is running on {}; stop it first",
+            data_dir.display()
+        ));
+    }
+    if target.exists() && !force {
+        return Err(format!(
+            "{} exists; pass --force to replace it",
+            target.display()
+        ));
+    }
+    // Work on a copy next to the target, so the backup itself is never modified.
+    let staging = data_dir.join("tokenvault.db.restoring");
+    std::fs::copy(from, &staging).map_err(|e| format!("{}: {e}", from.display()))?;
+    let check = async {
+        let store = SqliteStore::open(&staging, false).map_err(|e| e.to_string())?;
+        match store
+            .meta("root_key_check_value")
+            .await
+            .map_err(|e| e.to_string())?
+        {
+            Some(kcv) if kcv == root.key_check_value().as_bytes() => {}
+            Some(_) => return Err("the backup was made under another root key".to_owned()),
+            None => return Err("the file is not a tokenvault database".to_owned()),
+        }
+        match store
+            .verify_audit_chain()
+            .await
+            .map_err(|e| e.to_string())?
+        {
+            Ok(n) => Ok(n),
+            Err(seq) => Err(format!(
+                "the backup's audit chain is broken at record {seq}"
+            )),
+        }
+    };
+    let records = match check.await {
+        Ok(n) => n,
+        Err(e) => {
+            let _ = std::fs::remove_file(&staging);
+            return Err(e);
+        }
+    };
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", target.display()));
+        let _ = std::fs::remove_file(format!("{}{suffix}", staging.display()));
+    }
+    std::fs::rename(&staging, &target).map_err(|e| e.to_string())?;
+    println!(
+        "restored {} ({records} audit records, chain intact)",
+        target.display()
+    );
+    Ok(())
+}
+
 /// A URL without its password, for logs.
 fn redact_url(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
@@ -264,6 +345,7 @@ pub async fn run(global: Global, command: Command) -> Result<(), String> {
                 Err(seq) => Err(format!("audit chain broken at record {seq}")),
             }
         }
+        Command::Restore { from, force } => restore(&global, &from, force).await,
         Command::Backup { to } => {
             if to.exists() {
                 return Err(format!("{} already exists", to.display()));

@@ -96,6 +96,15 @@ enum Command {
         #[arg(long)]
         to: PathBuf,
     },
+    /// Replace the data directory's SQLite database with a backup (the server must be stopped).
+    Restore {
+        /// A file made by `tokenvault backup`.
+        #[arg(long)]
+        from: PathBuf,
+        /// Replace an existing database.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

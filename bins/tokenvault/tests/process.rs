@@ -422,3 +422,86 @@ fn external_issuer_keys_from_a_jwks_url() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn backup_and_restore_of_the_sqlite_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let boot = init(&data);
+    let server = Server::start(&data, &[]);
+    let admin = Client::new(&server.base).with_jwt(boot["admin_jwt"].as_str().unwrap());
+    policy(&admin);
+    let api = Client::new(&server.base).with_api_key(boot["api_key"].as_str().unwrap());
+    let one = TokenizeRequest {
+        items: vec![TokenizeItem {
+            value: "123-45-6789".into(),
+            pii_type: "us_ssn".into(),
+            ..Default::default()
+        }],
+        policy_id: "pol_hipaa".into(),
+        ..Default::default()
+    };
+    let kept = api.tokenize(&one, false).unwrap().results[0]
+        .token_id
+        .clone()
+        .unwrap();
+    // A consistent copy while the server runs.
+    let backup = dir.path().join("backup.db");
+    assert!(cli(&data, &["backup", "--to", backup.to_str().unwrap()])
+        .status
+        .success());
+    let later = TokenizeRequest {
+        items: vec![TokenizeItem {
+            value: "later@example.com".into(),
+            pii_type: "email".into(),
+            ..Default::default()
+        }],
+        ..one.clone()
+    };
+    api.tokenize(&later, false).unwrap();
+    // Refused while the server runs, and without --force.
+    let out = cli(
+        &data,
+        &["restore", "--from", backup.to_str().unwrap(), "--force"],
+    );
+    assert!(
+        !out.status.success() && String::from_utf8_lossy(&out.stderr).contains("stop it first"),
+        "{out:?}"
+    );
+    drop(server);
+    let out = cli(&data, &["restore", "--from", backup.to_str().unwrap()]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--force"),
+        "{out:?}"
+    );
+    let out = cli(
+        &data,
+        &["restore", "--from", backup.to_str().unwrap(), "--force"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The restored vault is the one at backup time: the first token opens, the later one is gone.
+    let server = Server::start(&data, &[]);
+    let admin = Client::new(&server.base).with_jwt(boot["admin_jwt"].as_str().unwrap());
+    assert_eq!(open_one(&admin, &kept).as_deref(), Some("123-45-6789"));
+    assert_eq!(admin.usage().unwrap().tokens_created, 1);
+    drop(server);
+    // A backup made under another root key is refused.
+    let other = dir.path().join("other");
+    init(&other);
+    let foreign = dir.path().join("foreign.db");
+    assert!(cli(&other, &["backup", "--to", foreign.to_str().unwrap()])
+        .status
+        .success());
+    let out = cli(
+        &data,
+        &["restore", "--from", foreign.to_str().unwrap(), "--force"],
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("another root key"),
+        "{out:?}"
+    );
+}

@@ -54,6 +54,27 @@ impl SqliteStore {
         })
     }
 
+    /// A metadata value, if set (read-only, unlike `meta_get_or_insert`).
+    pub async fn meta(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let key = key.to_owned();
+        self.pool
+            .read(move |c| {
+                c.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+                    .optional()
+                    .map_err(unavailable)
+            })
+            .await
+    }
+
+    /// Whether a process is writing tokens to the database at `path` (a server is running).
+    pub fn writer_active(path: &Path) -> bool {
+        let lock = path.with_extension("tokens.lock");
+        match std::fs::OpenOptions::new().write(true).open(&lock) {
+            Ok(f) => f.try_lock().is_err(),
+            Err(_) => false,
+        }
+    }
+
     /// Copies the database to `dest` while it is in use (SQLite's online `VACUUM INTO`),
     /// giving a consistent snapshot.
     pub async fn backup(&self, dest: &Path) -> Result<(), StoreError> {
