@@ -63,6 +63,22 @@ impl Drop for Database {
     }
 }
 
+/// A CLI command on the cluster's database, as an operator runs it.
+fn admin_cli(dir: &Path, db: &Database, key: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(BIN)
+        .arg("--data-dir")
+        .arg(dir.join("admin"))
+        .args([
+            "--database-url",
+            &db.url(),
+            "--root-key-file",
+            key.to_str().unwrap(),
+        ])
+        .args(args)
+        .output()
+        .unwrap()
+}
+
 fn node(dir: &Path, n: usize, db: &Database, key: &Path, config: &Path) -> Server {
     let data = dir.join(format!("node{n}"));
     Server::start(
@@ -112,19 +128,7 @@ fn three_nodes_one_database() {
     )
     .unwrap();
     // Bootstrap the cluster once, offline.
-    let out = Command::new(BIN)
-        .arg("--data-dir")
-        .arg(dir.path().join("admin"))
-        .args([
-            "--database-url",
-            &db.url(),
-            "--root-key-file",
-            key.to_str().unwrap(),
-            "init",
-            "--json",
-        ])
-        .output()
-        .unwrap();
+    let out = admin_cli(dir.path(), &db, &key, &["init", "--json"]);
     assert!(
         out.status.success(),
         "{}",
@@ -226,25 +230,19 @@ fn three_nodes_one_database() {
     assert_eq!(usage.operations_this_period, 2 + 24 + 1 + 1 + 1);
 
     // A quota counts once across nodes: five more operations allowed, six attempted at once.
-    let out = Command::new(BIN)
-        .arg("--data-dir")
-        .arg(dir.path().join("admin"))
-        .args([
-            "--database-url",
-            &db.url(),
-            "--root-key-file",
-            key.to_str().unwrap(),
-        ])
-        .args([
+    let out = admin_cli(
+        dir.path(),
+        &db,
+        &key,
+        &[
             "tenant",
             "quota",
             "--tenant",
             boot["tenant_id"].as_str().unwrap(),
             "--quota",
             "34",
-        ])
-        .output()
-        .unwrap();
+        ],
+    );
     assert!(
         out.status.success(),
         "{}",
@@ -287,19 +285,7 @@ fn three_nodes_one_database() {
 
     // The audit chain written by three nodes is whole.
     drop(nodes);
-    let out = Command::new(BIN)
-        .arg("--data-dir")
-        .arg(dir.path().join("admin"))
-        .args([
-            "--database-url",
-            &db.url(),
-            "--root-key-file",
-            key.to_str().unwrap(),
-            "audit",
-            "verify",
-        ])
-        .output()
-        .unwrap();
+    let out = admin_cli(dir.path(), &db, &key, &["audit", "verify"]);
     assert!(
         String::from_utf8_lossy(&out.stdout).contains("audit chain intact"),
         "{out:?}"

@@ -6,12 +6,12 @@ mod common;
 use common::{cli, free_port, Server, BIN};
 use std::{
     path::Path,
-    process::{Command, Stdio},
+    process::Command,
     sync::{
         atomic::{AtomicBool, Ordering},
         Arc,
     },
-    time::{Duration, Instant},
+    time::Duration,
 };
 
 use serde_json::{json, Value};
@@ -115,25 +115,8 @@ fn cli_bootstrap_and_administration() {
     std::fs::write(&config, format!("listen = \"127.0.0.1:{port}\"\nlog_format = \"text\"\n\n[rate_limits.tokenize]\nper_user = 5000\nper_tenant = 50000\n")).unwrap();
     let server = Server::start(&data, &[]);
     drop(server);
-    let mut child = Command::new(BIN)
-        .args(["--config"])
-        .arg(&config)
-        .arg("--data-dir")
-        .arg(&data)
-        .arg("serve")
-        .env("TOKENVAULT_LOG", "warn")
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let base = format!("http://127.0.0.1:{port}");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while Client::new(&base).health().is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "server with config did not start"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let configured = Server::start_configured(&config, &data, port);
+    let base = configured.base.clone();
     let user = Client::new(&base).with_jwt(jwt.trim());
     let api = Client::new(&base).with_api_key(key["api_key"].as_str().unwrap());
     policy(&Client::new(&base).with_jwt(boot["admin_jwt"].as_str().unwrap()));
@@ -151,8 +134,7 @@ fn cli_bootstrap_and_administration() {
         "limits from the config file"
     );
     assert_eq!(user.usage().unwrap().tokens_created, 1);
-    child.kill().unwrap();
-    child.wait().unwrap();
+    drop(configured);
 
     // Kill switch, key rotation and revocation of the API key, offline.
     assert!(cli(&data, &["kill-switch", "on", "--tenant", tenant])
@@ -364,22 +346,8 @@ fn external_issuer_keys_from_a_jwks_url() {
         ),
     )
     .unwrap();
-    let mut child = Command::new(BIN)
-        .arg("--config")
-        .arg(&config)
-        .arg("--data-dir")
-        .arg(&data)
-        .arg("serve")
-        .env("TOKENVAULT_LOG", "warn")
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let base = format!("http://127.0.0.1:{port}");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while Client::new(&base).health().is_err() {
-        assert!(Instant::now() < deadline, "server did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let configured = Server::start_configured(&config, &data, port);
+    let base = configured.base.clone();
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -398,8 +366,7 @@ fn external_issuer_keys_from_a_jwks_url() {
             .tokens_created,
         0
     );
-    child.kill().unwrap();
-    child.wait().unwrap();
+    drop(configured);
 
     // A configuration naming both a file and a URL, or an unreachable URL, does not start.
     std::fs::write(

@@ -52,7 +52,26 @@ impl Server {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let base = format!("http://127.0.0.1:{port}");
+        Self::wait(child, format!("http://127.0.0.1:{port}"))
+    }
+
+    /// A server reading `config` (which sets its listen address, 127.0.0.1:`port`).
+    pub fn start_configured(config: &Path, data: &Path, port: u16) -> Self {
+        let child = Command::new(BIN)
+            .arg("--config")
+            .arg(config)
+            .arg("--data-dir")
+            .arg(data)
+            .arg("serve")
+            .env("TOKENVAULT_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        Self::wait(child, format!("http://127.0.0.1:{port}"))
+    }
+
+    fn wait(child: Child, base: String) -> Self {
         let deadline = Instant::now() + Duration::from_secs(30);
         while Client::new(&base).health().is_err() {
             assert!(Instant::now() < deadline, "server did not start");
