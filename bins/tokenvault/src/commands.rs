@@ -346,6 +346,7 @@ pub async fn run(global: Global, command: Command) -> Result<(), String> {
             }
         }
         Command::Restore { from, force } => restore(&global, &from, force).await,
+        Command::MigrateStore { from, to } => crate::migrate::migrate_store(&from, &to).await,
         Command::Backup { to } => {
             if to.exists() {
                 return Err(format!("{} already exists", to.display()));

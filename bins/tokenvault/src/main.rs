@@ -2,6 +2,7 @@
 
 mod commands;
 mod config;
+mod migrate;
 mod open;
 
 use std::{path::PathBuf, process::ExitCode};
@@ -95,6 +96,16 @@ enum Command {
         /// Destination file (must not exist).
         #[arg(long)]
         to: PathBuf,
+    },
+    /// Copy a SQLite vault into PostgreSQL (tenants, keys, policies, tokens, audit chain, usage),
+    /// resumably, then verify counts and the audit chain. Stop the SQLite server first.
+    MigrateStore {
+        /// The SQLite database file (`…/tokenvault.db`).
+        #[arg(long)]
+        from: PathBuf,
+        /// The PostgreSQL URL.
+        #[arg(long)]
+        to: String,
     },
     /// Replace the data directory's SQLite database with a backup (the server must be stopped).
     Restore {

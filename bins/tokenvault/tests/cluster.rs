@@ -19,10 +19,16 @@ struct Database {
 
 impl Database {
     fn new() -> Self {
+        Self::with_schema(&format!("tv_cluster_{}", std::process::id()))
+    }
+
+    fn with_schema(schema: &str) -> Self {
         let admin_url = std::env::var("TOKENVAULT_TEST_DATABASE_URL")
             .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-        let schema = format!("tv_cluster_{}", std::process::id());
-        let db = Self { admin_url, schema };
+        let db = Self {
+            admin_url,
+            schema: schema.to_owned(),
+        };
         db.sql(&format!(
             "DROP SCHEMA IF EXISTS {0} CASCADE; CREATE SCHEMA {0}",
             db.schema
@@ -289,5 +295,126 @@ fn three_nodes_one_database() {
     assert!(
         String::from_utf8_lossy(&out.stdout).contains("audit chain intact"),
         "{out:?}"
+    );
+}
+
+#[test]
+fn migrate_a_sqlite_vault_to_postgres() {
+    let db = Database::with_schema(&format!("tv_migrate_{}", std::process::id()));
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let out = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["init", "--json"])
+        .output()
+        .unwrap();
+    let boot: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let server = Server::start(&data, &[]);
+    let admin = Client::new(&server.base).with_jwt(boot["admin_jwt"].as_str().unwrap());
+    admin
+        .create_policy(&json!({
+            "id": "pol_hipaa", "name": "HIPAA", "type_rules": {"us_ssn": {}, "email": {}, "ca_sin": {"mode": "randomized"}},
+            "allowed_roles": ["admin"], "allowed_purposes": ["customer_support"], "require_reason": false
+        }))
+        .unwrap();
+    let api = Client::new(&server.base).with_api_key(boot["api_key"].as_str().unwrap());
+    let ssn = tokenize_one(&api, "123-45-6789", "us_ssn", None);
+    let sin = tokenize_one(&api, "130 692 544", "ca_sin", None);
+    for i in 0..30 {
+        tokenize_one(&api, &format!("m{i}@example.com"), "email", None);
+    }
+    admin
+        .revoke(sin.results[0].token_id.as_deref().unwrap(), "gdpr")
+        .unwrap();
+    let before = admin.usage().unwrap();
+    drop(server);
+
+    // Copy, then copy again: the second run finds everything there.
+    let key = data.join("root.key");
+    for _ in 0..2 {
+        let out = Command::new(BIN)
+            .arg("migrate-store")
+            .arg("--from")
+            .arg(data.join("tokenvault.db"))
+            .args(["--to", &db.url()])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stdout).contains("audit chain intact"));
+    }
+
+    // A node on PostgreSQL with the same root key serves the migrated vault: same tokens, same
+    // JWTs and API keys, same counts, the chain continues.
+    let config = dir.path().join("empty.toml");
+    std::fs::write(&config, "").unwrap();
+    let pg = node(dir.path(), 9, &db, &key, &config);
+    let admin = Client::new(&pg.base).with_jwt(boot["admin_jwt"].as_str().unwrap());
+    let after = admin.usage().unwrap();
+    assert_eq!(
+        (
+            after.tokens_created,
+            after.revoked,
+            after.operations_this_period
+        ),
+        (
+            before.tokens_created,
+            before.revoked,
+            before.operations_this_period
+        )
+    );
+    let id = ssn.results[0].token_id.clone().unwrap();
+    let g = admin
+        .grant(&GrantRequest {
+            token_ids: vec![id.clone()],
+            purpose: "customer_support".into(),
+            reason: None,
+            trace_id: None,
+        })
+        .unwrap();
+    let d = admin
+        .detokenize(&DetokenizeRequest {
+            tokens: vec![ssn.results[0].token.clone().unwrap()],
+            grant_jwt: g.grant_jwt,
+            trace_id: None,
+        })
+        .unwrap();
+    assert_eq!(d.results[0].value.as_deref(), Some("123-45-6789"));
+    let api = Client::new(&pg.base).with_api_key(boot["api_key"].as_str().unwrap());
+    assert_eq!(
+        tokenize_one(&api, "123-45-6789", "us_ssn", None).results[0].token_id,
+        ssn.results[0].token_id
+    );
+    drop(pg);
+    let out = admin_cli(dir.path(), &db, &key, &["audit", "verify"]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("audit chain intact"),
+        "{out:?}"
+    );
+
+    // A different vault's database is refused as a target.
+    let other = dir.path().join("other");
+    Command::new(BIN)
+        .arg("--data-dir")
+        .arg(&other)
+        .args(["init", "--json"])
+        .output()
+        .unwrap();
+    let out = Command::new(BIN)
+        .arg("migrate-store")
+        .arg("--from")
+        .arg(other.join("tokenvault.db"))
+        .args(["--to", &db.url()])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("another vault"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
 }

@@ -121,6 +121,30 @@ pub(crate) fn page(
         .collect()
 }
 
+/// Records with `seq > after`, in order (for moving the chain to another store).
+pub(crate) fn range(
+    conn: &Connection,
+    after: u64,
+    limit: usize,
+) -> Result<Vec<AuditRecord>, StoreError> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT seq, event, prev_hash, hash FROM audit WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+        )
+        .map_err(unavailable)?;
+    let rows = stmt
+        .query_map(
+            params![
+                i64::try_from(after).unwrap_or(i64::MAX),
+                i64::try_from(limit).unwrap_or(1000)
+            ],
+            record,
+        )
+        .map_err(unavailable)?;
+    rows.map(|r| r.map_err(unavailable).and_then(decode))
+        .collect()
+}
+
 /// Walks the chain from the start: `Ok(count)` or `Err(first broken seq)`.
 pub(crate) fn verify_chain(conn: &Connection) -> Result<Result<u64, u64>, StoreError> {
     let mut stmt = conn

@@ -990,3 +990,135 @@ impl VaultStore for PgStore {
         })
     }
 }
+
+#[async_trait]
+impl tokenvault_core::store::StoreImport for PgStore {
+    async fn import_meta(&self, entries: &[(String, Vec<u8>)]) -> Result<(), StoreError> {
+        let c = self.client().await?;
+        for (key, value) in entries {
+            c.execute(
+                "INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                &[key, value],
+            )
+            .await
+            .map_err(pg_err)?;
+            let stored: Vec<u8> = c
+                .query_one("SELECT value FROM meta WHERE key = $1", &[key])
+                .await
+                .map_err(pg_err)?
+                .get(0);
+            if &stored != value {
+                return Err(StoreError::Conflict {
+                    what: "metadata (another vault's root or signing keys)",
+                });
+            }
+        }
+        Ok(())
+    }
+
+    async fn import_policies(&self, t: &TenantId, policies: &[Policy]) -> Result<(), StoreError> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await.map_err(pg_err)?;
+        for p in policies {
+            let json = serde_json::to_string(p).map_err(|_| corrupt("policy"))?;
+            tx.execute(
+                "INSERT INTO policy_versions (tenant, id, version, body) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                &[&t.as_str(), &p.id.as_str(), &i64::from(p.version), &json],
+            )
+            .await
+            .map_err(pg_err)?;
+            tx.execute(
+                "INSERT INTO policies (tenant, id, version, key, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+                 ON CONFLICT (tenant, id) DO UPDATE SET version = excluded.version, key = excluded.key, updated_at = excluded.updated_at
+                 WHERE policies.version < excluded.version",
+                &[&t.as_str(), &p.id.as_str(), &i64::from(p.version), &p.body.key, &p.created_at, &p.updated_at],
+            )
+            .await
+            .map_err(pg_err)?;
+        }
+        tx.commit().await.map_err(pg_err)
+    }
+
+    async fn import_tokens(&self, records: &[TokenRecord]) -> Result<(), StoreError> {
+        let Some(first) = records.first() else {
+            return Ok(());
+        };
+        let mut c = self.client().await?;
+        let tx = c.transaction().await.map_err(pg_err)?;
+        // Grouped by tenant, each group one UNNEST insert.
+        let mut start = 0;
+        let mut tenant = first.tenant.as_str();
+        for i in 1..=records.len() {
+            let boundary = i == records.len() || records[i].tenant.as_str() != tenant;
+            if !boundary {
+                continue;
+            }
+            let mut cols = Columns::with_capacity(i - start);
+            for r in &records[start..i] {
+                cols.push(r);
+            }
+            tx.execute(
+                &format!(
+                    "INSERT INTO tokens ({TOKEN_COLUMNS})
+                     SELECT $1, * FROM UNNEST($2::TEXT[], $3::TEXT[], $4::TEXT[], $5::TEXT[], $6::BIGINT[],
+                            $7::TEXT[], $8::BIGINT[], $9::TEXT[], $10::TEXT[], $11::BYTEA[], $12::BIGINT[],
+                            $13::BIGINT[], $14::BIGINT[], $15::TEXT[])
+                     ON CONFLICT (tenant, token_id) DO NOTHING"
+                ),
+                &[&tenant, &cols.token_id, &cols.pii_type, &cols.mode, &cols.scope, &cols.key_version, &cols.policy_id, &cols.policy_version, &cols.stored_token, &cols.token, &cols.wrapped_dek, &cols.created_at, &cols.expires_at, &cols.revoked_at, &cols.revoke_reason],
+            )
+            .await
+            .map_err(pg_err)?;
+            if i < records.len() {
+                start = i;
+                tenant = records[i].tenant.as_str();
+            }
+        }
+        tx.commit().await.map_err(pg_err)
+    }
+
+    async fn import_audit(&self, records: &[AuditRecord]) -> Result<(), StoreError> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await.map_err(pg_err)?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&AUDIT_LOCK])
+            .await
+            .map_err(pg_err)?;
+        for r in records {
+            let json = audit::to_json(&r.event)?;
+            let e = &r.event;
+            tx.execute(
+                "INSERT INTO audit (seq, tenant, action, actor, result, trace_id, event, prev_hash, hash)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (seq) DO NOTHING",
+                &[&i64::try_from(r.seq).unwrap_or(i64::MAX), &e.tenant, &e.action, &e.actor, &e.result, &e.trace_id, &json, &r.prev_hash.as_slice(), &r.hash.as_slice()],
+            )
+            .await
+            .map_err(pg_err)?;
+        }
+        tx.commit().await.map_err(pg_err)
+    }
+
+    async fn import_usage(&self, rows: &[(String, i64, i64)]) -> Result<(), StoreError> {
+        let c = self.client().await?;
+        for (t, period, ops) in rows {
+            c.execute(
+                "INSERT INTO usage (tenant, period, operations) VALUES ($1, $2, $3)
+                 ON CONFLICT (tenant, period) DO UPDATE SET operations = excluded.operations",
+                &[t, period, ops],
+            )
+            .await
+            .map_err(pg_err)?;
+        }
+        Ok(())
+    }
+
+    async fn last_audit_seq(&self) -> Result<u64, StoreError> {
+        let seq: i64 = self
+            .client()
+            .await?
+            .query_one("SELECT COALESCE(MAX(seq), 0) FROM audit", &[])
+            .await
+            .map_err(pg_err)?
+            .get(0);
+        Ok(u64::try_from(seq).unwrap_or(0))
+    }
+}
