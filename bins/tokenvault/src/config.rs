@@ -28,6 +28,9 @@ pub struct FileConfig {
     pub redis_prefix: Option<String>,
     /// PostgreSQL connections per node (default 16).
     pub database_pool_size: Option<usize>,
+    /// PEM file of a private CA for the database's TLS certificate (TLS itself follows the
+    /// URL's `sslmode`).
+    pub database_ca_file: Option<PathBuf>,
     /// Seconds to wait for a PostgreSQL connection (default 10).
     pub database_connect_timeout_seconds: Option<u64>,
     /// Token prefix (e.g. `tv_`).

@@ -104,6 +104,7 @@ pub async fn open(global: &Global, create: bool) -> Result<Opened, String> {
                         .database_connect_timeout_seconds
                         .map_or(defaults.connect_timeout, std::time::Duration::from_secs),
                     schema: None,
+                    ca_file: file.database_ca_file.clone(),
                 };
                 let s = Arc::new(
                     PgStore::connect(url, &options)

@@ -18,7 +18,7 @@ use tokenvault_core::{
         VaultStore,
     },
 };
-use tokio_postgres::{error::SqlState, NoTls, Row};
+use tokio_postgres::{error::SqlState, Row};
 
 use crate::{audit, pg_schema};
 
@@ -37,6 +37,10 @@ pub struct PgOptions {
     pub connect_timeout: Duration,
     /// A schema to use instead of `public` (created if missing); for tests and shared servers.
     pub schema: Option<String>,
+    /// PEM file of a private CA that signs the database's certificate (beside the public
+    /// roots). Whether TLS is used follows the URL's `sslmode` (`disable`, `prefer` — the
+    /// default —, `require`).
+    pub ca_file: Option<std::path::PathBuf>,
 }
 
 impl Default for PgOptions {
@@ -45,6 +49,7 @@ impl Default for PgOptions {
             pool_size: 16,
             connect_timeout: Duration::from_secs(10),
             schema: None,
+            ca_file: None,
         }
     }
 }
@@ -231,6 +236,92 @@ async fn append_audit<C: GenericClient>(c: &C, events: &[AuditEvent]) -> Result<
     Ok(())
 }
 
+/// Encrypts without checking the server's certificate, as libpq's `sslmode=prefer|require`
+/// do; handshake signatures are still verified. Used when no CA file is configured.
+#[derive(Debug)]
+struct EncryptOnly(std::sync::Arc<rustls::crypto::CryptoProvider>);
+
+impl rustls::client::danger::ServerCertVerifier for EncryptOnly {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &rustls::pki_types::CertificateDer<'_>,
+        _intermediates: &[rustls::pki_types::CertificateDer<'_>],
+        _server_name: &rustls::pki_types::ServerName<'_>,
+        _ocsp: &[u8],
+        _now: rustls::pki_types::UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        Ok(rustls::client::danger::ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+/// The TLS connector. Whether TLS is used follows the URL's `sslmode`. With a CA file the
+/// server's certificate must chain to it (or to a public root), like libpq's `verify-full`;
+/// without one, connections are encrypted but the certificate is not checked, like libpq's
+/// `prefer` and `require`.
+fn tls(
+    ca_file: Option<&std::path::Path>,
+) -> Result<tokio_postgres_rustls::MakeRustlsConnect, StoreError> {
+    let bad = |what: String| StoreError::Unavailable { detail: what };
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| bad(format!("TLS: {e}")))?;
+    let config = match ca_file {
+        None => builder
+            .dangerous()
+            .with_custom_certificate_verifier(std::sync::Arc::new(EncryptOnly(provider)))
+            .with_no_client_auth(),
+        Some(path) => {
+            use rustls::pki_types::{pem::PemObject, CertificateDer};
+            let mut roots = rustls::RootCertStore::empty();
+            roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+            let certs = CertificateDer::pem_file_iter(path)
+                .map_err(|e| bad(format!("database CA file {}: {e}", path.display())))?;
+            for cert in certs {
+                let cert =
+                    cert.map_err(|e| bad(format!("database CA file {}: {e}", path.display())))?;
+                roots
+                    .add(cert)
+                    .map_err(|e| bad(format!("database CA file {}: {e}", path.display())))?;
+            }
+            builder.with_root_certificates(roots).with_no_client_auth()
+        }
+    };
+    Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
+}
+
 impl PgStore {
     /// Connects to `url` (`postgres://…`), checks the server answers and runs the migrations.
     /// An unreachable server or a wrong URL is an error here, at start.
@@ -249,7 +340,10 @@ impl PgStore {
                     detail: "schema must be lowercase letters, digits and '_'".into(),
                 });
             }
-            let (client, conn) = cfg.connect(NoTls).await.map_err(pg_err)?;
+            let (client, conn) = cfg
+                .connect(tls(options.ca_file.as_deref())?)
+                .await
+                .map_err(pg_err)?;
             tokio::spawn(conn);
             client
                 .batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {schema}"))
@@ -259,7 +353,7 @@ impl PgStore {
         }
         let manager = Manager::from_config(
             cfg,
-            NoTls,
+            tls(options.ca_file.as_deref())?,
             ManagerConfig {
                 recycling_method: RecyclingMethod::Fast,
             },

@@ -563,3 +563,40 @@ fn a_tampered_audit_record_breaks_the_chain() {
     let s = SqliteStore::open(&dir.path().join("v.db"), false).unwrap();
     assert_eq!(rt.block_on(s.verify_audit_chain()).unwrap(), Err(1));
 }
+
+#[test]
+fn postgres_tls_follows_sslmode() {
+    let url = std::env::var("TOKENVAULT_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let sep = if url.contains('?') { '&' } else { '?' };
+    let rt = rt();
+    rt.block_on(async {
+        // Encrypted (the local server's certificate is self-signed and not checked without a
+        // CA file), and in plaintext on request.
+        for mode in ["require", "prefer", "disable"] {
+            let r =
+                PgStore::connect(&format!("{url}{sep}sslmode={mode}"), &PgOptions::default()).await;
+            assert!(r.is_ok(), "sslmode={mode}: {:?}", r.err());
+        }
+        // With a CA file, the certificate must chain to it: the self-signed one does not.
+        let dir = tempfile::tempdir().unwrap();
+        let ca = dir.path().join("ca.pem");
+        std::fs::write(&ca, include_str!("testdata/unrelated-ca.pem")).unwrap();
+        let strict = PgOptions {
+            ca_file: Some(ca),
+            ..PgOptions::default()
+        };
+        assert!(
+            PgStore::connect(&format!("{url}{sep}sslmode=require"), &strict)
+                .await
+                .is_err()
+        );
+        // A CA file that does not exist is a clear error.
+        let missing = PgOptions {
+            ca_file: Some("/nonexistent/ca.pem".into()),
+            ..PgOptions::default()
+        };
+        let e = PgStore::connect(&url, &missing).await.unwrap_err();
+        assert!(e.to_string().contains("database CA file"), "{e}");
+    });
+}
