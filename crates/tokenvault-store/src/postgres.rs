@@ -205,6 +205,34 @@ fn i64_of(v: u64) -> Result<i64, StoreError> {
     })
 }
 
+/// Inserts a batch of one tenant's records with one statement (an array per column,
+/// unnested), skipping ids already present; returns the ids it inserted.
+async fn insert_tokens<C: GenericClient>(
+    c: &C,
+    tenant: &str,
+    records: &[TokenRecord],
+) -> Result<std::collections::HashSet<String>, StoreError> {
+    let mut cols = Columns::with_capacity(records.len());
+    for r in records {
+        cols.push(r);
+    }
+    let rows = c
+        .query(
+            &format!(
+                "INSERT INTO tokens ({TOKEN_COLUMNS})
+                 SELECT $1, * FROM UNNEST($2::TEXT[], $3::TEXT[], $4::TEXT[], $5::TEXT[], $6::BIGINT[],
+                        $7::TEXT[], $8::BIGINT[], $9::TEXT[], $10::TEXT[], $11::BYTEA[], $12::BIGINT[],
+                        $13::BIGINT[], $14::BIGINT[], $15::TEXT[])
+                 ON CONFLICT (tenant, token_id) DO NOTHING
+                 RETURNING token_id"
+            ),
+            &[&tenant, &cols.token_id, &cols.pii_type, &cols.mode, &cols.scope, &cols.key_version, &cols.policy_id, &cols.policy_version, &cols.stored_token, &cols.token, &cols.wrapped_dek, &cols.created_at, &cols.expires_at, &cols.revoked_at, &cols.revoke_reason],
+        )
+        .await
+        .map_err(pg_err)?;
+    Ok(rows.into_iter().map(|r| r.get::<_, String>(0)).collect())
+}
+
 async fn append_audit<C: GenericClient>(c: &C, events: &[AuditEvent]) -> Result<(), StoreError> {
     c.execute("SELECT pg_advisory_xact_lock($1)", &[&AUDIT_LOCK])
         .await
@@ -734,29 +762,8 @@ impl VaultStore for PgStore {
                 }
             }
         }
-        // One statement for the whole batch: arrays of each column, unnested.
         let n = commit.records.len();
-        let mut cols = Columns::with_capacity(n);
-        for r in &commit.records {
-            cols.push(r);
-        }
-        let inserted: std::collections::HashSet<String> = tx
-            .query(
-                &format!(
-                    "INSERT INTO tokens ({TOKEN_COLUMNS})
-                     SELECT $1, * FROM UNNEST($2::TEXT[], $3::TEXT[], $4::TEXT[], $5::TEXT[], $6::BIGINT[],
-                            $7::TEXT[], $8::BIGINT[], $9::TEXT[], $10::TEXT[], $11::BYTEA[], $12::BIGINT[],
-                            $13::BIGINT[], $14::BIGINT[], $15::TEXT[])
-                     ON CONFLICT (tenant, token_id) DO NOTHING
-                     RETURNING token_id"
-                ),
-                &[&tenant, &cols.token_id, &cols.pii_type, &cols.mode, &cols.scope, &cols.key_version, &cols.policy_id, &cols.policy_version, &cols.stored_token, &cols.token, &cols.wrapped_dek, &cols.created_at, &cols.expires_at, &cols.revoked_at, &cols.revoke_reason],
-            )
-            .await
-            .map_err(pg_err)?
-            .into_iter()
-            .map(|r| r.get::<_, String>(0))
-            .collect();
+        let inserted = insert_tokens(&tx, tenant, &commit.records).await?;
         // Records made concurrently, here or on another node, stand; fetch them.
         let missing: Vec<&str> = commit
             .records
@@ -1134,39 +1141,14 @@ impl tokenvault_core::store::StoreImport for PgStore {
     }
 
     async fn import_tokens(&self, records: &[TokenRecord]) -> Result<(), StoreError> {
-        let Some(first) = records.first() else {
+        if records.is_empty() {
             return Ok(());
-        };
+        }
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(pg_err)?;
-        // Grouped by tenant, each group one UNNEST insert.
-        let mut start = 0;
-        let mut tenant = first.tenant.as_str();
-        for i in 1..=records.len() {
-            let boundary = i == records.len() || records[i].tenant.as_str() != tenant;
-            if !boundary {
-                continue;
-            }
-            let mut cols = Columns::with_capacity(i - start);
-            for r in &records[start..i] {
-                cols.push(r);
-            }
-            tx.execute(
-                &format!(
-                    "INSERT INTO tokens ({TOKEN_COLUMNS})
-                     SELECT $1, * FROM UNNEST($2::TEXT[], $3::TEXT[], $4::TEXT[], $5::TEXT[], $6::BIGINT[],
-                            $7::TEXT[], $8::BIGINT[], $9::TEXT[], $10::TEXT[], $11::BYTEA[], $12::BIGINT[],
-                            $13::BIGINT[], $14::BIGINT[], $15::TEXT[])
-                     ON CONFLICT (tenant, token_id) DO NOTHING"
-                ),
-                &[&tenant, &cols.token_id, &cols.pii_type, &cols.mode, &cols.scope, &cols.key_version, &cols.policy_id, &cols.policy_version, &cols.stored_token, &cols.token, &cols.wrapped_dek, &cols.created_at, &cols.expires_at, &cols.revoked_at, &cols.revoke_reason],
-            )
-            .await
-            .map_err(pg_err)?;
-            if i < records.len() {
-                start = i;
-                tenant = records[i].tenant.as_str();
-            }
+        // One insert per run of records of the same tenant.
+        for group in records.chunk_by(|a, b| a.tenant == b.tenant) {
+            insert_tokens(&tx, group[0].tenant.as_str(), group).await?;
         }
         tx.commit().await.map_err(pg_err)
     }

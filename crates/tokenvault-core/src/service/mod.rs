@@ -27,7 +27,7 @@ use crate::{
     pii::NormalizeOptions,
     policy::DetectionCatalog,
     store::{AuditEvent, VaultStore},
-    token::{TokenEngine, TokenError},
+    token::TokenEngine,
 };
 
 /// An identity provider's current public keys, swapped whole when refreshed.
@@ -230,8 +230,4 @@ async fn signer(
 /// A fresh trace id.
 pub fn new_trace_id() -> String {
     tokenvault_crypto::random::random_id("tr_")
-}
-
-fn token_error_message(e: &TokenError) -> String {
-    e.to_string()
 }

@@ -9,7 +9,7 @@ use tokenvault_proto::{
     MAX_TOKENIZE_ITEMS,
 };
 
-use super::{token_error_message, Caller, ServiceError, Vault};
+use super::{Caller, ServiceError, Vault};
 use crate::{
     clock::{month_bounds, rfc3339},
     ids::{PolicyId, TokenId},
@@ -81,7 +81,7 @@ fn fail_item(e: &TokenError) -> ItemError {
         TokenError::InvalidValue(p) if matches!(p.reason, InvalidReason::Empty) => {
             item_error("EMPTY_VALUE", "value cannot be empty")
         }
-        other => item_error("INVALID_INPUT", token_error_message(other)),
+        other => item_error("INVALID_INPUT", other.to_string()),
     }
 }
 
