@@ -15,6 +15,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod checksum_digest;
 pub mod codec;
 pub mod digest;
 pub mod error;

@@ -1,0 +1,239 @@
+//! The built-in categories: their wire names (seed 003), placeholder labels, recognizer packs,
+//! default severities and the context words that raise a finding's confidence.
+
+use tokenvault_core::policy::Severity;
+
+/// A built-in category.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Category {
+    /// E-mail address.
+    Email,
+    /// Phone number outside a locale pack's own category.
+    Phone,
+    /// Payment card number.
+    CreditCard,
+    /// International bank account number.
+    Iban,
+    /// IPv4 or IPv6 address.
+    IpAddress,
+    /// Web address.
+    Url,
+    /// MAC address.
+    MacAddress,
+    /// Bitcoin or Ethereum address.
+    CryptoWallet,
+    /// Calendar date.
+    Date,
+    /// US Social Security number.
+    UsSsn,
+    /// US Individual Taxpayer Identification Number.
+    UsItin,
+    /// US passport number.
+    UsPassport,
+    /// US ABA bank routing number.
+    UsAbaRouting,
+    /// Canadian Social Insurance Number.
+    CaSin,
+    /// Turkish national identity number.
+    TcKimlik,
+    /// Turkish phone number.
+    TrPhone,
+    /// UK National Insurance number.
+    GbNino,
+    /// UK NHS number.
+    GbNhs,
+    /// German tax identification number (Steuer-IdNr).
+    DeTaxId,
+    /// Spanish DNI/NIF.
+    EsNif,
+    /// Spanish foreigner number (NIE).
+    EsNie,
+    /// Indian Aadhaar number.
+    InAadhaar,
+    /// Indian PAN.
+    InPan,
+}
+
+/// What the catalog says about a category.
+#[derive(Debug)]
+pub struct CategoryInfo {
+    /// The category.
+    pub category: Category,
+    /// Wire name (`creditCard`, `tc_kimlik`).
+    pub name: &'static str,
+    /// Label in placeholders and redactions (`CREDITCARD`, `TC_KIMLIK`).
+    pub label: &'static str,
+    /// The recognizer pack (`global`, `us`, `tr`, …) a policy's `languages` must name.
+    pub pack: &'static str,
+    /// Severity unless the policy overrides it.
+    pub severity: Severity,
+    /// How a match is validated (for the documentation and `GET` of the catalog).
+    pub validation: &'static str,
+    /// Lower-case words that, found shortly before a match, raise its confidence.
+    pub context: &'static [&'static str],
+}
+
+use Category as C;
+use Severity::{High, Low, Medium};
+
+/// Every built-in category, in the order that breaks ties between equally confident findings.
+pub static CATEGORIES: &[CategoryInfo] = &[
+    CategoryInfo { category: C::Iban, name: "iban", label: "IBAN", pack: "global", severity: High,
+        validation: "country code with that country's IBAN length, ISO 13616 mod-97 check digits",
+        context: &["iban", "account", "konto", "hesap", "cuenta", "bank", "wire", "transfer"] },
+    CategoryInfo { category: C::CreditCard, name: "creditCard", label: "CREDITCARD", pack: "global", severity: High,
+        validation: "13-19 digits with a known issuer prefix (Visa, Mastercard, Amex, Discover, JCB, Diners, UnionPay, Maestro), Luhn check digit, consistent grouping",
+        context: &["card", "credit", "debit", "visa", "mastercard", "amex", "kart", "karte", "tarjeta", "cc", "paid with", "payment"] },
+    CategoryInfo { category: C::Email, name: "email", label: "EMAIL", pack: "global", severity: Medium,
+        validation: "RFC 5321 shape: local part, one @, a domain of labels and an alphabetic top-level domain; length limits",
+        context: &["email", "e-mail", "mail", "e-posta", "correo"] },
+    CategoryInfo { category: C::CryptoWallet, name: "cryptoWallet", label: "CRYPTOWALLET", pack: "global", severity: High,
+        validation: "Bitcoin Base58Check (P2PKH/P2SH, double SHA-256 checksum), Bitcoin Bech32/Bech32m (BIP 173/350 checksum), Ethereum 0x addresses (EIP-55 Keccak-256 checksum when mixed-case)",
+        context: &["wallet", "bitcoin", "btc", "ethereum", "eth", "crypto", "address"] },
+    CategoryInfo { category: C::TcKimlik, name: "tc_kimlik", label: "TC_KIMLIK", pack: "tr", severity: High,
+        validation: "11 digits, first not 0, the two TC Kimlik check digits",
+        context: &["tc", "kimlik", "tckn", "t.c.", "vatandaşlık", "identity", "national id"] },
+    CategoryInfo { category: C::UsSsn, name: "us_ssn", label: "US_SSN", pack: "us", severity: High,
+        validation: "AAA-GG-SSSS; area not 000, 666 or 900-999, group not 00, serial not 0000, advertised numbers refused; unformatted 9 digits need context",
+        context: &["ssn", "social security", "social sec", "ss#", "ss #"] },
+    CategoryInfo { category: C::UsItin, name: "us_itin", label: "US_ITIN", pack: "us", severity: High,
+        validation: "9XX-GG-SSSS with group 50-65, 70-88, 90-92 or 94-99; unformatted needs context",
+        context: &["itin", "taxpayer", "tax id"] },
+    CategoryInfo { category: C::UsAbaRouting, name: "us_aba_routing", label: "US_ABA_ROUTING", pack: "us", severity: Medium,
+        validation: "9 digits, Federal Reserve prefix (00-12, 21-32, 61-72, 80), 3-7-1 weighted checksum; needs context",
+        context: &["routing", "aba", "rtn", "transit"] },
+    CategoryInfo { category: C::UsPassport, name: "us_passport", label: "US_PASSPORT", pack: "us", severity: High,
+        validation: "9 digits or a letter and 8 digits (next-generation books); needs context",
+        context: &["passport"] },
+    CategoryInfo { category: C::CaSin, name: "ca_sin", label: "CA_SIN", pack: "ca", severity: High,
+        validation: "9 digits, first not 0 or 8, Luhn check digit; unformatted needs context",
+        context: &["sin", "social insurance", "nas", "assurance sociale"] },
+    CategoryInfo { category: C::GbNino, name: "gb_nino", label: "GB_NINO", pack: "gb", severity: High,
+        validation: "two prefix letters from the allowed sets (not BG, GB, KN, NK, NT, TN, ZZ), six digits, suffix A-D",
+        context: &["national insurance", "nino", "ni number", "ni no"] },
+    CategoryInfo { category: C::GbNhs, name: "gb_nhs", label: "GB_NHS", pack: "gb", severity: High,
+        validation: "10 digits with the NHS modulus-11 check digit; unformatted needs context",
+        context: &["nhs", "health service", "patient"] },
+    CategoryInfo { category: C::DeTaxId, name: "de_tax_id", label: "DE_TAX_ID", pack: "de", severity: High,
+        validation: "11 digits, first not 0, one digit repeated 2-3 times in the first ten, ISO 7064 MOD 11,10 check digit; needs context",
+        context: &["steuer", "identifikationsnummer", "steuer-id", "idnr", "tax id", "tin"] },
+    CategoryInfo { category: C::EsNif, name: "es_nif", label: "ES_NIF", pack: "es", severity: High,
+        validation: "8 digits and the mod-23 control letter",
+        context: &["dni", "nif", "documento"] },
+    CategoryInfo { category: C::EsNie, name: "es_nie", label: "ES_NIE", pack: "es", severity: High,
+        validation: "X, Y or Z, 7 digits and the mod-23 control letter",
+        context: &["nie", "extranjero", "foreigner"] },
+    CategoryInfo { category: C::InAadhaar, name: "in_aadhaar", label: "IN_AADHAAR", pack: "in", severity: High,
+        validation: "12 digits, first 2-9, Verhoeff check digit",
+        context: &["aadhaar", "aadhar", "uid", "uidai"] },
+    CategoryInfo { category: C::InPan, name: "in_pan", label: "IN_PAN", pack: "in", severity: High,
+        validation: "five letters (fourth names the holder type: P, C, H, A, B, G, J, L, F, T), four digits, a letter",
+        context: &["pan", "permanent account", "income tax"] },
+    CategoryInfo { category: C::TrPhone, name: "tr_phone", label: "TR_PHONE", pack: "tr", severity: Medium,
+        validation: "a Turkish number (+90 or national 0 prefix) valid under libphonenumber's metadata",
+        context: &["phone", "tel", "telephone", "mobile", "cell", "call", "fax", "telefon", "teléfono", "téléphone", "whatsapp", "gsm", "cep", "ara", "numara"] },
+    CategoryInfo { category: C::Phone, name: "phone", label: "PHONE", pack: "global", severity: Medium,
+        validation: "international (+CC) or national form for the policy's locale packs, valid under libphonenumber's metadata",
+        context: &["phone", "tel", "telephone", "mobile", "cell", "call", "fax", "telefon", "teléfono", "téléphone", "whatsapp", "gsm", "ruf", "llama", "appelez"] },
+    CategoryInfo { category: C::MacAddress, name: "macAddress", label: "MACADDRESS", pack: "global", severity: Low,
+        validation: "six hex octets joined by : or -, or three dotted hex quads",
+        context: &["mac", "hardware address", "ethernet"] },
+    CategoryInfo { category: C::IpAddress, name: "ipAddress", label: "IPADDRESS", pack: "global", severity: Low,
+        validation: "IPv4 dotted quad with octets 0-255 and no leading zeros; IPv6 parsed as RFC 4291 text",
+        context: &["ip", "address", "host", "server", "from"] },
+    CategoryInfo { category: C::Url, name: "url", label: "URL", pack: "global", severity: Low,
+        validation: "http, https or ftp scheme or www. prefix, trailing punctuation trimmed",
+        context: &["url", "link", "website", "site"] },
+    CategoryInfo { category: C::Date, name: "date", label: "DATE", pack: "global", severity: Low,
+        validation: "ISO 8601, D/M/Y, M/D/Y with a real calendar day between 1900 and 2099, or a month name (en, tr, de, es, fr) with a day and year",
+        context: &["born", "birth", "dob", "date", "doğum", "geburt", "nacimiento"] },
+];
+
+/// Recognizer packs a policy may name in `languages`.
+pub const LANGUAGES: &[&str] = &["global", "us", "ca", "tr", "gb", "de", "es", "in"];
+
+impl Category {
+    /// The catalog entry.
+    pub fn info(self) -> &'static CategoryInfo {
+        // The table lists every variant; `position` keeps this total without a panic path.
+        let idx = CATEGORIES
+            .iter()
+            .position(|c| c.category == self)
+            .unwrap_or(0);
+        &CATEGORIES[idx]
+    }
+
+    /// Where the category sits in the tie-break order.
+    pub fn rank(self) -> usize {
+        CATEGORIES
+            .iter()
+            .position(|c| c.category == self)
+            .unwrap_or(usize::MAX)
+    }
+
+    /// Wire name.
+    pub fn name(self) -> &'static str {
+        self.info().name
+    }
+
+    /// The category with this wire name.
+    pub fn from_name(name: &str) -> Option<Category> {
+        CATEGORIES
+            .iter()
+            .find(|c| c.name == name)
+            .map(|c| c.category)
+    }
+
+    /// A bit for sets of categories.
+    pub(crate) fn bit(self) -> u32 {
+        1 << (self as u32)
+    }
+}
+
+/// A set of categories.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CategorySet(u32);
+
+impl CategorySet {
+    /// Adds a category.
+    pub fn insert(&mut self, c: Category) {
+        self.0 |= c.bit();
+    }
+
+    /// Whether the set holds `c`.
+    pub fn contains(self, c: Category) -> bool {
+        self.0 & c.bit() != 0
+    }
+
+    /// Whether the set holds any of `cs`.
+    pub fn any(self, cs: &[Category]) -> bool {
+        cs.iter().any(|&c| self.contains(c))
+    }
+
+    /// Every category.
+    pub fn all() -> Self {
+        let mut s = Self::default();
+        for c in CATEGORIES {
+            s.insert(c.category);
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_is_complete_and_consistent() {
+        assert_eq!(CATEGORIES.len(), 23);
+        for (i, info) in CATEGORIES.iter().enumerate() {
+            assert_eq!(info.category.rank(), i, "{} listed twice", info.name);
+            assert_eq!(Category::from_name(info.name), Some(info.category));
+            assert!(LANGUAGES.contains(&info.pack), "{}", info.name);
+            assert_eq!(info.label, info.name.to_ascii_uppercase(), "{}", info.name);
+            assert!(info.context.iter().all(|w| *w == w.to_lowercase()));
+        }
+    }
+}

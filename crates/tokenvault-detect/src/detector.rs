@@ -1,0 +1,371 @@
+//! The detector of one policy: which categories are on, which national phone forms are read,
+//! the policy's own patterns, severities and blocking categories; and the pipeline that turns
+//! text into findings.
+//!
+//! Pipeline: one scan of the built-in shapes and one of the custom patterns, recognizers per
+//! candidate, context words, the confidence threshold, the overlap rule, then offsets in
+//! characters.
+//!
+//! Overlap rule: when findings overlap, the one with the higher confidence (after context)
+//! wins; on equal confidence the longer one; then the category listed first in the catalog
+//! (custom patterns after built-ins, in the policy's order). The winner is kept whole and the
+//! loser dropped whole, so a finding never covers part of a value.
+
+use std::collections::BTreeMap;
+
+use regex_automata::meta::Regex;
+use tokenvault_core::policy::{DetectionSettings, Severity};
+
+use crate::{
+    catalog::{Category, CategorySet, CATEGORIES},
+    context,
+    recognize::{self, Ctx, PhoneRegions, Raw},
+    scan::Scanner,
+    DetectError,
+};
+
+/// Findings under this confidence are not reported.
+pub const MIN_CONFIDENCE: f32 = 0.5;
+/// Confidence of a custom pattern's match (the policy asked for it by name).
+const CUSTOM_CONFIDENCE: f32 = 0.85;
+/// Largest compiled size of one policy's custom patterns together.
+pub const CUSTOM_PATTERN_SIZE_LIMIT: usize = 1 << 20;
+/// Most custom patterns a policy may have.
+pub const MAX_CUSTOM_PATTERNS: usize = 64;
+
+/// What a finding is: a built-in category or one of the policy's patterns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    /// A built-in category.
+    Builtin(Category),
+    /// A custom pattern, by its index in the policy.
+    Custom(usize),
+}
+
+/// One occurrence of PII.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    /// What it is.
+    pub kind: Kind,
+    /// Wire name of the category (`creditCard`, or the custom pattern's name).
+    pub category: String,
+    /// Label for placeholders (`CREDITCARD`, `TC_KIMLIK`).
+    pub label: String,
+    /// Offsets in bytes (for slicing the text).
+    pub byte_start: usize,
+    /// End in bytes, exclusive.
+    pub byte_end: usize,
+    /// Offsets in characters (Unicode scalar values), as the API reports them.
+    pub start: usize,
+    /// End in characters, exclusive.
+    pub end: usize,
+    /// 0.0–1.0 after context.
+    pub confidence: f32,
+    /// From the policy, else the category's default.
+    pub severity: Severity,
+    /// The policy lists the category under `blocking`.
+    pub blocking: bool,
+}
+
+struct CustomPattern {
+    name: String,
+    label: String,
+    severity: Severity,
+}
+
+/// A compiled policy.
+pub struct Detector {
+    enabled: CategorySet,
+    regions: PhoneRegions,
+    custom: Option<Regex>,
+    custom_meta: Vec<CustomPattern>,
+    severities: BTreeMap<String, Severity>,
+    blocking: Vec<String>,
+    languages: Vec<String>,
+}
+
+impl std::fmt::Debug for Detector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Detector")
+            .field("enabled", &self.enabled)
+            .field("custom_patterns", &self.custom_meta.len())
+            .finish()
+    }
+}
+
+/// Compiles custom patterns under the size limit; the error says which one and why.
+pub fn compile_patterns(patterns: &[&str]) -> Result<Option<Regex>, DetectError> {
+    if patterns.is_empty() {
+        return Ok(None);
+    }
+    if patterns.len() > MAX_CUSTOM_PATTERNS {
+        return Err(DetectError::TooManyPatterns {
+            max: MAX_CUSTOM_PATTERNS,
+        });
+    }
+    for (i, p) in patterns.iter().enumerate() {
+        check_one(p).map_err(|reason| DetectError::InvalidPattern { index: i, reason })?;
+    }
+    Regex::builder()
+        .configure(
+            Regex::config()
+                .nfa_size_limit(Some(CUSTOM_PATTERN_SIZE_LIMIT))
+                .onepass_size_limit(Some(CUSTOM_PATTERN_SIZE_LIMIT))
+                .dfa_size_limit(Some(CUSTOM_PATTERN_SIZE_LIMIT)),
+        )
+        .build_many(patterns)
+        .map(Some)
+        .map_err(|e| DetectError::InvalidPattern {
+            index: 0,
+            reason: describe(&e),
+        })
+}
+
+/// Compiles one pattern alone to say precisely what is wrong with it.
+pub fn check_one(pattern: &str) -> Result<(), String> {
+    Regex::builder()
+        .configure(Regex::config().nfa_size_limit(Some(CUSTOM_PATTERN_SIZE_LIMIT)))
+        .build(pattern)
+        .map(|_| ())
+        .map_err(|e| describe(&e))
+}
+
+fn describe(e: &regex_automata::meta::BuildError) -> String {
+    if e.size_limit().is_some() {
+        return "pattern compiles too large; simplify it or bound its repetitions".to_owned();
+    }
+    match e.syntax_error() {
+        Some(s) => format!(
+            "invalid regex: {}",
+            s.to_string()
+                .lines()
+                .last()
+                .unwrap_or("syntax error")
+                .trim()
+        ),
+        None => format!("invalid regex: {e}"),
+    }
+}
+
+/// Turns a custom pattern's name into a placeholder label (`order id` → `ORDER_ID`).
+pub fn label_of(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+impl Detector {
+    /// Compiles a policy's detection settings. An empty `categories` turns on every category of
+    /// the policy's languages. `locale` (e.g. `tr-TR`) adds its region's national phone forms.
+    pub fn new(settings: &DetectionSettings, locale: Option<&str>) -> Result<Self, DetectError> {
+        let mut enabled = CategorySet::default();
+        let languages = if settings.languages.is_empty() {
+            vec!["global".to_owned()]
+        } else {
+            settings.languages.clone()
+        };
+        for name in &settings.categories {
+            if Category::from_name(name).is_none()
+                && !settings.custom_patterns.iter().any(|p| &p.name == name)
+            {
+                return Err(DetectError::UnknownCategory(name.clone()));
+            }
+        }
+        for info in CATEGORIES {
+            let listed = settings.categories.is_empty()
+                || settings.categories.iter().any(|c| c == info.name);
+            if listed && languages.iter().any(|l| l == info.pack) {
+                enabled.insert(info.category);
+            }
+        }
+        let mut regions = PhoneRegions::default();
+        if let Some(id) = locale.and_then(PhoneRegions::of_locale) {
+            regions.push(id);
+        }
+        for l in &languages {
+            if let Some(id) = PhoneRegions::of_pack(l) {
+                regions.push(id);
+            }
+        }
+        let patterns: Vec<&str> = settings
+            .custom_patterns
+            .iter()
+            .map(|p| p.regex.as_str())
+            .collect();
+        let custom = compile_patterns(&patterns)?;
+        let custom_meta = settings
+            .custom_patterns
+            .iter()
+            .map(|p| CustomPattern {
+                name: p.name.clone(),
+                label: label_of(&p.name),
+                severity: p.severity,
+            })
+            .collect();
+        Ok(Self {
+            enabled,
+            regions,
+            custom,
+            custom_meta,
+            severities: settings.severities.clone(),
+            blocking: settings.blocking.clone(),
+            languages,
+        })
+    }
+
+    /// The packs scanned, as the policy names them.
+    pub fn languages(&self) -> &[String] {
+        &self.languages
+    }
+
+    /// Every finding in `text`, left to right, without overlaps.
+    pub fn detect(&self, text: &str) -> Result<Vec<Finding>, DetectError> {
+        let scanner = Scanner::get().map_err(|e| DetectError::Engine(e.to_owned()))?;
+        let ctx = Ctx {
+            text,
+            enabled: self.enabled,
+            regions: &self.regions,
+        };
+        let mut raws: Vec<(Kind, Raw)> = Vec::new();
+        let mut buf: Vec<Raw> = Vec::new();
+        scanner.each(text, |shape, start, end| {
+            buf.clear();
+            recognize::recognize(&ctx, shape, start, end, &mut buf);
+            for raw in &buf {
+                let mut raw = *raw;
+                raw.score = context::boost(text, &raw);
+                if raw.score >= MIN_CONFIDENCE {
+                    raws.push((Kind::Builtin(raw.category), raw));
+                }
+            }
+        });
+        if let Some(custom) = &self.custom {
+            for m in custom.find_iter(text) {
+                if m.is_empty() {
+                    continue;
+                }
+                raws.push((
+                    Kind::Custom(m.pattern().as_usize()),
+                    Raw {
+                        category: Category::Email, // unused for custom findings
+                        start: m.start(),
+                        end: m.end(),
+                        score: CUSTOM_CONFIDENCE,
+                    },
+                ));
+            }
+        }
+        let kept = resolve_overlaps(raws);
+        Ok(self.finish(text, kept))
+    }
+
+    fn finish(&self, text: &str, kept: Vec<(Kind, Raw)>) -> Vec<Finding> {
+        let mut chars = 0usize;
+        let mut at = 0usize;
+        let mut to_chars = |byte: usize| {
+            chars += count_chars(&text.as_bytes()[at..byte]);
+            at = byte;
+            chars
+        };
+        kept.into_iter()
+            .map(|(kind, raw)| {
+                let start = to_chars(raw.start);
+                let end = to_chars(raw.end);
+                let (category, label, default_severity) = match &kind {
+                    Kind::Builtin(c) => {
+                        let info = c.info();
+                        (info.name.to_owned(), info.label.to_owned(), info.severity)
+                    }
+                    Kind::Custom(i) => match self.custom_meta.get(*i) {
+                        Some(p) => (p.name.clone(), p.label.clone(), p.severity),
+                        None => ("custom".to_owned(), "CUSTOM".to_owned(), Severity::Medium),
+                    },
+                };
+                let severity = self
+                    .severities
+                    .get(&category)
+                    .copied()
+                    .unwrap_or(default_severity);
+                let blocking = self.blocking.contains(&category);
+                Finding {
+                    kind,
+                    category,
+                    label,
+                    byte_start: raw.start,
+                    byte_end: raw.end,
+                    start,
+                    end,
+                    confidence: (raw.score * 100.0).round() / 100.0,
+                    severity,
+                    blocking,
+                }
+            })
+            .collect()
+    }
+}
+
+/// Characters in valid UTF-8: bytes that do not continue a character.
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
+}
+
+fn rank(kind: &Kind) -> usize {
+    match kind {
+        Kind::Builtin(c) => c.rank(),
+        Kind::Custom(i) => CATEGORIES.len() + i,
+    }
+}
+
+/// Applies the overlap rule (module docs). Findings come back sorted by start. Findings are
+/// first cut into clusters of transitively overlapping ones, so the work is linear in the
+/// findings and quadratic only within a cluster (a handful of readings of one value).
+fn resolve_overlaps(mut raws: Vec<(Kind, Raw)>) -> Vec<(Kind, Raw)> {
+    raws.sort_by_key(|(_, r)| (r.start, r.end));
+    let mut kept: Vec<(Kind, Raw)> = Vec::with_capacity(raws.len());
+    let mut cluster: Vec<(Kind, Raw)> = Vec::new();
+    let mut cluster_end = 0usize;
+    for item in raws {
+        if !cluster.is_empty() && item.1.start >= cluster_end {
+            resolve_cluster(&mut cluster, &mut kept);
+        }
+        cluster_end = if cluster.is_empty() {
+            item.1.end
+        } else {
+            cluster_end.max(item.1.end)
+        };
+        cluster.push(item);
+    }
+    resolve_cluster(&mut cluster, &mut kept);
+    kept
+}
+
+fn resolve_cluster(cluster: &mut Vec<(Kind, Raw)>, kept: &mut Vec<(Kind, Raw)>) {
+    if cluster.len() == 1 {
+        kept.append(cluster);
+        return;
+    }
+    // Best first: confidence, then length, then catalog order.
+    cluster.sort_by(|(ka, a), (kb, b)| {
+        b.score
+            .total_cmp(&a.score)
+            .then((b.end - b.start).cmp(&(a.end - a.start)))
+            .then(rank(ka).cmp(&rank(kb)))
+            .then(a.start.cmp(&b.start))
+    });
+    let from = kept.len();
+    for (kind, raw) in cluster.drain(..) {
+        let overlaps = kept[from..]
+            .iter()
+            .any(|(_, k)| raw.start < k.end && k.start < raw.end);
+        if !overlaps {
+            kept.push((kind, raw));
+        }
+    }
+    kept[from..].sort_by_key(|(_, r)| r.start);
+}

@@ -1,0 +1,299 @@
+//! Check-digit algorithms of the identifiers the recognizers validate. Inputs are ASCII digit
+//! (or alphanumeric, where stated) strings already stripped of separators.
+
+fn digit(b: u8) -> u32 {
+    u32::from(b.wrapping_sub(b'0'))
+}
+
+fn all_digits(s: &[u8]) -> bool {
+    !s.is_empty() && s.iter().all(u8::is_ascii_digit)
+}
+
+/// Luhn (mod 10), used by payment cards and the Canadian SIN.
+pub fn luhn(d: &[u8]) -> bool {
+    if !all_digits(d) {
+        return false;
+    }
+    let sum: u32 = d
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, &b)| {
+            let v = digit(b);
+            if i % 2 == 1 {
+                let x = v * 2;
+                if x > 9 {
+                    x - 9
+                } else {
+                    x
+                }
+            } else {
+                v
+            }
+        })
+        .sum();
+    sum.is_multiple_of(10)
+}
+
+/// Verhoeff (dihedral group D5), used by Aadhaar.
+pub fn verhoeff(d: &[u8]) -> bool {
+    const MUL: [[u8; 10]; 10] = [
+        [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+        [1, 2, 3, 4, 0, 6, 7, 8, 9, 5],
+        [2, 3, 4, 0, 1, 7, 8, 9, 5, 6],
+        [3, 4, 0, 1, 2, 8, 9, 5, 6, 7],
+        [4, 0, 1, 2, 3, 9, 5, 6, 7, 8],
+        [5, 9, 8, 7, 6, 0, 4, 3, 2, 1],
+        [6, 5, 9, 8, 7, 1, 0, 4, 3, 2],
+        [7, 6, 5, 9, 8, 2, 1, 0, 4, 3],
+        [8, 7, 6, 5, 9, 3, 2, 1, 0, 4],
+        [9, 8, 7, 6, 5, 4, 3, 2, 1, 0],
+    ];
+    const PERM: [[u8; 10]; 8] = [
+        [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+        [1, 5, 7, 6, 2, 8, 3, 0, 9, 4],
+        [5, 8, 0, 3, 7, 9, 6, 1, 4, 2],
+        [8, 9, 1, 6, 0, 4, 3, 5, 2, 7],
+        [9, 4, 5, 3, 1, 2, 8, 7, 6, 0],
+        [4, 2, 8, 6, 5, 7, 3, 9, 0, 1],
+        [2, 7, 9, 3, 8, 0, 6, 4, 1, 5],
+        [7, 0, 4, 6, 9, 1, 3, 2, 5, 8],
+    ];
+    if !all_digits(d) {
+        return false;
+    }
+    let mut c = 0u8;
+    for (i, &b) in d.iter().rev().enumerate() {
+        c = MUL[usize::from(c)][usize::from(PERM[i % 8][usize::from(b - b'0')])];
+    }
+    c == 0
+}
+
+/// ISO 13616 IBAN check: move the first four characters to the end, letters to numbers,
+/// remainder mod 97 is 1. `s` is upper-case alphanumeric.
+pub fn iban_mod97(s: &[u8]) -> bool {
+    if s.len() < 5 {
+        return false;
+    }
+    let mut rem = 0u32;
+    for &b in s[4..].iter().chain(&s[..4]) {
+        match b {
+            b'0'..=b'9' => rem = (rem * 10 + digit(b)) % 97,
+            b'A'..=b'Z' => rem = (rem * 100 + u32::from(b - b'A') + 10) % 97,
+            _ => return false,
+        }
+    }
+    rem == 1
+}
+
+/// TC Kimlik No: 11 digits, first not 0, two check digits.
+pub fn tc_kimlik(d: &[u8]) -> bool {
+    if d.len() != 11 || !all_digits(d) || d[0] == b'0' {
+        return false;
+    }
+    let v: Vec<u32> = d.iter().map(|&b| digit(b)).collect();
+    let odd = v[0] + v[2] + v[4] + v[6] + v[8];
+    let even = v[1] + v[3] + v[5] + v[7];
+    let d10 = (odd * 7 + 100 - even) % 10; // +100 keeps it non-negative (even ≤ 36)
+    let d11 = v[..10].iter().sum::<u32>() % 10;
+    v[9] == d10 && v[10] == d11
+}
+
+/// NHS number: 10 digits, weights 10..2, 11 - (sum mod 11), 10 is never valid.
+pub fn nhs(d: &[u8]) -> bool {
+    if d.len() != 10 || !all_digits(d) {
+        return false;
+    }
+    let sum: u32 = d[..9]
+        .iter()
+        .enumerate()
+        .map(|(i, &b)| digit(b) * (10 - i as u32))
+        .sum();
+    let check = match 11 - sum % 11 {
+        11 => 0,
+        10 => return false,
+        c => c,
+    };
+    check == digit(d[9])
+}
+
+/// ABA routing number: prefix ranges and the 3-7-1 checksum.
+pub fn aba_routing(d: &[u8]) -> bool {
+    if d.len() != 9 || !all_digits(d) {
+        return false;
+    }
+    let prefix = digit(d[0]) * 10 + digit(d[1]);
+    if !matches!(prefix, 0..=12 | 21..=32 | 61..=72 | 80) {
+        return false;
+    }
+    let w = [3, 7, 1];
+    let sum: u32 = d
+        .iter()
+        .enumerate()
+        .map(|(i, &b)| digit(b) * w[i % 3])
+        .sum();
+    sum.is_multiple_of(10) && d.iter().any(|&b| b != b'0')
+}
+
+/// German Steuer-IdNr: 11 digits, first not 0, in the first ten exactly one digit repeated
+/// (two or three times), ISO 7064 MOD 11,10 check digit.
+pub fn de_tax_id(d: &[u8]) -> bool {
+    if d.len() != 11 || !all_digits(d) || d[0] == b'0' {
+        return false;
+    }
+    let mut counts = [0u8; 10];
+    for &b in &d[..10] {
+        counts[usize::from(b - b'0')] += 1;
+    }
+    let repeated: Vec<u8> = counts.iter().copied().filter(|&c| c > 1).collect();
+    if repeated.len() != 1 || !(2..=3).contains(&repeated[0]) {
+        return false;
+    }
+    let mut product = 10u32;
+    for &b in &d[..10] {
+        let mut sum = (digit(b) + product) % 10;
+        if sum == 0 {
+            sum = 10;
+        }
+        product = (sum * 2) % 11;
+    }
+    let check = (11 - product) % 10;
+    check == digit(d[10])
+}
+
+/// The DNI/NIE control letter of a number.
+pub fn es_control_letter(number: u32) -> u8 {
+    const LETTERS: &[u8; 23] = b"TRWAGMYFPDXBNJZSQVHLCKE";
+    LETTERS[(number % 23) as usize]
+}
+
+/// Bech32 / Bech32m checksum (BIP 173 / BIP 350) of a lower-case string `hrp1data`.
+pub fn bech32(s: &[u8]) -> bool {
+    const CHARSET: &[u8; 32] = b"qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+    const GEN: [u32; 5] = [
+        0x3b6a_57b2,
+        0x2650_8e6d,
+        0x1ea1_19fa,
+        0x3d42_33dd,
+        0x2a14_62b3,
+    ];
+    let Some(sep) = s.iter().rposition(|&b| b == b'1') else {
+        return false;
+    };
+    let (hrp, data) = (&s[..sep], &s[sep + 1..]);
+    if hrp.is_empty() || data.len() < 6 {
+        return false;
+    }
+    let mut chk = 1u32;
+    let mut step = |v: u32| {
+        let top = chk >> 25;
+        chk = ((chk & 0x01ff_ffff) << 5) ^ v;
+        for (i, g) in GEN.iter().enumerate() {
+            if (top >> i) & 1 == 1 {
+                chk ^= g;
+            }
+        }
+    };
+    for &c in hrp {
+        step(u32::from(c) >> 5);
+    }
+    step(0);
+    for &c in hrp {
+        step(u32::from(c) & 31);
+    }
+    for &c in data {
+        let Some(v) = CHARSET.iter().position(|&x| x == c) else {
+            return false;
+        };
+        step(v as u32);
+    }
+    chk == 1 || chk == 0x2bc8_30a3
+}
+
+/// Base58Check with a Bitcoin mainnet/testnet P2PKH or P2SH version byte.
+pub fn base58check(s: &str) -> bool {
+    let Ok(raw) = bs58::decode(s).into_vec() else {
+        return false;
+    };
+    if raw.len() != 25 || !matches!(raw[0], 0x00 | 0x05 | 0x6f | 0xc4) {
+        return false;
+    }
+    let (payload, check) = raw.split_at(21);
+    tokenvault_crypto::checksum_digest::double_sha256(payload)[..4] == *check
+}
+
+/// EIP-55: an address whose letters are all one case carries no checksum; a mixed-case one
+/// must match the Keccak-256 capitalization. `hex40` is the 40 characters after `0x`.
+pub fn eip55(hex40: &str) -> bool {
+    let has_upper = hex40.bytes().any(|b| b.is_ascii_uppercase());
+    let has_lower = hex40.bytes().any(|b| b.is_ascii_lowercase());
+    if !(has_upper && has_lower) {
+        return true;
+    }
+    let lower = hex40.to_ascii_lowercase();
+    let hash = tokenvault_crypto::checksum_digest::keccak256(lower.as_bytes());
+    hex40.bytes().enumerate().all(|(i, b)| {
+        let nibble = (hash[i / 2] >> (if i % 2 == 0 { 4 } else { 0 })) & 0xf;
+        if b.is_ascii_alphabetic() {
+            b.is_ascii_uppercase() == (nibble >= 8)
+        } else {
+            true
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn luhn_and_verhoeff() {
+        assert!(luhn(b"4111111111111111"));
+        assert!(!luhn(b"4111111111111112"));
+        assert!(luhn(b"046454286"));
+        assert!(verhoeff(b"2363"));
+        assert!(!verhoeff(b"2364"));
+        assert!(verhoeff(b"499118665248"));
+        assert!(verhoeff(b"123451"));
+        assert!(!verhoeff(b"499118665246"));
+    }
+
+    #[test]
+    fn iban() {
+        assert!(iban_mod97(b"TR330006100519786457841326"));
+        assert!(iban_mod97(b"DE89370400440532013000"));
+        assert!(iban_mod97(b"GB29NWBK60161331926819"));
+        assert!(!iban_mod97(b"GB29NWBK60161331926818"));
+    }
+
+    #[test]
+    fn national_ids() {
+        assert!(tc_kimlik(b"10000000146"));
+        assert!(!tc_kimlik(b"10000000147"));
+        assert!(!tc_kimlik(b"01000000146"));
+        assert!(nhs(b"9434765919"));
+        assert!(!nhs(b"9434765918"));
+        assert!(aba_routing(b"011000015"));
+        assert!(aba_routing(b"121000358"));
+        assert!(!aba_routing(b"121000359"));
+        assert!(de_tax_id(b"86095742719"));
+        assert!(!de_tax_id(b"86095742718"));
+        assert!(!de_tax_id(b"12345678903")); // no repeated digit
+        assert_eq!(es_control_letter(12_345_678), b'Z');
+    }
+
+    #[test]
+    fn wallets() {
+        assert!(base58check("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"));
+        assert!(!base58check("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNb"));
+        assert!(base58check("3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy"));
+        assert!(bech32(b"bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4"));
+        assert!(!bech32(b"bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t5"));
+        assert!(bech32(
+            b"bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqzk5jj0"
+        ));
+        assert!(eip55("5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"));
+        assert!(!eip55("5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD"));
+        assert!(eip55("5aaeb6053f3e94c9b9a09f33669435e7ef1beaed"));
+    }
+}

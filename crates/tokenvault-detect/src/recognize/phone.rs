@@ -1,0 +1,116 @@
+//! Phone numbers, validated with libphonenumber's metadata (the `phonenumber` crate).
+
+use phonenumber::country::Id;
+
+use super::{Ctx, Raw};
+use crate::catalog::Category;
+
+/// Regions whose national forms (without `+`) are tried, in order.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PhoneRegions(pub Vec<Id>);
+
+impl PhoneRegions {
+    /// The region of a recognizer pack, if it has one.
+    pub(crate) fn of_pack(pack: &str) -> Option<Id> {
+        Some(match pack {
+            "us" => Id::US,
+            "ca" => Id::CA,
+            "tr" => Id::TR,
+            "gb" => Id::GB,
+            "de" => Id::DE,
+            "es" => Id::ES,
+            "in" => Id::IN,
+            _ => return None,
+        })
+    }
+
+    /// The region of a locale such as `tr-TR` or `en_GB`, if it names one.
+    pub(crate) fn of_locale(locale: &str) -> Option<Id> {
+        let region = locale.split(['-', '_']).nth(1)?;
+        region.to_ascii_uppercase().parse::<Id>().ok()
+    }
+
+    pub(crate) fn push(&mut self, id: Id) {
+        if !self.0.contains(&id) {
+            self.0.push(id);
+        }
+    }
+}
+
+/// Tries `span` as a phone number. `groups` are the lengths of its digit groups; `formatted`
+/// says whether it carries separators or brackets.
+///
+/// Confidence: international form 0.8; a national form with its trunk prefix (`0532 …`) or
+/// the North American `(415) …` 0.6; other national forms 0.45 and plain digit strings 0.35,
+/// which need a context word.
+pub(super) fn phone(
+    ctx: &Ctx<'_>,
+    start: usize,
+    end: usize,
+    groups: &[usize],
+    formatted: bool,
+    out: &mut Vec<Raw>,
+) -> bool {
+    let digits: usize = groups.iter().sum();
+    if !ctx.enabled.any(&[Category::Phone, Category::TrPhone]) || !(7..=15).contains(&digits) {
+        return false;
+    }
+    let span = &ctx.text[start..end];
+    let international = span.starts_with('+');
+    let found = if international {
+        parse_valid(None, span).map(|id| (id, 0.8))
+    } else {
+        ctx.regions
+            .0
+            .iter()
+            .find_map(|&region| parse_valid(Some(region), span))
+            .map(|id| {
+                let distinctive = span.starts_with('(') || span.starts_with('0');
+                let score = match (formatted, distinctive) {
+                    (true, true) => 0.6,
+                    (true, false) => 0.45,
+                    (false, _) => 0.35,
+                };
+                (id, score)
+            })
+    };
+    let Some((region, score)) = found else {
+        return false;
+    };
+    let category = if region == Id::TR && ctx.on(Category::TrPhone) {
+        Category::TrPhone
+    } else if ctx.on(Category::Phone) {
+        Category::Phone
+    } else {
+        return false;
+    };
+    out.push(Raw {
+        category,
+        start,
+        end,
+        score,
+    });
+    true
+}
+
+fn parse_valid(region: Option<Id>, span: &str) -> Option<Id> {
+    let number = phonenumber::parse(region, span).ok()?;
+    if !phonenumber::is_valid(&number) {
+        return None;
+    }
+    let id = number.country().id()?;
+    if let Some(region) = region {
+        // A national form is read as written: libphonenumber would also strip a leading
+        // country code ("49 911 …" under DE) or accept a number without its trunk prefix,
+        // which turns arbitrary digit strings into phones.
+        if number.code().source() != phonenumber::country::Source::Default || id != region {
+            return None;
+        }
+        let digits: String = span.chars().filter(char::is_ascii_digit).collect();
+        let needs_trunk = !matches!(region, Id::US | Id::CA | Id::ES);
+        if needs_trunk && !digits.starts_with('0') {
+            return None;
+        }
+    }
+    Some(id)
+}

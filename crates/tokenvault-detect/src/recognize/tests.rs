@@ -1,0 +1,244 @@
+//! Recognizers driven through a detector, one behaviour per test.
+
+use tokenvault_core::policy::{CustomPattern, DetectionSettings, Severity};
+
+use crate::Detector;
+
+fn detector(languages: &[&str], categories: &[&str]) -> Detector {
+    let settings = DetectionSettings {
+        categories: categories.iter().map(|s| s.to_string()).collect(),
+        languages: languages.iter().map(|s| s.to_string()).collect(),
+        ..DetectionSettings::default()
+    };
+    Detector::new(&settings, None).unwrap()
+}
+
+fn found(d: &Detector, text: &str) -> Vec<(String, String)> {
+    d.detect(text)
+        .unwrap()
+        .into_iter()
+        .map(|f| (f.category, text[f.byte_start..f.byte_end].to_owned()))
+        .collect()
+}
+
+fn all() -> Detector {
+    detector(&["global", "us", "ca", "tr", "gb", "de", "es", "in"], &[])
+}
+
+fn pair(c: &str, v: &str) -> (String, String) {
+    (c.to_owned(), v.to_owned())
+}
+
+#[test]
+fn seed_iban_offsets_are_characters() {
+    let d = detector(&["global", "tr"], &["iban"]);
+    let text = "Wire to IBAN TR33 0006 1005 1978 6457 8413 26 before Friday";
+    let f = d.detect(text).unwrap();
+    assert_eq!(f.len(), 1);
+    assert_eq!((f[0].start, f[0].end), (13, 45));
+    // The same text behind non-ASCII characters: offsets count characters, not bytes.
+    let text = "Ödeme → IBAN TR33 0006 1005 1978 6457 8413 26 before Friday";
+    let f = d.detect(text).unwrap();
+    assert_eq!((f[0].start, f[0].end), (13, 45));
+    assert_eq!(f[0].byte_start, 16);
+}
+
+#[test]
+fn failed_checksums_are_not_findings() {
+    // Phones are off: "943 476 5918" is a valid US number, whatever it fails as an NHS number.
+    let cats: Vec<&str> = crate::CATEGORIES
+        .iter()
+        .map(|c| c.name)
+        .filter(|n| !n.contains("phone"))
+        .collect();
+    let d = detector(&["global", "us", "ca", "tr", "gb", "de", "es", "in"], &cats);
+    for text in [
+        "IBAN TR33 0006 1005 1978 6457 8413 27",
+        "card 4111 1111 1111 1112",
+        "TC kimlik 10000000147",
+        "aadhaar 4991 1866 5247",
+        "NHS 943 476 5918",
+        "DNI 12345678A",
+        "wallet 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNb",
+        "wallet 0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD",
+    ] {
+        assert_eq!(found(&d, text), vec![], "{text}");
+    }
+}
+
+#[test]
+fn validated_values_are_found() {
+    let d = all();
+    let cases = [
+        (
+            "card 4111 1111 1111 1111 ok",
+            "creditCard",
+            "4111 1111 1111 1111",
+        ),
+        ("amex 3782 822463 10005.", "creditCard", "3782 822463 10005"),
+        ("User 10000000146 logged in", "tc_kimlik", "10000000146"),
+        ("SSN 536-90-4399 on file", "us_ssn", "536-90-4399"),
+        ("ITIN 912-70-1234 on file", "us_itin", "912-70-1234"),
+        ("routing number 121000358", "us_aba_routing", "121000358"),
+        ("SIN 130 692 544", "ca_sin", "130 692 544"),
+        ("NI number AB 12 34 56 C", "gb_nino", "AB 12 34 56 C"),
+        ("NHS number 943 476 5919", "gb_nhs", "943 476 5919"),
+        ("Steuer-ID 86095742719", "de_tax_id", "86095742719"),
+        ("DNI 12345678Z", "es_nif", "12345678Z"),
+        ("NIE X1234567L", "es_nie", "X1234567L"),
+        ("Aadhaar 4991 1866 5248", "in_aadhaar", "4991 1866 5248"),
+        ("PAN ABCPE1234F", "in_pan", "ABCPE1234F"),
+        ("passport C03005988", "us_passport", "C03005988"),
+        ("server 192.168.1.42 down", "ipAddress", "192.168.1.42"),
+        (
+            "from 2001:db8::8a2e:370:7334.",
+            "ipAddress",
+            "2001:db8::8a2e:370:7334",
+        ),
+        ("nic 00:1A:2B:3C:4D:5E", "macAddress", "00:1A:2B:3C:4D:5E"),
+        (
+            "see https://acme.com/a?b=1.",
+            "url",
+            "https://acme.com/a?b=1",
+        ),
+        ("mail ops@acme.com!", "email", "ops@acme.com"),
+        (
+            "btc 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa",
+            "cryptoWallet",
+            "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa",
+        ),
+        (
+            "segwit bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4",
+            "cryptoWallet",
+            "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4",
+        ),
+        (
+            "eth 0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
+            "cryptoWallet",
+            "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
+        ),
+        ("born 1985-03-12", "date", "1985-03-12"),
+        ("born 12 March 1985", "date", "12 March 1985"),
+        ("doğum 12 Şubat 1985", "date", "12 Şubat 1985"),
+        (
+            "call +90 532 555 22 33 now",
+            "tr_phone",
+            "+90 532 555 22 33",
+        ),
+        ("call 0532 111 22 33 now", "tr_phone", "0532 111 22 33"),
+        ("call +44 20 7946 0958 now", "phone", "+44 20 7946 0958"),
+        ("call (415) 555-2671 now", "phone", "(415) 555-2671"),
+    ];
+    for (text, category, value) in cases {
+        assert_eq!(found(&d, text), vec![pair(category, value)], "{text}");
+    }
+}
+
+#[test]
+fn weak_formats_need_context() {
+    let d = all();
+    assert_eq!(found(&d, "order 121000358 shipped"), vec![]);
+    assert_eq!(
+        found(&d, "ABA routing 121000358"),
+        vec![pair("us_aba_routing", "121000358")]
+    );
+    assert_eq!(found(&d, "ref C03005988"), vec![]);
+}
+
+#[test]
+fn one_numeric_run_holds_several_values() {
+    let d = all();
+    assert_eq!(
+        found(&d, "SSN 536-90-4399 4111 1111 1111 1111"),
+        vec![
+            pair("us_ssn", "536-90-4399"),
+            pair("creditCard", "4111 1111 1111 1111")
+        ]
+    );
+}
+
+#[test]
+fn only_enabled_categories_and_packs() {
+    let d = detector(&["global"], &["email", "tc_kimlik"]);
+    // tc_kimlik is in the tr pack, which the policy does not scan.
+    assert_eq!(
+        found(&d, "User 10000000146 emailed ops@acme.com from 10.0.0.1"),
+        vec![pair("email", "ops@acme.com")]
+    );
+}
+
+#[test]
+fn phone_outside_tr_pack_is_phone() {
+    let d = detector(&["global"], &["phone"]);
+    assert_eq!(
+        found(&d, "Caller +90 532 555 22 33 emailed"),
+        vec![pair("phone", "+90 532 555 22 33")]
+    );
+    // National forms need a pack or locale that says how to read them.
+    assert_eq!(found(&d, "call 0532 111 22 33 now"), vec![]);
+}
+
+#[test]
+fn glued_candidates_are_ignored() {
+    let d = all();
+    assert_eq!(found(&d, "id A4111111111111111 x"), vec![]);
+    assert_eq!(found(&d, "v10000000146b"), vec![]);
+}
+
+#[test]
+fn custom_patterns_find_and_label() {
+    let settings = DetectionSettings {
+        categories: vec!["email".into()],
+        custom_patterns: vec![CustomPattern {
+            name: "order id".into(),
+            regex: r"ORD-[0-9]{6}".into(),
+            severity: Severity::Low,
+        }],
+        ..DetectionSettings::default()
+    };
+    let d = Detector::new(&settings, None).unwrap();
+    let f = d.detect("ORD-123456 for a@b.io").unwrap();
+    assert_eq!(f.len(), 2);
+    assert_eq!(f[0].category, "order id");
+    assert_eq!(f[0].label, "ORDER_ID");
+    assert_eq!(f[0].severity, Severity::Low);
+}
+
+#[test]
+fn invalid_or_huge_custom_patterns_are_refused() {
+    assert!(crate::check_pattern("(unclosed")
+        .unwrap_err()
+        .contains("invalid regex"));
+    assert!(crate::check_pattern(r"\w{1000}{1000}")
+        .unwrap_err()
+        .contains("too large"));
+}
+
+#[test]
+fn overlapping_readings_keep_the_most_confident() {
+    let d = all();
+    // A URL holding an e-mail address and an IP: the URL (longer, as confident) wins whole.
+    assert_eq!(
+        found(&d, "go to http://10.0.0.1/u/a@b.io now"),
+        vec![pair("url", "http://10.0.0.1/u/a@b.io")]
+    );
+}
+
+#[test]
+fn arbitrary_text_never_panics_and_offsets_are_in_bounds() {
+    let d = all();
+    for text in [
+        "",
+        "+",
+        "((((((((((1",
+        "1.2.3.4.5.6.7.8.9",
+        "ŞŞŞ 12 Şubat 2024 ŞŞŞ ١٢٣٤٥٦٧٨٩",
+        "::::::::",
+        "@@@@ a@b.c",
+    ] {
+        let chars = text.chars().count();
+        for f in d.detect(text).unwrap() {
+            assert!(f.start < f.end && f.end <= chars, "{text}");
+        }
+    }
+}

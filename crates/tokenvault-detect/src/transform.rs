@@ -1,0 +1,214 @@
+//! The text actions of the PII API: redact, mask, tokenize into numbered placeholders, and
+//! restore placeholders from a caller-held vault.
+
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use crate::{detector::Finding, DetectError};
+
+/// What one finding became.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Replaced {
+    /// The transformed text.
+    pub text: String,
+    /// The replacement of each finding, in the findings' order.
+    pub replacements: Vec<String>,
+}
+
+/// One entry of a tokenize vault.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VaultEntry {
+    /// The placeholder (`[EMAIL_1]`).
+    pub placeholder: String,
+    /// The original text.
+    pub value: String,
+    /// The finding's category.
+    pub category: String,
+}
+
+/// `[REDACTED_<LABEL>]` for every finding.
+pub fn redact(text: &str, findings: &[Finding]) -> Replaced {
+    splice(text, findings, |f, _| format!("[REDACTED_{}]", f.label))
+}
+
+/// Keeps the edges of each finding and its separators, stars the rest: an e-mail keeps the
+/// first character of its local part and its domain; cards and IBANs keep one leading and four
+/// trailing characters; everything else one leading and two trailing; values of five letters
+/// or digits or fewer keep only their first.
+pub fn mask(text: &str, findings: &[Finding]) -> Replaced {
+    splice(text, findings, |f, value| mask_value(&f.category, value))
+}
+
+/// Replaces findings with `[LABEL_N]`, numbered per label in order of appearance; values that
+/// are the same up to separators and case share a placeholder. Returns the vault in order of
+/// first appearance.
+pub fn tokenize(text: &str, findings: &[Finding]) -> (Replaced, Vec<VaultEntry>) {
+    let mut counters: HashMap<String, usize> = HashMap::new();
+    let mut seen: HashMap<(String, String), String> = HashMap::new();
+    let mut vault = Vec::new();
+    let replaced = splice(text, findings, |f, value| {
+        let key = (f.label.clone(), canonical(&f.category, value));
+        if let Some(p) = seen.get(&key) {
+            return p.clone();
+        }
+        let n = counters.entry(f.label.clone()).or_insert(0);
+        *n += 1;
+        let placeholder = format!("[{}_{}]", f.label, n);
+        vault.push(VaultEntry {
+            placeholder: placeholder.clone(),
+            value: value.to_owned(),
+            category: f.category.clone(),
+        });
+        seen.insert(key, placeholder.clone());
+        placeholder
+    });
+    (replaced, vault)
+}
+
+/// Replaces every vault key found in `text` with its value. Keys are matched as literal text
+/// (never as patterns), longest first where keys overlap; text that is not a key stays as it
+/// is. Fails if the output would exceed `max_output` bytes.
+pub fn detokenize(
+    text: &str,
+    vault: &[(String, String)],
+    max_output: usize,
+) -> Result<(String, usize), DetectError> {
+    let keys: Vec<&str> = vault.iter().map(|(k, _)| k.as_str()).collect();
+    if keys.is_empty() {
+        return Ok((text.to_owned(), 0));
+    }
+    let ac = AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(&keys)
+        .map_err(|e| DetectError::Engine(e.to_string()))?;
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    let mut replaced = 0;
+    for m in ac.find_iter(text) {
+        out.push_str(&text[last..m.start()]);
+        out.push_str(&vault[m.pattern().as_usize()].1);
+        last = m.end();
+        replaced += 1;
+        if out.len() > max_output {
+            return Err(DetectError::OutputTooLarge { max: max_output });
+        }
+    }
+    out.push_str(&text[last..]);
+    if out.len() > max_output {
+        return Err(DetectError::OutputTooLarge { max: max_output });
+    }
+    Ok((out, replaced))
+}
+
+fn splice(
+    text: &str,
+    findings: &[Finding],
+    mut replace: impl FnMut(&Finding, &str) -> String,
+) -> Replaced {
+    let mut out = String::with_capacity(text.len());
+    let mut replacements = Vec::with_capacity(findings.len());
+    let mut last = 0;
+    for f in findings {
+        out.push_str(&text[last..f.byte_start]);
+        let r = replace(f, &text[f.byte_start..f.byte_end]);
+        out.push_str(&r);
+        replacements.push(r);
+        last = f.byte_end;
+    }
+    out.push_str(&text[last..]);
+    Replaced {
+        text: out,
+        replacements,
+    }
+}
+
+fn canonical(category: &str, value: &str) -> String {
+    if category == "email" || category == "url" {
+        return value.to_lowercase();
+    }
+    let compact: String = value
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_uppercase)
+        .collect();
+    if compact.is_empty() {
+        value.to_owned()
+    } else {
+        compact
+    }
+}
+
+fn mask_value(category: &str, value: &str) -> String {
+    if category == "email" {
+        if let Some((local, domain)) = value.split_once('@') {
+            let mut chars = local.chars();
+            let first = chars.next().map(String::from).unwrap_or_default();
+            return format!("{first}{}@{domain}", "*".repeat(chars.count()));
+        }
+    }
+    let significant = value.chars().filter(|c| c.is_alphanumeric()).count();
+    let keep_tail = match category {
+        "creditCard" | "iban" => 4,
+        _ => 2,
+    };
+    let (keep_head, keep_tail) = if significant <= 5 {
+        (1, 0)
+    } else if significant <= keep_tail + 3 {
+        (1, 1)
+    } else {
+        (1, keep_tail)
+    };
+    let mut seen = 0;
+    value
+        .chars()
+        .map(|c| {
+            if !c.is_alphanumeric() {
+                return c;
+            }
+            seen += 1;
+            if seen <= keep_head || seen > significant - keep_tail {
+                c
+            } else {
+                '*'
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_keep_edges_and_separators() {
+        assert_eq!(
+            mask_value("email", "jane.doe@acme.com"),
+            "j*******@acme.com"
+        );
+        assert_eq!(mask_value("tr_phone", "0532 111 22 33"), "0*** *** ** 33");
+        assert_eq!(
+            mask_value("creditCard", "4111 1111 1111 1111"),
+            "4*** **** **** 1111"
+        );
+        assert_eq!(mask_value("date", "1/2/2024"), "1/*/**24");
+        assert_eq!(mask_value("us_ssn", "123-45-6789"), "1**-**-**89");
+    }
+
+    #[test]
+    fn detokenize_is_literal_and_bounded() {
+        let vault = vec![
+            ("[EMAIL_1]".to_owned(), "a@b.co".to_owned()),
+            ("[EMAIL_10]".to_owned(), "c@d.co".to_owned()),
+            (".*".to_owned(), "X".to_owned()),
+        ];
+        let (out, n) = detokenize("[EMAIL_10] [EMAIL_1] [EMAIL_2] a.*b", &vault, 1000).unwrap();
+        assert_eq!(out, "c@d.co a@b.co [EMAIL_2] aXb");
+        assert_eq!(n, 3);
+        let big = vec![("[X]".to_owned(), "y".repeat(100))];
+        assert!(matches!(
+            detokenize("[X][X][X]", &big, 250),
+            Err(DetectError::OutputTooLarge { max: 250 })
+        ));
+    }
+}
