@@ -3,7 +3,7 @@
 //! All global recognizers on (plus every locale pack in the second case).
 //!
 //! `cargo bench -p tokenvault-detect --bench detect`
-#![allow(missing_docs)]
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use tokenvault_core::policy::DetectionSettings;

@@ -2,7 +2,11 @@
 //! "4111 1111 1111 1111 (Visa)") raise its confidence. Look-alike numbers without their words
 //! stay under the reporting threshold; a failed checksum never reaches this point.
 
-use crate::recognize::Raw;
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+
+use crate::{catalog::CATEGORIES, recognize::Raw};
 
 /// Bytes before the match searched for context words.
 const BEFORE: usize = 48;
@@ -11,32 +15,41 @@ const AFTER: usize = 16;
 /// What one context hit adds.
 const BOOST: f32 = 0.4;
 
+/// One automaton per category over its words, ASCII case-insensitive.
+static WORDS: LazyLock<Vec<Option<AhoCorasick>>> = LazyLock::new(|| {
+    CATEGORIES
+        .iter()
+        .map(|c| {
+            AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(c.context)
+                .ok()
+        })
+        .collect()
+});
+
 /// The match's confidence with context applied, at most 1.0.
 pub(crate) fn boost(text: &str, raw: &Raw) -> f32 {
-    let words = raw.category.info().context;
-    if words.is_empty() || raw.score >= 1.0 {
+    if raw.score >= 1.0 {
         return raw.score;
     }
+    let Some(Some(words)) = WORDS.get(raw.category.rank()) else {
+        return raw.score;
+    };
     let lo = floor_boundary(text, raw.start.saturating_sub(BEFORE));
     let hi = ceil_boundary(text, (raw.end + AFTER).min(text.len()));
-    let window = |s: &str| s.to_lowercase();
-    let before = window(&text[lo..raw.start]);
-    let after = window(&text[raw.end..hi]);
-    let hit = words
-        .iter()
-        .any(|w| contains_word(&before, w) || contains_word(&after, w));
-    if hit {
+    if has_word(words, &text[lo..raw.start]) || has_word(words, &text[raw.end..hi]) {
         (raw.score + BOOST).min(1.0)
     } else {
         raw.score
     }
 }
 
-/// `word` occurs in `hay` not as part of a longer word ("sin" in "sin:" but not in "using").
-fn contains_word(hay: &str, word: &str) -> bool {
-    hay.match_indices(word).any(|(i, _)| {
-        let before = hay[..i].chars().next_back();
-        let after = hay[i + word.len()..].chars().next();
+/// A word occurs in `hay` not as part of a longer word ("sin" in "sin:" but not in "using").
+fn has_word(words: &AhoCorasick, hay: &str) -> bool {
+    words.find_overlapping_iter(hay).any(|m| {
+        let before = hay[..m.start()].chars().next_back();
+        let after = hay[m.end()..].chars().next();
         !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphabetic)
     })
 }
@@ -61,10 +74,14 @@ mod tests {
 
     #[test]
     fn words_match_whole() {
-        assert!(contains_word("my ssn: ", "ssn"));
-        assert!(contains_word("ssn#", "ssn"));
-        assert!(!contains_word("using it", "sin"));
-        assert!(contains_word("the sin is", "sin"));
-        assert!(contains_word("t.c. kimlik no", "kimlik"));
+        let ac = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(["ssn", "sin", "kimlik"])
+            .unwrap();
+        assert!(has_word(&ac, "my SSN: "));
+        assert!(has_word(&ac, "ssn#"));
+        assert!(!has_word(&ac, "using it"));
+        assert!(has_word(&ac, "the sin is"));
+        assert!(has_word(&ac, "T.C. Kimlik no"));
     }
 }

@@ -8,6 +8,7 @@ mod identifiers;
 mod network;
 mod numeric;
 mod phone;
+mod phone_metadata;
 mod wallet;
 
 use crate::{

@@ -2,7 +2,7 @@
 
 use phonenumber::country::Id;
 
-use super::{Ctx, Raw};
+use super::{phone_metadata, Ctx, Raw};
 use crate::catalog::Category;
 
 /// Regions whose national forms (without `+`) are tried, in order.
@@ -93,24 +93,35 @@ pub(super) fn phone(
     true
 }
 
+/// Whether `digits` can be a national number of `region` as written there, checked before
+/// the (much slower) libphonenumber parse.
+fn plausible_national(region: Id, digits: &[u8]) -> bool {
+    let n = digits.len();
+    let first = digits.first().copied().unwrap_or(b'0');
+    match region {
+        Id::US | Id::CA => n == 10 && (b'2'..=b'9').contains(&first) || n == 11 && first == b'1',
+        Id::ES => n == 9 && (b'6'..=b'9').contains(&first),
+        Id::TR => n == 11 && first == b'0',
+        Id::GB => (10..=11).contains(&n) && first == b'0',
+        Id::IN => n == 10 && (b'6'..=b'9').contains(&first) || n == 11 && first == b'0',
+        _ => (6..=14).contains(&n) && first == b'0',
+    }
+}
+
 fn parse_valid(region: Option<Id>, span: &str) -> Option<Id> {
-    let number = phonenumber::parse(region, span).ok()?;
-    if !phonenumber::is_valid(&number) {
-        return None;
-    }
-    let id = number.country().id()?;
-    if let Some(region) = region {
-        // A national form is read as written: libphonenumber would also strip a leading
-        // country code ("49 911 …" under DE) or accept a number without its trunk prefix,
-        // which turns arbitrary digit strings into phones.
-        if number.code().source() != phonenumber::country::Source::Default || id != region {
-            return None;
-        }
-        let digits: String = span.chars().filter(char::is_ascii_digit).collect();
-        let needs_trunk = !matches!(region, Id::US | Id::CA | Id::ES);
-        if needs_trunk && !digits.starts_with('0') {
-            return None;
+    let digits: String = span.chars().filter(char::is_ascii_digit).collect();
+    match region {
+        None => phone_metadata::valid_international(&digits)?
+            .parse::<Id>()
+            .ok(),
+        Some(region) => {
+            // A national form is read as written: no country code in front, and the trunk
+            // prefix where the region has one; libphonenumber's parser would accept both.
+            if !plausible_national(region, digits.as_bytes()) {
+                return None;
+            }
+            let id: &str = region.as_ref();
+            phone_metadata::valid_national(id, &digits).then_some(region)
         }
     }
-    Some(id)
 }
