@@ -318,4 +318,37 @@ impl Client {
     pub fn health(&self) -> Result<HealthResponse, ClientError> {
         self.call::<(), _>("GET", "/health", None)
     }
+
+    /// Sends `Authorization: Bearer <token>`: an API key for the PII API, or a JWT.
+    pub fn with_bearer(self, token: &str) -> Self {
+        self.with_jwt(token)
+    }
+
+    /// `POST /api/client/v1/pii/{endpoint}` for `detect`, `redact`, `mask`, `tokenize` or
+    /// `scan`.
+    pub fn pii(
+        &self,
+        endpoint: &str,
+        req: &tokenvault_proto::pii::PiiRequest,
+    ) -> Result<tokenvault_proto::pii::PiiResponse, ClientError> {
+        self.call("POST", &format!("/api/client/v1/pii/{endpoint}"), Some(req))
+    }
+
+    /// `POST /api/client/v1/pii/detokenize`: restores placeholders with a tokenize vault.
+    pub fn pii_detokenize(
+        &self,
+        text: &str,
+        vault: &tokenvault_proto::pii::PiiVault,
+    ) -> Result<tokenvault_proto::pii::PiiDetokenizeResponse, ClientError> {
+        #[derive(Serialize)]
+        struct Body<'a> {
+            text: &'a str,
+            vault: &'a tokenvault_proto::pii::PiiVault,
+        }
+        self.call(
+            "POST",
+            "/api/client/v1/pii/detokenize",
+            Some(&Body { text, vault }),
+        )
+    }
 }

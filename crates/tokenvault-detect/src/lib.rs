@@ -10,6 +10,8 @@
 pub mod catalog;
 mod context;
 mod detector;
+mod labels;
+pub mod outcome;
 mod recognize;
 mod scan;
 pub mod transform;
@@ -19,6 +21,8 @@ pub use detector::{
     check_one as check_pattern, label_of, Detector, Finding, Kind, CUSTOM_PATTERN_SIZE_LIMIT,
     MAX_CUSTOM_PATTERNS, MIN_CONFIDENCE,
 };
+pub use labels::display_name;
+pub use outcome::{apply, Outcome};
 
 /// Largest text the API scans, in bytes of UTF-8.
 pub const MAX_TEXT_BYTES: usize = 1 << 20;

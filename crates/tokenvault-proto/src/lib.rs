@@ -4,6 +4,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod pii;
+
 use serde::{Deserialize, Serialize};
 
 /// The header clients send their SDK version in.

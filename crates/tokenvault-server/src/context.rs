@@ -25,6 +25,9 @@ pub(crate) enum AuthKind {
     ApiKey,
     /// `Authorization: Bearer <jwt>`.
     Bearer,
+    /// The PII API's client token: `Authorization: Bearer <API key>` (a JWT there is accepted
+    /// too), or `X-API-Key`.
+    ClientToken,
 }
 
 /// The authenticated request.
@@ -66,6 +69,23 @@ impl AppState {
                     "send a JWT in the Authorization: Bearer header".into(),
                 )),
             },
+            AuthKind::ClientToken => {
+                let bearer = header(headers, "authorization").and_then(|v| {
+                    v.strip_prefix("Bearer ")
+                        .or_else(|| v.strip_prefix("bearer "))
+                });
+                match (bearer.map(str::trim), header(headers, "x-api-key")) {
+                    // A JWT has three dot-separated parts; API keys have none.
+                    (Some(t), _) if t.matches('.').count() == 2 => {
+                        self.vault.authenticate_bearer(t)
+                    }
+                    (Some(t), _) => self.vault.authenticate_api_key(t).await,
+                    (None, Some(key)) => self.vault.authenticate_api_key(key.trim()).await,
+                    (None, None) => Err(tokenvault_core::service::ServiceError::Unauthorized(
+                        "send the API token in the Authorization: Bearer header".into(),
+                    )),
+                }
+            }
         }
         .map_err(|e| ApiError::from(e).into_response())?;
         let now = self.vault.now();

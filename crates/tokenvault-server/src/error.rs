@@ -53,6 +53,16 @@ impl ApiError {
         }
     }
 
+    /// A 500 `INTERNAL_ERROR`; the cause goes to the log, not to the client.
+    pub fn internal() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "INTERNAL_ERROR",
+            "Internal error",
+            "the server failed to process the request; it has been logged",
+        )
+    }
+
     /// A 401.
     pub fn unauthorized(detail: impl Into<String>) -> Self {
         Self::new(
@@ -79,7 +89,9 @@ fn status_and_message(e: &ServiceError) -> (StatusCode, &'static str) {
         ServiceError::GrantNonceReused => (StatusCode::FORBIDDEN, "Grant has already been used"),
         ServiceError::TokenNotFound => (StatusCode::NOT_FOUND, "Token not found"),
         ServiceError::TokenRevoked => (StatusCode::FORBIDDEN, "Token has been revoked"),
-        ServiceError::PolicyNotFound => (StatusCode::NOT_FOUND, "Policy not found"),
+        ServiceError::PolicyNotFound | ServiceError::PolicyKeyNotFound(_) => {
+            (StatusCode::NOT_FOUND, "Policy not found")
+        }
         ServiceError::PolicyVersionMismatch(_) | ServiceError::Conflict(_) => {
             (StatusCode::CONFLICT, "Conflict")
         }

@@ -1,4 +1,5 @@
-//! The tokenvault HTTP server: the tokens API of seed 002 under `/api/v1/tokens`, health,
+//! The tokenvault HTTP server: the tokens API of seed 002 under `/api/v1/tokens`, the PII API
+//! of seed 003 under `/api/client/v1/pii`, health,
 //! metrics, JWKS and the OpenAPI document. Handlers authenticate, limit, parse and call the
 //! domain's [`Vault`](tokenvault_core::service::Vault); nothing else.
 #![forbid(unsafe_code)]
@@ -6,12 +7,14 @@
 
 pub mod catalog;
 mod context;
+mod detectors;
 pub mod error;
 mod handlers;
 pub mod jwks;
 pub mod limits;
 pub mod metrics;
 mod middleware;
+pub mod pii;
 pub mod redis_limits;
 
 use std::{future::Future, sync::Arc};
@@ -63,6 +66,8 @@ pub struct AppState {
     pub metrics: metrics::Metrics,
     /// Settings.
     pub settings: ServerSettings,
+    /// Compiled detection policies.
+    detectors: detectors::DetectorCache,
 }
 
 /// The router of the whole server. Fails only on a malformed Redis URL.
@@ -80,6 +85,7 @@ pub fn router(vault: Arc<Vault>, settings: ServerSettings) -> Result<Router, Str
         limiter: limits::RateLimiter::new(settings.rate_limits),
         metrics: metrics::Metrics::default(),
         settings,
+        detectors: detectors::DetectorCache::default(),
     });
     let tokens = Router::new()
         .route("/tokenize", post(handlers::tokenize))
@@ -100,8 +106,16 @@ pub fn router(vault: Arc<Vault>, settings: ServerSettings) -> Result<Router, Str
         .route("/health", get(handlers::health))
         .route("/jwks.json", get(handlers::jwks))
         .route("/openapi.json", get(handlers::openapi));
+    let pii = Router::new()
+        .route("/detect", post(pii::detect))
+        .route("/redact", post(pii::redact))
+        .route("/mask", post(pii::mask))
+        .route("/tokenize", post(pii::tokenize))
+        .route("/detokenize", post(pii::detokenize))
+        .route("/scan", post(pii::scan));
     Ok(Router::new()
         .nest("/api/v1/tokens", tokens)
+        .nest("/api/client/v1/pii", pii)
         .route("/metrics", get(handlers::metrics))
         .route("/.well-known/jwks.json", get(handlers::jwks))
         .fallback(handlers::not_found)

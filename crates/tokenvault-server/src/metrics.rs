@@ -23,6 +23,7 @@ pub struct Metrics {
     latency: Mutex<BTreeMap<String, Histogram>>,
     tokens: Mutex<BTreeMap<String, u64>>,
     denials: Mutex<BTreeMap<String, u64>>,
+    pii: Mutex<BTreeMap<String, (u64, u64)>>,
 }
 
 impl Metrics {
@@ -47,6 +48,14 @@ impl Metrics {
     /// Counts tokens created by mode.
     pub fn tokens(&self, mode: &str, n: u64) {
         *self.tokens.lock().entry(mode.to_owned()).or_default() += n;
+    }
+
+    /// Counts a PII API call and its findings by action.
+    pub fn pii(&self, action: &str, findings: u64) {
+        let mut m = self.pii.lock();
+        let e = m.entry(action.to_owned()).or_default();
+        e.0 += 1;
+        e.1 += findings;
     }
 
     /// Counts a denial by code.
@@ -92,6 +101,18 @@ impl Metrics {
         out.push_str("# HELP tokenvault_denials_total Refused requests by error code.\n# TYPE tokenvault_denials_total counter\n");
         for (c, n) in self.denials.lock().iter() {
             let _ = writeln!(out, "tokenvault_denials_total{{code=\"{c}\"}} {n}");
+        }
+        out.push_str("# HELP tokenvault_pii_requests_total PII API calls by action.\n# TYPE tokenvault_pii_requests_total counter\n");
+        out.push_str("# HELP tokenvault_pii_findings_total PII found by the PII API, by action.\n# TYPE tokenvault_pii_findings_total counter\n");
+        for (a, (calls, found)) in self.pii.lock().iter() {
+            let _ = writeln!(
+                out,
+                "tokenvault_pii_requests_total{{action=\"{a}\"}} {calls}"
+            );
+            let _ = writeln!(
+                out,
+                "tokenvault_pii_findings_total{{action=\"{a}\"}} {found}"
+            );
         }
         out
     }

@@ -36,6 +36,9 @@ pub enum ServiceError {
     /// No such policy (in this tenant).
     #[error("policy not found")]
     PolicyNotFound,
+    /// No enabled policy with the `policy_key` of a PII API request; says which.
+    #[error("{0}")]
+    PolicyKeyNotFound(String),
     /// The request names a policy version that is not current.
     #[error("{0}")]
     PolicyVersionMismatch(String),
@@ -69,7 +72,7 @@ impl ServiceError {
             ServiceError::GrantNonceReused => "GRANT_NONCE_REUSED",
             ServiceError::TokenNotFound => "TOKEN_NOT_FOUND",
             ServiceError::TokenRevoked => "TOKEN_REVOKED",
-            ServiceError::PolicyNotFound => "POLICY_NOT_FOUND",
+            ServiceError::PolicyNotFound | ServiceError::PolicyKeyNotFound(_) => "POLICY_NOT_FOUND",
             ServiceError::PolicyVersionMismatch(_) => "POLICY_VERSION_MISMATCH",
             ServiceError::Conflict(_) => "CONFLICT",
             ServiceError::KillSwitchActive => "KILL_SWITCH_ACTIVE",

@@ -7,6 +7,7 @@ mod auth;
 mod error;
 mod grant;
 mod policies;
+mod text_api;
 mod tokenize;
 mod vault;
 

@@ -1,0 +1,205 @@
+//! Display names of the categories in the locales the API answers in (`en` by default, `tr`,
+//! `de`, `es`, `fr`). Custom patterns are shown by their own name.
+
+/// The display name of a category in a locale such as `tr-TR`; English where there is no
+/// translation, the category itself for custom patterns.
+pub fn display_name(category: &str, locale: &str) -> String {
+    let lang = locale
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("en")
+        .to_ascii_lowercase();
+    let column = match lang.as_str() {
+        "tr" => 1,
+        "de" => 2,
+        "es" => 3,
+        "fr" => 4,
+        _ => 0,
+    };
+    NAMES
+        .iter()
+        .find(|row| row[0] == category)
+        .map_or_else(|| category.to_owned(), |row| row[column + 1].to_owned())
+}
+
+/// category, en, tr, de, es, fr
+const NAMES: &[[&str; 6]] = &[
+    [
+        "email",
+        "Email address",
+        "E-posta adresi",
+        "E-Mail-Adresse",
+        "Correo electrónico",
+        "Adresse e-mail",
+    ],
+    [
+        "phone",
+        "Phone number",
+        "Telefon numarası",
+        "Telefonnummer",
+        "Número de teléfono",
+        "Numéro de téléphone",
+    ],
+    [
+        "creditCard",
+        "Credit card number",
+        "Kredi kartı numarası",
+        "Kreditkartennummer",
+        "Número de tarjeta",
+        "Numéro de carte",
+    ],
+    ["iban", "IBAN", "IBAN", "IBAN", "IBAN", "IBAN"],
+    [
+        "ipAddress",
+        "IP address",
+        "IP adresi",
+        "IP-Adresse",
+        "Dirección IP",
+        "Adresse IP",
+    ],
+    ["url", "URL", "URL", "URL", "URL", "URL"],
+    [
+        "macAddress",
+        "MAC address",
+        "MAC adresi",
+        "MAC-Adresse",
+        "Dirección MAC",
+        "Adresse MAC",
+    ],
+    [
+        "cryptoWallet",
+        "Crypto wallet address",
+        "Kripto cüzdan adresi",
+        "Krypto-Wallet-Adresse",
+        "Dirección de billetera",
+        "Adresse de portefeuille",
+    ],
+    ["date", "Date", "Tarih", "Datum", "Fecha", "Date"],
+    [
+        "us_ssn",
+        "US Social Security number",
+        "ABD sosyal güvenlik numarası",
+        "US-Sozialversicherungsnummer",
+        "Número de seguro social (EE. UU.)",
+        "Numéro de sécurité sociale (É.-U.)",
+    ],
+    [
+        "us_itin",
+        "US ITIN",
+        "ABD ITIN",
+        "US-ITIN",
+        "ITIN (EE. UU.)",
+        "ITIN (É.-U.)",
+    ],
+    [
+        "us_passport",
+        "US passport number",
+        "ABD pasaport numarası",
+        "US-Reisepassnummer",
+        "Pasaporte (EE. UU.)",
+        "Passeport (É.-U.)",
+    ],
+    [
+        "us_aba_routing",
+        "US bank routing number",
+        "ABD banka yönlendirme numarası",
+        "US-Bankleitzahl",
+        "Número de ruta bancaria (EE. UU.)",
+        "Numéro de routage bancaire (É.-U.)",
+    ],
+    [
+        "ca_sin",
+        "Canadian SIN",
+        "Kanada SIN",
+        "Kanadische SIN",
+        "SIN canadiense",
+        "NAS canadien",
+    ],
+    [
+        "tc_kimlik",
+        "Turkish ID number",
+        "T.C. kimlik numarası",
+        "Türkische Identitätsnummer",
+        "Número de identidad turco",
+        "Numéro d'identité turc",
+    ],
+    [
+        "tr_phone",
+        "Turkish phone number",
+        "Telefon numarası",
+        "Türkische Telefonnummer",
+        "Teléfono turco",
+        "Téléphone turc",
+    ],
+    [
+        "gb_nino",
+        "UK National Insurance number",
+        "BK ulusal sigorta numarası",
+        "Britische Sozialversicherungsnummer",
+        "Número de seguro nacional (RU)",
+        "Numéro d'assurance nationale (R.-U.)",
+    ],
+    [
+        "gb_nhs",
+        "NHS number",
+        "NHS numarası",
+        "NHS-Nummer",
+        "Número del NHS",
+        "Numéro NHS",
+    ],
+    [
+        "de_tax_id",
+        "German tax ID",
+        "Almanya vergi kimlik numarası",
+        "Steuerliche Identifikationsnummer",
+        "NIF alemán",
+        "Numéro fiscal allemand",
+    ],
+    [
+        "es_nif",
+        "Spanish DNI/NIF",
+        "İspanya DNI/NIF",
+        "Spanische DNI/NIF",
+        "DNI/NIF",
+        "DNI/NIF espagnol",
+    ],
+    [
+        "es_nie",
+        "Spanish NIE",
+        "İspanya NIE",
+        "Spanische NIE",
+        "NIE",
+        "NIE espagnol",
+    ],
+    [
+        "in_aadhaar",
+        "Aadhaar number",
+        "Aadhaar numarası",
+        "Aadhaar-Nummer",
+        "Número Aadhaar",
+        "Numéro Aadhaar",
+    ],
+    [
+        "in_pan",
+        "Indian PAN",
+        "Hindistan PAN",
+        "Indische PAN",
+        "PAN indio",
+        "PAN indien",
+    ],
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_category_has_a_name_and_locales_fall_back() {
+        for c in crate::CATEGORIES {
+            assert!(NAMES.iter().any(|r| r[0] == c.name), "{}", c.name);
+        }
+        assert_eq!(display_name("email", "tr-TR"), "E-posta adresi");
+        assert_eq!(display_name("email", "ja"), "Email address");
+        assert_eq!(display_name("order id", "en"), "order id");
+    }
+}

@@ -1,0 +1,399 @@
+//! The PII API of seed 003 under `/api/client/v1/pii`: detect, redact, mask, tokenize, scan and
+//! the stateless detokenize. Authenticated with `Authorization: Bearer <API key>` (or a JWT, or
+//! `X-API-Key`). Each handler parses, finds the policy, runs the detection engine and answers.
+
+use std::{collections::BTreeMap, sync::Arc};
+
+use axum::{
+    body::Body,
+    extract::State,
+    http::{HeaderMap, StatusCode},
+    response::Response,
+    Extension,
+};
+use serde_json::Value;
+use tokenvault_core::{policy::TextAction, service::Caller};
+use tokenvault_detect::{transform, DetectError, Outcome, MAX_TEXT_BYTES};
+use tokenvault_proto::pii::{
+    PiiDetokenizeResponse, PiiFinding, PiiRequest, PiiResponse, PiiVault, PiiVaultEntry,
+};
+
+use crate::{
+    context::{json_body, AuthKind, TraceId},
+    error::ApiError,
+    limits::LimitClass,
+    AppState,
+};
+
+/// Most entries a detokenize vault may carry.
+pub const MAX_VAULT_ENTRIES: usize = 10_000;
+/// Longest placeholder accepted in a vault.
+pub const MAX_PLACEHOLDER_CHARS: usize = 256;
+/// Largest detokenize output, in bytes.
+pub const MAX_OUTPUT_BYTES: usize = 8 * MAX_TEXT_BYTES;
+
+/// `POST /pii/detect`.
+pub(crate) async fn detect(
+    s: State<Arc<AppState>>,
+    t: Extension<TraceId>,
+    h: HeaderMap,
+    b: Body,
+) -> Response {
+    run(s, t, h, b, Some(TextAction::Detect)).await
+}
+
+/// `POST /pii/redact`.
+pub(crate) async fn redact(
+    s: State<Arc<AppState>>,
+    t: Extension<TraceId>,
+    h: HeaderMap,
+    b: Body,
+) -> Response {
+    run(s, t, h, b, Some(TextAction::Redact)).await
+}
+
+/// `POST /pii/mask`.
+pub(crate) async fn mask(
+    s: State<Arc<AppState>>,
+    t: Extension<TraceId>,
+    h: HeaderMap,
+    b: Body,
+) -> Response {
+    run(s, t, h, b, Some(TextAction::Mask)).await
+}
+
+/// `POST /pii/tokenize`.
+pub(crate) async fn tokenize(
+    s: State<Arc<AppState>>,
+    t: Extension<TraceId>,
+    h: HeaderMap,
+    b: Body,
+) -> Response {
+    run(s, t, h, b, Some(TextAction::Tokenize)).await
+}
+
+/// `POST /pii/scan`: the policy's default action or the request's `action`.
+pub(crate) async fn scan(
+    s: State<Arc<AppState>>,
+    t: Extension<TraceId>,
+    h: HeaderMap,
+    b: Body,
+) -> Response {
+    run(s, t, h, b, None).await
+}
+
+async fn run(
+    State(s): State<Arc<AppState>>,
+    Extension(trace): Extension<TraceId>,
+    headers: HeaderMap,
+    body: Body,
+    pinned: Option<TextAction>,
+) -> Response {
+    s.handle(
+        &headers,
+        &trace,
+        LimitClass::Other,
+        AuthKind::ClientToken,
+        StatusCode::OK,
+        |s, caller, trace_id| async move {
+            let req = parse_request(json_body(body, s.settings.max_body_bytes).await?)?;
+            check_text(&req.text)?;
+            let locale = parse_locale(req.locale.as_deref())?;
+            if pinned.is_some() && req.action.is_some() {
+                return Err(ApiError::invalid(
+                    "action is only accepted by /pii/scan; this endpoint's action is fixed",
+                ));
+            }
+            let requested = req
+                .action
+                .as_deref()
+                .map(|a| {
+                    a.parse::<TextAction>().map_err(|()| {
+                        ApiError::invalid(
+                            "action must be one of detect, redact, mask, block, tokenize",
+                        )
+                    })
+                })
+                .transpose()?;
+            let policy = s.vault.text_policy(&caller, &req.policy_key).await?;
+            let action = pinned
+                .or(requested)
+                .unwrap_or(policy.body.detection.default_action);
+            let detector = s.detectors.get(&policy, &locale).map_err(engine_error)?;
+            let text = req.text;
+            let (outcome, text) = tokio::task::spawn_blocking(move || {
+                let outcome = tokenvault_detect::apply(&detector, &text, action);
+                (outcome, text)
+            })
+            .await
+            .map_err(|_| ApiError::internal())?;
+            let outcome = outcome.map_err(engine_error)?;
+            let counts = count_by_category(&outcome);
+            s.vault
+                .audit_text(
+                    &caller,
+                    Some(&policy),
+                    action.as_str(),
+                    &counts,
+                    outcome.has_blocking,
+                    &trace_id,
+                )
+                .await?;
+            s.metrics
+                .pii(action.as_str(), outcome.findings.len() as u64);
+            Ok(respond(&text, &locale, &policy, action, outcome))
+        },
+    )
+    .await
+}
+
+fn respond(
+    text: &str,
+    locale: &str,
+    policy: &tokenvault_core::policy::Policy,
+    action: TextAction,
+    outcome: Outcome,
+) -> PiiResponse {
+    let Outcome {
+        findings,
+        replacements,
+        output_text,
+        vault,
+        has_blocking,
+    } = outcome;
+    let findings = findings
+        .into_iter()
+        .enumerate()
+        .map(|(i, f)| PiiFinding {
+            value: text[f.byte_start..f.byte_end].to_owned(),
+            start: f.start,
+            end: f.end,
+            severity: f.severity.as_str().to_owned(),
+            confidence: f.confidence,
+            blocking: f.blocking,
+            label: tokenvault_detect::display_name(&f.category, locale),
+            replacement: replacements.as_ref().and_then(|r| r.get(i).cloned()),
+            category: f.category,
+        })
+        .collect();
+    PiiResponse {
+        policy_key: policy.body.key.clone().unwrap_or_default(),
+        policy_name: policy.body.name.clone(),
+        action: action.as_str().to_owned(),
+        findings,
+        output_text,
+        input_length: text.chars().count(),
+        has_blocking,
+        languages: policy.body.detection.languages.clone(),
+        locale: locale.to_owned(),
+        vault: vault.map(|v| {
+            PiiVault(
+                v.into_iter()
+                    .map(|e| {
+                        (
+                            e.placeholder,
+                            PiiVaultEntry {
+                                value: e.value,
+                                category: e.category,
+                            },
+                        )
+                    })
+                    .collect(),
+            )
+        }),
+    }
+}
+
+/// `POST /pii/detokenize`: restores placeholders from the caller's vault. Stateless: nothing of
+/// the text or the vault is stored; the audit record holds counts only.
+pub(crate) async fn detokenize(
+    State(s): State<Arc<AppState>>,
+    Extension(trace): Extension<TraceId>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    s.handle(
+        &headers,
+        &trace,
+        LimitClass::Other,
+        AuthKind::ClientToken,
+        StatusCode::OK,
+        |s, caller, trace_id| async move {
+            let raw: Value = json_body(body, s.settings.max_body_bytes).await?;
+            let (text, vault) = parse_detokenize(raw)?;
+            check_text(&text)?;
+            let (output_text, replaced) =
+                transform::detokenize(&text, &vault, MAX_OUTPUT_BYTES).map_err(|e| match e {
+                    DetectError::OutputTooLarge { max } => ApiError::new(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "PAYLOAD_TOO_LARGE",
+                        "Output too large",
+                        format!("restoring this vault would produce more than {max} bytes; send less text"),
+                    ),
+                    other => engine_error(other),
+                })?;
+            let counts = BTreeMap::from([("placeholders".to_owned(), replaced)]);
+            audit(&s, &caller, "detokenize", &counts, &trace_id).await?;
+            Ok(PiiDetokenizeResponse { output_text, replaced })
+        },
+    )
+    .await
+}
+
+async fn audit(
+    s: &AppState,
+    caller: &Caller,
+    action: &str,
+    counts: &BTreeMap<String, usize>,
+    trace_id: &str,
+) -> Result<(), ApiError> {
+    s.vault
+        .audit_text(caller, None, action, counts, false, trace_id)
+        .await?;
+    Ok(())
+}
+
+/// Reads a detection request field by field, so an error names the field to fix.
+fn parse_request(raw: Value) -> Result<PiiRequest, ApiError> {
+    let Value::Object(mut obj) = raw else {
+        return Err(ApiError::invalid(
+            "request body must be a JSON object with policy_key and text",
+        ));
+    };
+    if let Some(k) = obj
+        .keys()
+        .find(|k| !matches!(k.as_str(), "policy_key" | "text" | "locale" | "action"))
+    {
+        return Err(ApiError::invalid(format!(
+            "unknown field {k:?}; expected policy_key, text, locale, action"
+        )));
+    }
+    let mut string = |name: &str, required: bool| match obj.remove(name) {
+        Some(Value::String(v)) => Ok(Some(v)),
+        None | Some(Value::Null) if !required => Ok(None),
+        None | Some(Value::Null) => Err(ApiError::invalid(format!("{name} is required"))),
+        Some(_) => Err(ApiError::invalid(format!("{name} must be a string"))),
+    };
+    Ok(PiiRequest {
+        policy_key: string("policy_key", true)?.unwrap_or_default(),
+        text: string("text", true)?.unwrap_or_default(),
+        locale: string("locale", false)?,
+        action: string("action", false)?,
+    })
+}
+
+fn parse_detokenize(raw: Value) -> Result<(String, Vec<(String, String)>), ApiError> {
+    let Value::Object(mut obj) = raw else {
+        return Err(ApiError::invalid(
+            "request body must be a JSON object with text and vault",
+        ));
+    };
+    if let Some(k) = obj.keys().find(|k| !matches!(k.as_str(), "text" | "vault")) {
+        return Err(ApiError::invalid(format!(
+            "unknown field {k:?}; expected text and vault"
+        )));
+    }
+    let text = match obj.remove("text") {
+        Some(Value::String(t)) => t,
+        Some(_) => return Err(ApiError::invalid("text must be a string")),
+        None => return Err(ApiError::invalid("text is required")),
+    };
+    let vault = match obj.remove("vault") {
+        Some(Value::Object(v)) => v,
+        Some(_) => {
+            return Err(ApiError::invalid(
+                "vault must be an object mapping placeholders to {value, category}",
+            ))
+        }
+        None => {
+            return Err(ApiError::invalid(
+                "vault is required: the vault returned by /pii/tokenize",
+            ))
+        }
+    };
+    if vault.len() > MAX_VAULT_ENTRIES {
+        return Err(ApiError::invalid(format!(
+            "vault has more than {MAX_VAULT_ENTRIES} entries"
+        )));
+    }
+    let mut entries = Vec::with_capacity(vault.len());
+    for (placeholder, entry) in vault {
+        if placeholder.is_empty() || placeholder.chars().count() > MAX_PLACEHOLDER_CHARS {
+            return Err(ApiError::invalid(format!(
+                "vault keys must be 1 to {MAX_PLACEHOLDER_CHARS} characters"
+            )));
+        }
+        let value = match entry {
+            Value::Object(mut e) => match e.remove("value") {
+                Some(Value::String(v)) => v,
+                _ => {
+                    return Err(ApiError::invalid(format!(
+                        "vault[{placeholder:?}].value must be a string"
+                    )))
+                }
+            },
+            Value::String(v) => v,
+            _ => {
+                return Err(ApiError::invalid(format!(
+                    "vault[{placeholder:?}] must be an object {{value, category}}"
+                )))
+            }
+        };
+        entries.push((placeholder, value));
+    }
+    Ok((text, entries))
+}
+
+fn check_text(text: &str) -> Result<(), ApiError> {
+    if text.len() > MAX_TEXT_BYTES {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "PAYLOAD_TOO_LARGE",
+            "Text too large",
+            format!(
+                "text is {} bytes; the limit is {MAX_TEXT_BYTES} bytes of UTF-8, split it",
+                text.len()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn parse_locale(locale: Option<&str>) -> Result<String, ApiError> {
+    let Some(l) = locale else {
+        return Ok("en".to_owned());
+    };
+    let ok = !l.is_empty()
+        && l.len() <= 35
+        && l.split(['-', '_'])
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+    if ok {
+        Ok(l.to_owned())
+    } else {
+        Err(ApiError::invalid(
+            "locale must be a language tag such as en, tr or tr-TR",
+        ))
+    }
+}
+
+fn count_by_category(o: &Outcome) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for f in &o.findings {
+        *counts.entry(f.category.clone()).or_default() += 1;
+    }
+    counts
+}
+
+fn engine_error(e: DetectError) -> ApiError {
+    match e {
+        DetectError::InvalidPattern { .. }
+        | DetectError::TooManyPatterns { .. }
+        | DetectError::UnknownCategory(_) => ApiError::invalid(format!(
+            "the policy's detection settings do not compile: {e}"
+        )),
+        other => {
+            tracing::error!(error = %other, "detection engine");
+            ApiError::internal()
+        }
+    }
+}
