@@ -314,3 +314,54 @@ pub struct ErrorBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trace_id: Option<String>,
 }
+
+/// Most distinct tokens one rehydration restores.
+pub const MAX_REHYDRATE_TOKENS: usize = 100;
+
+/// Body of `POST /rehydrate`: a text holding vault tokens (a model's reply).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RehydrateRequest {
+    /// The text.
+    pub text: String,
+    /// A grant covering the tokens (consumed); without one, `purpose` is checked against each
+    /// token's policy and a grant is issued and consumed on the caller's behalf.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grant_jwt: Option<String>,
+    /// Purpose, when no grant is sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<String>,
+    /// Reason, where the policy requires one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Caller's trace id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<String>,
+}
+
+/// What happened to one token found in the text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RehydrateToken {
+    /// The token as it appears in the text.
+    pub token: String,
+    /// `RESTORED`; or left in place: `NOT_FOUND` (unknown, or another tenant's), `DENIED`,
+    /// `REVOKED`, `EXPIRED`.
+    pub status: String,
+    /// Times it occurs in the text.
+    pub occurrences: usize,
+}
+
+/// Answer of `POST /rehydrate`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RehydrateResponse {
+    /// The text with every restorable token replaced by its original.
+    pub output_text: String,
+    /// Each distinct token found, in order of first appearance.
+    pub tokens: Vec<RehydrateToken>,
+    /// Distinct tokens restored.
+    pub restored_count: usize,
+    /// Distinct tokens left in place.
+    pub left_count: usize,
+    /// Correlation id.
+    pub trace_id: String,
+}

@@ -392,3 +392,71 @@ pub(crate) async fn method_not_allowed() -> Response {
     )
     .into_response()
 }
+
+/// `POST /rehydrate`: restores the vault tokens in a text (a model's reply).
+pub(crate) async fn rehydrate(
+    State(s): AppStateRef,
+    Extension(trace): Extension<TraceId>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    s.handle(
+        &headers,
+        &trace,
+        LimitClass::Detokenize,
+        AuthKind::Bearer,
+        StatusCode::OK,
+        |s, caller, trace_id| async move {
+            let req: tokenvault_proto::RehydrateRequest =
+                json_body(body, s.settings.max_body_bytes).await?;
+            Ok(s.vault.rehydrate(&caller, &req, &trace_id).await?)
+        },
+    )
+    .await
+}
+
+/// `POST /rehydrate/stream`: the streaming form (see `stream`); first line
+/// `{"purpose": "…", "reason": "…"}`, then `{"chunk": "…"}` lines.
+pub(crate) async fn rehydrate_stream(
+    State(s): AppStateRef,
+    Extension(trace): Extension<TraceId>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let ctx = match s
+        .begin(&headers, &trace, LimitClass::Detokenize, AuthKind::Bearer)
+        .await
+    {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let started = async {
+        let (first, rest, input) = crate::stream::first_line(body).await?;
+        let purpose = first["purpose"]
+            .as_str()
+            .filter(|p| !p.trim().is_empty())
+            .ok_or_else(|| {
+                ApiError::invalid("the first line must be {\"purpose\": \"…\"} (and reason where the policy requires one)")
+            })?
+            .to_owned();
+        let reason = first["reason"].as_str().map(str::to_owned);
+        Ok::<_, ApiError>((purpose, reason, rest, input))
+    };
+    match started.await {
+        Ok((purpose, reason, rest, input)) => crate::stream::run(
+            crate::stream::Restorer::Vault {
+                prefix: s.vault.token_prefix().to_owned(),
+                state: s.clone(),
+                caller: ctx.caller.clone(),
+                purpose,
+                reason,
+                trace_id: ctx.trace_id.clone(),
+                seen: Default::default(),
+                restored: 0,
+            },
+            rest,
+            input,
+        ),
+        Err(e) => e.into_response(),
+    }
+}

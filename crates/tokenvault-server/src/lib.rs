@@ -16,6 +16,7 @@ pub mod metrics;
 mod middleware;
 pub mod pii;
 pub mod redis_limits;
+mod stream;
 
 use std::{future::Future, sync::Arc};
 
@@ -91,6 +92,8 @@ pub fn router(vault: Arc<Vault>, settings: ServerSettings) -> Result<Router, Str
         .route("/tokenize", post(handlers::tokenize))
         .route("/grant", post(handlers::grant))
         .route("/detokenize", post(handlers::detokenize))
+        .route("/rehydrate", post(handlers::rehydrate))
+        .route("/rehydrate/stream", post(handlers::rehydrate_stream))
         .route("/vault", get(handlers::list_vault))
         .route("/vault/{token_id}", delete(handlers::revoke))
         .route(
@@ -112,6 +115,7 @@ pub fn router(vault: Arc<Vault>, settings: ServerSettings) -> Result<Router, Str
         .route("/mask", post(pii::mask))
         .route("/tokenize", post(pii::tokenize))
         .route("/detokenize", post(pii::detokenize))
+        .route("/detokenize/stream", post(pii::detokenize_stream))
         .route("/scan", post(pii::scan));
     Ok(Router::new()
         .nest("/api/v1/tokens", tokens)

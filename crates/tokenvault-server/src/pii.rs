@@ -8,7 +8,7 @@ use axum::{
     body::Body,
     extract::State,
     http::{HeaderMap, StatusCode},
-    response::Response,
+    response::{IntoResponse, Response},
     Extension,
 };
 use serde_json::Value;
@@ -204,6 +204,41 @@ fn respond(
     }
 }
 
+/// `POST /pii/detokenize/stream`: the streaming form of detokenize (see `stream`): first line
+/// `{"vault": {…}}`, then `{"chunk": "…"}` lines.
+pub(crate) async fn detokenize_stream(
+    State(s): State<Arc<AppState>>,
+    Extension(trace): Extension<TraceId>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let ctx = match s
+        .begin(&headers, &trace, LimitClass::Other, AuthKind::ClientToken)
+        .await
+    {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let started = async {
+        let (first, rest, input) = crate::stream::first_line(body).await?;
+        let Value::Object(mut o) = first else {
+            return Err(ApiError::invalid("the first line must be {\"vault\": {…}}"));
+        };
+        let keys = parse_vault(o.remove("vault"))?;
+        let counts = BTreeMap::from([("vault_entries".to_owned(), keys.len())]);
+        audit(&s, &ctx.caller, "detokenize_stream", &counts, &ctx.trace_id).await?;
+        Ok((keys, rest, input))
+    };
+    match started.await {
+        Ok((keys, rest, input)) => crate::stream::run(
+            crate::stream::Restorer::Placeholders { keys, replaced: 0 },
+            rest,
+            input,
+        ),
+        Err(e) => e.into_response(),
+    }
+}
+
 /// `POST /pii/detokenize`: restores placeholders from the caller's vault. Stateless: nothing of
 /// the text or the vault is stored; the audit record holds counts only.
 pub(crate) async fn detokenize(
@@ -298,7 +333,13 @@ fn parse_detokenize(raw: Value) -> Result<(String, Vec<(String, String)>), ApiEr
         Some(_) => return Err(ApiError::invalid("text must be a string")),
         None => return Err(ApiError::invalid("text is required")),
     };
-    let vault = match obj.remove("vault") {
+    let vault = parse_vault(obj.remove("vault"))?;
+    Ok((text, vault))
+}
+
+/// A tokenize vault as sent back by a client: placeholder → `{value, category}`.
+pub(crate) fn parse_vault(vault: Option<Value>) -> Result<Vec<(String, String)>, ApiError> {
+    let vault = match vault {
         Some(Value::Object(v)) => v,
         Some(_) => {
             return Err(ApiError::invalid(
@@ -341,7 +382,7 @@ fn parse_detokenize(raw: Value) -> Result<(String, Vec<(String, String)>), ApiEr
         };
         entries.push((placeholder, value));
     }
-    Ok((text, entries))
+    Ok(entries)
 }
 
 fn check_text(text: &str) -> Result<(), ApiError> {

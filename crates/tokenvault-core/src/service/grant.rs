@@ -322,7 +322,7 @@ impl Vault {
     /// Finds the record of each requested token: `tok_…` ids directly, anything else by the
     /// record id its token value implies (including format-preserving tokens in either
     /// layout, tried for each type that has a template).
-    async fn resolve_tokens(
+    pub(super) async fn resolve_tokens(
         &self,
         caller: &Caller,
         asked: &[String],

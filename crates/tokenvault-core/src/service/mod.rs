@@ -7,6 +7,7 @@ mod auth;
 mod error;
 mod grant;
 mod policies;
+mod rehydrate;
 mod text_api;
 mod tokenize;
 mod vault;
@@ -17,6 +18,7 @@ pub use admin::{ApiKeyIssued, TenantBootstrap};
 pub use auth::{Caller, UserClaims, API_AUDIENCE, ISSUER};
 pub use error::ServiceError;
 pub use grant::{GrantClaims, GRANT_AUDIENCE};
+pub use rehydrate::MAX_REHYDRATE_BYTES;
 pub use tokenvault_crypto::jwt::JwksVerifier;
 pub use vault::{VaultQuery, DEFAULT_PAGE, MAX_PAGE};
 
@@ -158,6 +160,11 @@ impl Vault {
             catalog,
             config,
         })
+    }
+
+    /// The prefix of this vault's token values (`tv_`).
+    pub fn token_prefix(&self) -> &str {
+        self.engine.codec().prefix()
     }
 
     /// The store.

@@ -4,6 +4,7 @@
 mod engine;
 mod error;
 pub mod fpe;
+pub mod in_text;
 mod mode;
 
 pub use engine::{TokenEngine, TokenInput, TokenRef, Tokenized, DEFAULT_TOKEN_PREFIX};

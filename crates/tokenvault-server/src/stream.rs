@@ -1,0 +1,288 @@
+//! Streaming restoration for model output that arrives in chunks. Request and answer are
+//! newline-delimited JSON: the first request line carries the settings (`{"purpose": …}` for
+//! vault tokens, `{"vault": {…}}` for placeholders), each later line `{"chunk": "…"}`. The
+//! answer streams `{"chunk": "…"}` lines as soon as they are settled, then `{"done": true, …}`.
+//!
+//! A token or placeholder split across chunks is held back until it is complete: only the part
+//! of the buffer that cannot be the start of one is released (see `settled_len`).
+
+use std::{collections::HashSet, sync::Arc};
+
+use axum::{
+    body::Body,
+    http::{header, StatusCode},
+    response::{IntoResponse, Response},
+};
+use futures_util::StreamExt;
+use serde_json::{json, Value};
+use tokenvault_core::{
+    service::{Caller, MAX_REHYDRATE_BYTES},
+    token::in_text,
+};
+use tokenvault_proto::{RehydrateRequest, MAX_REHYDRATE_TOKENS};
+
+use crate::{error::ApiError, AppState};
+
+/// Longest request line.
+const MAX_LINE: usize = 4 * MAX_REHYDRATE_BYTES;
+/// Most text one stream may carry.
+const MAX_STREAM_BYTES: usize = 64 * MAX_REHYDRATE_BYTES;
+
+/// What a stream restores.
+#[allow(clippy::large_enum_variant)] // one per stream, never moved in a loop
+pub(crate) enum Restorer {
+    /// Vault tokens, for a caller and purpose.
+    Vault {
+        state: Arc<AppState>,
+        caller: Caller,
+        purpose: String,
+        reason: Option<String>,
+        trace_id: String,
+        prefix: String,
+        seen: HashSet<String>,
+        restored: usize,
+    },
+    /// Placeholders of a PII tokenize vault.
+    Placeholders {
+        keys: Vec<(String, String)>,
+        replaced: usize,
+    },
+}
+
+impl Restorer {
+    fn settled(&self, buf: &str) -> usize {
+        match self {
+            Restorer::Vault { prefix, .. } => in_text::settled_len(buf, prefix),
+            Restorer::Placeholders { keys, .. } => {
+                let mut hold = 0;
+                for (k, _) in keys {
+                    for l in (hold + 1..k.len()).rev() {
+                        if k.is_char_boundary(l) && buf.ends_with(&k[..l]) {
+                            hold = l;
+                            break;
+                        }
+                    }
+                }
+                buf.len() - hold
+            }
+        }
+    }
+
+    async fn restore(&mut self, text: &str) -> Result<String, ApiError> {
+        match self {
+            Restorer::Placeholders { keys, replaced } => {
+                let (out, n) =
+                    tokenvault_detect::transform::detokenize(text, keys, 8 * MAX_REHYDRATE_BYTES)
+                        .map_err(|e| ApiError::invalid(e.to_string()))?;
+                *replaced += n;
+                Ok(out)
+            }
+            Restorer::Vault {
+                state,
+                caller,
+                purpose,
+                reason,
+                trace_id,
+                prefix,
+                seen,
+                restored,
+            } => {
+                let found = in_text::find_tokens(text, prefix);
+                if found.is_empty() {
+                    return Ok(text.to_owned());
+                }
+                for r in found {
+                    seen.insert(text[r].to_owned());
+                }
+                if seen.len() > MAX_REHYDRATE_TOKENS {
+                    return Err(ApiError::invalid(format!(
+                        "the stream holds more than {MAX_REHYDRATE_TOKENS} distinct tokens"
+                    )));
+                }
+                let resp = state
+                    .vault
+                    .rehydrate(
+                        caller,
+                        &RehydrateRequest {
+                            text: text.to_owned(),
+                            grant_jwt: None,
+                            purpose: Some(purpose.clone()),
+                            reason: reason.clone(),
+                            trace_id: None,
+                        },
+                        trace_id,
+                    )
+                    .await?;
+                *restored += resp.restored_count;
+                Ok(resp.output_text)
+            }
+        }
+    }
+
+    fn summary(&self) -> Value {
+        match self {
+            Restorer::Vault { seen, restored, .. } => {
+                json!({"done": true, "tokens_seen": seen.len(), "restored_count": restored})
+            }
+            Restorer::Placeholders { replaced, .. } => json!({"done": true, "replaced": replaced}),
+        }
+    }
+}
+
+fn line(v: &Value) -> Result<axum::body::Bytes, std::io::Error> {
+    let mut s = v.to_string();
+    s.push('\n');
+    Ok(axum::body::Bytes::from(s))
+}
+
+fn error_line(e: ApiError) -> Value {
+    json!({"error": {"code": e.code, "message": e.message, "detail": e.detail}})
+}
+
+/// Reads the first line (the settings) of a stream; the rest is handed to [`run`].
+pub(crate) async fn first_line(
+    body: Body,
+) -> Result<(Value, Vec<u8>, axum::body::BodyDataStream), ApiError> {
+    let mut stream = body.into_data_stream();
+    let mut buf = Vec::new();
+    loop {
+        if let Some(pos) = buf.iter().position(|&b| b == b'\n') {
+            let rest = buf.split_off(pos + 1);
+            let first: Value = serde_json::from_slice(&buf[..pos]).map_err(|e| {
+                ApiError::invalid(format!(
+                    "first line: {}",
+                    crate::error::describe_json_error(&e)
+                ))
+            })?;
+            return Ok((first, rest, stream));
+        }
+        if buf.len() > MAX_LINE {
+            return Err(ApiError::invalid("the first line is too long"));
+        }
+        match stream.next().await {
+            Some(Ok(bytes)) => buf.extend_from_slice(&bytes),
+            Some(Err(_)) => return Err(ApiError::invalid("the request body could not be read")),
+            None => {
+                return Err(ApiError::invalid(
+                    "send the settings line, then one {\"chunk\": …} line per chunk",
+                ))
+            }
+        }
+    }
+}
+
+/// Streams the restored chunks back as they settle.
+pub(crate) fn run(
+    mut restorer: Restorer,
+    mut pending: Vec<u8>,
+    mut input: axum::body::BodyDataStream,
+) -> Response {
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<axum::body::Bytes, std::io::Error>>(16);
+    tokio::spawn(async move {
+        let mut text = String::new();
+        let mut total = 0usize;
+        let mut ended = false;
+        loop {
+            // Every complete line in `pending`.
+            while let Some(pos) = pending.iter().position(|&b| b == b'\n') {
+                let rest = pending.split_off(pos + 1);
+                let raw = std::mem::replace(&mut pending, rest);
+                let raw = &raw[..raw.len() - 1];
+                if raw.iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                }
+                let chunk = match serde_json::from_slice::<Value>(raw) {
+                    Ok(Value::Object(mut o)) => match o.remove("chunk") {
+                        Some(Value::String(c)) => c,
+                        _ => {
+                            let _ = tx
+                                .send(line(&error_line(ApiError::invalid(
+                                    "each line after the first must be {\"chunk\": \"…\"}",
+                                ))))
+                                .await;
+                            return;
+                        }
+                    },
+                    _ => {
+                        let _ = tx
+                            .send(line(&error_line(ApiError::invalid(
+                                "a line is not a JSON object",
+                            ))))
+                            .await;
+                        return;
+                    }
+                };
+                total += chunk.len();
+                if total > MAX_STREAM_BYTES {
+                    let _ = tx
+                        .send(line(&error_line(ApiError::invalid(format!(
+                            "a stream carries at most {MAX_STREAM_BYTES} bytes"
+                        )))))
+                        .await;
+                    return;
+                }
+                text.push_str(&chunk);
+                let n = restorer.settled(&text);
+                if n > 0 {
+                    let rest = text.split_off(n);
+                    let ready = std::mem::replace(&mut text, rest);
+                    match restorer.restore(&ready).await {
+                        Ok(out) => {
+                            if tx.send(line(&json!({"chunk": out}))).await.is_err() {
+                                return;
+                            }
+                        }
+                        Err(e) => {
+                            let _ = tx.send(line(&error_line(e))).await;
+                            return;
+                        }
+                    }
+                }
+            }
+            if ended {
+                break;
+            }
+            if pending.len() > MAX_LINE {
+                let _ = tx
+                    .send(line(&error_line(ApiError::invalid("a line is too long"))))
+                    .await;
+                return;
+            }
+            match input.next().await {
+                Some(Ok(bytes)) => pending.extend_from_slice(&bytes),
+                Some(Err(_)) => return,
+                None => {
+                    ended = true;
+                    if !pending.is_empty() {
+                        pending.push(b'\n');
+                    }
+                }
+            }
+        }
+        if !text.is_empty() {
+            match restorer.restore(&text).await {
+                Ok(out) => {
+                    let _ = tx.send(line(&json!({"chunk": out}))).await;
+                }
+                Err(e) => {
+                    let _ = tx.send(line(&error_line(e))).await;
+                    return;
+                }
+            }
+        }
+        let _ = tx.send(line(&restorer.summary())).await;
+    });
+    let body = Body::from_stream(tokio_stream_from(rx));
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/x-ndjson")],
+        body,
+    )
+        .into_response()
+}
+
+fn tokio_stream_from<T: Send + 'static>(
+    mut rx: tokio::sync::mpsc::Receiver<T>,
+) -> impl futures_util::Stream<Item = T> + Send + 'static {
+    futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx))
+}

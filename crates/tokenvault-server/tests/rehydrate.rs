@@ -1,0 +1,241 @@
+//! LLM context rehydration (seed 001) end to end: tokens in a model's reply restored for a
+//! caller whose grant or roles and purpose allow it, bounded, audited, and in streaming form
+//! with tokens and placeholders split across chunks.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+mod common;
+
+use common::{item, request, TestServer};
+use serde_json::{json, Value};
+use tokenvault_client::Client;
+use tokenvault_proto::{GrantRequest, RehydrateRequest, RehydrateResponse};
+
+/// Tokens of an e-mail address and an SSN under the HIPAA policy.
+fn tokens(s: &TestServer) -> (String, String, String, String) {
+    s.hipaa_policy();
+    let r = s
+        .api()
+        .tokenize(
+            &request(vec![
+                item("sara@acme.com", "email"),
+                item("123 45 6789", "us_ssn"),
+            ]),
+            false,
+        )
+        .unwrap();
+    (
+        r.results[0].token.clone().unwrap(),
+        r.results[0].token_id.clone().unwrap(),
+        r.results[1].token.clone().unwrap(),
+        r.results[1].token_id.clone().unwrap(),
+    )
+}
+
+fn rehydrate(c: &Client, body: &Value) -> (u16, Value) {
+    let r = c
+        .raw("POST", "/rehydrate", Some(&body.to_string()), &[])
+        .unwrap();
+    (r.status, r.json())
+}
+
+#[test]
+fn restores_tokens_for_role_and_purpose_and_leaves_others() {
+    let s = TestServer::start();
+    let (email, _, ssn, _) = tokens(&s);
+    // A token of another tenant: well-formed, but not this tenant's.
+    let (other_api, _) = s.other_tenant();
+    other_api
+        .create_policy(&json!({"id": "pol_hipaa", "name": "x", "allowed_roles": ["admin"], "allowed_purposes": ["customer_support"], "default_rule": {"mode": "deterministic"}}))
+        .ok();
+    let foreign = "tv_AQEAAAABzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz";
+    let text = format!("I emailed {email} about SSN {ssn}; again {email}. Also {foreign}.");
+    let (status, body) = rehydrate(
+        &s.admin(),
+        &json!({"text": text, "purpose": "customer_support", "reason": "ticket 42"}),
+    );
+    assert_eq!(status, 200, "{body}");
+    let r: RehydrateResponse = serde_json::from_value(body).unwrap();
+    assert_eq!(
+        r.output_text,
+        format!(
+            "I emailed sara@acme.com about SSN 123-45-6789; again sara@acme.com. Also {foreign}."
+        )
+    );
+    assert_eq!((r.restored_count, r.left_count), (2, 1));
+    assert_eq!(r.tokens[0].occurrences, 2);
+    assert_eq!(r.tokens[2].status, "NOT_FOUND");
+    // Every restoration is audited: a grant issued and consumed for the caller.
+    let audit = s.admin().audit("").unwrap().to_string();
+    assert!(
+        audit.contains("\"grant\"") && audit.contains("\"detokenize\""),
+        "{audit}"
+    );
+    assert!(!audit.contains("sara@acme.com"));
+}
+
+#[test]
+fn refuses_without_role_purpose_or_grant() {
+    let s = TestServer::start();
+    let (email, _, _, _) = tokens(&s);
+    let text = format!("mail {email}");
+    let (status, body) = rehydrate(&s.admin(), &json!({"text": text}));
+    assert_eq!(status, 400, "{body}");
+    let (status, _) = rehydrate(
+        &s.admin(),
+        &json!({"text": text, "purpose": "marketing", "reason": "x"}),
+    );
+    assert_eq!(status, 403);
+    let intern = Client::new(&s.base).with_jwt(&s.jwt("bob", &["intern"]));
+    let (status, _) = rehydrate(
+        &intern,
+        &json!({"text": text, "purpose": "customer_support", "reason": "x"}),
+    );
+    assert_eq!(status, 403);
+    // Text without tokens needs no authority and comes back as it was.
+    let (status, body) = rehydrate(
+        &s.admin(),
+        &json!({"text": "no tokens here", "purpose": "customer_support"}),
+    );
+    assert_eq!(status, 200);
+    assert_eq!(body["output_text"], "no tokens here");
+}
+
+#[test]
+fn restores_with_a_grant_once() {
+    let s = TestServer::start();
+    let (email, email_id, ssn, _) = tokens(&s);
+    let admin = s.admin();
+    let grant = admin
+        .grant(&GrantRequest {
+            token_ids: vec![email_id],
+            purpose: "customer_support".into(),
+            reason: Some("ticket 7".into()),
+            trace_id: None,
+        })
+        .unwrap();
+    let req = RehydrateRequest {
+        text: format!("{email} and {ssn}"),
+        grant_jwt: Some(grant.grant_jwt),
+        purpose: None,
+        reason: None,
+        trace_id: None,
+    };
+    let (status, body) = rehydrate(&admin, &serde_json::to_value(&req).unwrap());
+    assert_eq!(status, 200, "{body}");
+    // The grant covers the e-mail only; the SSN stays and is reported denied.
+    assert_eq!(body["output_text"], format!("sara@acme.com and {ssn}"));
+    assert_eq!(body["tokens"][1]["status"], "DENIED");
+    let (status, body) = rehydrate(&admin, &serde_json::to_value(&req).unwrap());
+    assert_eq!(status, 403, "a grant is single-use: {body}");
+}
+
+#[test]
+fn at_most_100_tokens_and_bounded_text() {
+    let s = TestServer::start();
+    let many: Vec<String> = (0..101).map(|i| format!("tv_AQEAAAAB{i:0>24}")).collect();
+    let (status, body) = rehydrate(
+        &s.admin(),
+        &json!({"text": many.join(" "), "purpose": "customer_support"}),
+    );
+    assert_eq!(status, 400);
+    assert!(
+        body["error"]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("at most 100"),
+        "{body}"
+    );
+}
+
+fn ndjson(first: &Value, chunks: &[&str]) -> String {
+    let mut s = first.to_string();
+    s.push('\n');
+    for c in chunks {
+        s.push_str(&json!({"chunk": c}).to_string());
+        s.push('\n');
+    }
+    s
+}
+
+fn stream_output(body: &str) -> (String, Value) {
+    let mut out = String::new();
+    let mut last = Value::Null;
+    for line in body.lines() {
+        let v: Value = serde_json::from_str(line).unwrap();
+        if let Some(c) = v["chunk"].as_str() {
+            out.push_str(c);
+        }
+        last = v;
+    }
+    (out, last)
+}
+
+#[test]
+fn streaming_restores_tokens_split_across_chunks() {
+    let s = TestServer::start();
+    let (email, _, ssn, _) = tokens(&s);
+    let text = format!("Dear customer, I wrote to {email} regarding {ssn}. Bye");
+    // Cut the text into small chunks: every token is split at least once.
+    let pieces: Vec<String> = text
+        .as_bytes()
+        .chunks(7)
+        .map(|c| String::from_utf8(c.to_vec()).unwrap())
+        .collect();
+    let refs: Vec<&str> = pieces.iter().map(String::as_str).collect();
+    let body = ndjson(
+        &json!({"purpose": "customer_support", "reason": "ticket 9"}),
+        &refs,
+    );
+    let r = s
+        .admin()
+        .raw("POST", "/rehydrate/stream", Some(&body), &[])
+        .unwrap();
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.header("content-type"), Some("application/x-ndjson"));
+    let (out, done) = stream_output(&r.body);
+    assert_eq!(
+        out,
+        "Dear customer, I wrote to sara@acme.com regarding 123-45-6789. Bye"
+    );
+    assert_eq!(done["done"], true);
+    assert_eq!(done["restored_count"], 2);
+}
+
+#[test]
+fn streaming_detokenize_restores_split_placeholders() {
+    let s = TestServer::start();
+    let c = Client::new(&s.base).with_bearer(&s.api_key);
+    let vault = json!({"[EMAIL_1]": {"value": "sara@acme.com", "category": "email"}, "[EMAIL_10]": {"value": "x@y.io", "category": "email"}});
+    let body = ndjson(
+        &json!({"vault": vault}),
+        &[
+            "I emailed [EMA",
+            "IL_1] and [EMAIL_1",
+            "0]; [EMAIL_",
+            "2] stays",
+            ".",
+        ],
+    );
+    let r = c
+        .raw(
+            "POST",
+            "/api/client/v1/pii/detokenize/stream",
+            Some(&body),
+            &[],
+        )
+        .unwrap();
+    assert_eq!(r.status, 200, "{}", r.body);
+    let (out, done) = stream_output(&r.body);
+    assert_eq!(out, "I emailed sara@acme.com and x@y.io; [EMAIL_2] stays.");
+    assert_eq!(done["replaced"], 2);
+    // A bad first line is a 400 before anything streams.
+    let r = c
+        .raw(
+            "POST",
+            "/api/client/v1/pii/detokenize/stream",
+            Some("{\"vault\": 3}\n"),
+            &[],
+        )
+        .unwrap();
+    assert_eq!(r.status, 400);
+}
