@@ -31,7 +31,7 @@ const CUSTOM_CONFIDENCE: f32 = 0.85;
 /// Largest compiled size of one policy's custom patterns together.
 pub const CUSTOM_PATTERN_SIZE_LIMIT: usize = 1 << 20;
 /// Most custom patterns a policy may have.
-pub const MAX_CUSTOM_PATTERNS: usize = 64;
+pub const MAX_CUSTOM_PATTERNS: usize = tokenvault_core::policy::MAX_PATTERNS;
 
 /// What a finding is: a built-in category or one of the policy's patterns.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,12 +106,15 @@ pub fn compile_patterns(patterns: &[&str]) -> Result<Option<Regex>, DetectError>
     for (i, p) in patterns.iter().enumerate() {
         check_one(p).map_err(|reason| DetectError::InvalidPattern { index: i, reason })?;
     }
+    // Each pattern was held to the limit alone; together they may use the sum, so a policy
+    // that validated always compiles.
+    let combined = CUSTOM_PATTERN_SIZE_LIMIT * patterns.len();
     Regex::builder()
         .configure(
             Regex::config()
-                .nfa_size_limit(Some(CUSTOM_PATTERN_SIZE_LIMIT))
-                .onepass_size_limit(Some(CUSTOM_PATTERN_SIZE_LIMIT))
-                .dfa_size_limit(Some(CUSTOM_PATTERN_SIZE_LIMIT)),
+                .nfa_size_limit(Some(combined))
+                .onepass_size_limit(Some(combined))
+                .dfa_size_limit(Some(combined)),
         )
         .build_many(patterns)
         .map(Some)
