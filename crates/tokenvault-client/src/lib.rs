@@ -299,6 +299,11 @@ impl Client {
         self.call("PUT", &format!("/policies/{id}"), Some(policy))
     }
 
+    /// `DELETE /policies/:id`.
+    pub fn delete_policy(&self, id: &str) -> Result<serde_json::Value, ClientError> {
+        self.call::<(), _>("DELETE", &format!("/policies/{id}"), None)
+    }
+
     /// `GET /usage`.
     pub fn usage(&self) -> Result<UsageResponse, ClientError> {
         self.call::<(), _>("GET", "/usage", None)

@@ -340,7 +340,17 @@ pub trait VaultStore: TenantKeyStore {
         policy: &Policy,
         audit: &AuditEvent,
     ) -> Result<(), StoreError>;
-    /// The current version, or a given one.
+    /// Deletes a policy: it no longer applies and its key is free; its versions stay for the
+    /// history. `NotFound` if there is no such live policy.
+    async fn delete_policy(
+        &self,
+        tenant: &TenantId,
+        id: &PolicyId,
+        at: UnixSeconds,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+    /// The current version, or a given one (a deleted policy has no current version, but its
+    /// versions can still be read by number).
     async fn policy(
         &self,
         tenant: &TenantId,

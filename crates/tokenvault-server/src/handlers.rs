@@ -251,6 +251,26 @@ pub(crate) async fn update_policy(
     .await
 }
 
+pub(crate) async fn delete_policy(
+    State(s): AppStateRef,
+    Extension(trace): Extension<TraceId>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    s.handle(
+        &headers,
+        &trace,
+        LimitClass::Other,
+        AuthKind::Bearer,
+        StatusCode::OK,
+        |s, caller, trace_id| async move {
+            let p = s.vault.delete_policy(&caller, &id, &trace_id).await?;
+            Ok(serde_json::json!({"id": p.id.as_str(), "deleted": true, "version": p.version}))
+        },
+    )
+    .await
+}
+
 pub(crate) async fn usage(
     State(s): AppStateRef,
     Extension(trace): Extension<TraceId>,

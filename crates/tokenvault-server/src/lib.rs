@@ -102,7 +102,9 @@ pub fn router(vault: Arc<Vault>, settings: ServerSettings) -> Result<Router, Str
         )
         .route(
             "/policies/{id}",
-            get(handlers::get_policy).put(handlers::update_policy),
+            get(handlers::get_policy)
+                .put(handlers::update_policy)
+                .delete(handlers::delete_policy),
         )
         .route("/usage", get(handlers::usage))
         .route("/audit", get(handlers::audit))

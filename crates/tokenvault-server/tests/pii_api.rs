@@ -411,3 +411,46 @@ fn calls_are_audited_without_values() {
         "{metrics}"
     );
 }
+
+#[test]
+fn policies_are_listed_updated_and_deleted() {
+    let s = TestServer::start();
+    support_intake(&s);
+    let admin = s.admin();
+    let list = admin.policies().unwrap();
+    let id = list["policies"][0]["id"]
+        .as_str()
+        .or(list[0]["id"].as_str())
+        .unwrap()
+        .to_owned();
+    // Update: turn off creditCard; the next call sees the new version (compiled again).
+    let mut body = admin
+        .raw("GET", &format!("/policies/{id}"), None, &[])
+        .unwrap()
+        .json();
+    body["detection"]["categories"] = json!(["email"]);
+    body["detection"]["severities"] = json!({});
+    body["detection"]["blocking"] = json!([]);
+    for k in ["id", "version", "created_at", "updated_at"] {
+        body.as_object_mut().unwrap().remove(k);
+    }
+    body["version"] = json!(1);
+    let updated = admin.update_policy(&id, &body);
+    assert!(updated.is_ok(), "{updated:?}");
+    let r = call(&s, "redact", "Card 4111 1111 1111 1111, mail a@b.io");
+    assert_eq!(
+        r.output_text,
+        "Card 4111 1111 1111 1111, mail [REDACTED_EMAIL]"
+    );
+    // Delete: the key no longer resolves, the list omits it, and the key can be used again.
+    admin.delete_policy(&id).unwrap();
+    let c = client(&s);
+    let err = c.pii("detect", &req("support-intake", "x")).unwrap_err();
+    assert_eq!(err.status(), Some(404));
+    assert_eq!(admin.delete_policy(&id).unwrap_err().status(), Some(404));
+    assert!(!admin.policies().unwrap().to_string().contains(&id));
+    support_intake(&s);
+    assert_eq!(call(&s, "detect", "mail a@b.io").findings.len(), 1);
+    let audit = admin.audit("").unwrap().to_string();
+    assert!(audit.contains("policy_delete"));
+}

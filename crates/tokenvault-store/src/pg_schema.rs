@@ -4,7 +4,8 @@
 use tokio_postgres::Client;
 
 /// Migrations by version. Never edit one that has shipped; add the next.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE meta (key TEXT PRIMARY KEY, value BYTEA NOT NULL);
 CREATE TABLE tenants (
     id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at BIGINT NOT NULL,
@@ -56,7 +57,10 @@ CREATE TABLE audit (
     prev_hash BYTEA NOT NULL, hash BYTEA NOT NULL
 );
 CREATE INDEX audit_tenant ON audit (tenant, seq DESC);
-"#];
+"#,
+    // 2: deleted policies (soft delete: history kept, key freed).
+    "ALTER TABLE policies ADD COLUMN deleted_at BIGINT;",
+];
 
 /// Advisory lock key for migrations ("tvmigr").
 const MIGRATION_LOCK: i64 = 0x7476_6d69_6772;

@@ -658,7 +658,7 @@ impl VaultStore for PgStore {
         let n = tx
             .execute(
                 "UPDATE policies SET version = $3::BIGINT, key = $4, updated_at = $5
-                 WHERE tenant = $1 AND id = $2 AND version = $3::BIGINT - 1",
+                 WHERE tenant = $1 AND id = $2 AND version = $3::BIGINT - 1 AND deleted_at IS NULL",
                 &[
                     &t.as_str(),
                     &p.id.as_str(),
@@ -684,6 +684,30 @@ impl VaultStore for PgStore {
         tx.commit().await.map_err(pg_err)
     }
 
+    async fn delete_policy(
+        &self,
+        t: &TenantId,
+        id: &PolicyId,
+        at: UnixSeconds,
+        a: &AuditEvent,
+    ) -> Result<(), StoreError> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await.map_err(pg_err)?;
+        let n = tx
+            .execute(
+                "UPDATE policies SET deleted_at = $3, key = NULL, updated_at = $3
+                 WHERE tenant = $1 AND id = $2 AND deleted_at IS NULL",
+                &[&t.as_str(), &id.as_str(), &at],
+            )
+            .await
+            .map_err(pg_err)?;
+        if n == 0 {
+            return Err(StoreError::NotFound { what: "policy" });
+        }
+        append_audit(&tx, std::slice::from_ref(a)).await?;
+        tx.commit().await.map_err(pg_err)
+    }
+
     async fn policy(
         &self,
         t: &TenantId,
@@ -697,7 +721,7 @@ impl VaultStore for PgStore {
             .query_opt(
                 "SELECT v.body FROM policies p JOIN policy_versions v
                    ON v.tenant = p.tenant AND v.id = p.id AND v.version = COALESCE($3::BIGINT, p.version)
-                 WHERE p.tenant = $1 AND p.id = $2",
+                 WHERE p.tenant = $1 AND p.id = $2 AND ($3::BIGINT IS NOT NULL OR p.deleted_at IS NULL)",
                 &[&t.as_str(), &id.as_str(), &version],
             )
             .await
@@ -712,7 +736,7 @@ impl VaultStore for PgStore {
             .query_opt(
                 "SELECT v.body FROM policies p JOIN policy_versions v
                    ON v.tenant = p.tenant AND v.id = p.id AND v.version = p.version
-                 WHERE p.tenant = $1 AND p.key = $2",
+                 WHERE p.tenant = $1 AND p.key = $2 AND p.deleted_at IS NULL",
                 &[&t.as_str(), &key],
             )
             .await
@@ -727,7 +751,7 @@ impl VaultStore for PgStore {
             .query(
                 "SELECT v.body FROM policies p JOIN policy_versions v
                    ON v.tenant = p.tenant AND v.id = p.id AND v.version = p.version
-                 WHERE p.tenant = $1 ORDER BY p.created_at, p.id",
+                 WHERE p.tenant = $1 AND p.deleted_at IS NULL ORDER BY p.created_at, p.id",
                 &[&t.as_str()],
             )
             .await

@@ -72,6 +72,8 @@ CREATE TABLE audit (
 );
 CREATE INDEX audit_tenant ON audit (tenant, seq DESC);
 "#,
+    // 2: deleted policies (soft delete: history kept, key freed).
+    "ALTER TABLE policies ADD COLUMN deleted_at INTEGER;",
 ];
 
 /// Applies every migration the database has not seen, each in its own transaction.

@@ -405,7 +405,7 @@ impl VaultStore for SqliteStore {
                 let n = tx
                     .execute(
                         "UPDATE policies SET version = ?3, key = ?4, updated_at = ?5
-                         WHERE tenant = ?1 AND id = ?2 AND version = ?3 - 1",
+                         WHERE tenant = ?1 AND id = ?2 AND version = ?3 - 1 AND deleted_at IS NULL",
                         params![t, p.id.as_str(), p.version, p.body.key, p.updated_at],
                     )
                     .map_err(|e| match unavailable(e) {
@@ -426,6 +426,35 @@ impl VaultStore for SqliteStore {
             .await
     }
 
+    async fn delete_policy(
+        &self,
+        tenant: &TenantId,
+        id: &PolicyId,
+        at: UnixSeconds,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError> {
+        let (t, id, a) = (tenant.to_string(), id.to_string(), audit.clone());
+        self.pool
+            .write(move |c| {
+                let tx = c
+                    .transaction_with_behavior(TransactionBehavior::Immediate)
+                    .map_err(unavailable)?;
+                let n = tx
+                    .execute(
+                        "UPDATE policies SET deleted_at = ?3, key = NULL, updated_at = ?3
+                         WHERE tenant = ?1 AND id = ?2 AND deleted_at IS NULL",
+                        params![t, id, at],
+                    )
+                    .map_err(unavailable)?;
+                if n == 0 {
+                    return Err(StoreError::NotFound { what: "policy" });
+                }
+                audit::append(&tx, std::slice::from_ref(&a))?;
+                tx.commit().map_err(unavailable)
+            })
+            .await
+    }
+
     async fn policy(
         &self,
         tenant: &TenantId,
@@ -439,7 +468,7 @@ impl VaultStore for SqliteStore {
                     .prepare_cached(
                         "SELECT v.body FROM policies p JOIN policy_versions v
                            ON v.tenant = p.tenant AND v.id = p.id AND v.version = COALESCE(?3, p.version)
-                         WHERE p.tenant = ?1 AND p.id = ?2",
+                         WHERE p.tenant = ?1 AND p.id = ?2 AND (?3 IS NOT NULL OR p.deleted_at IS NULL)",
                     )
                     .and_then(|mut s| s.query_row(params![t, id, version], |r| r.get(0)).optional())
                     .map_err(unavailable)?;
@@ -460,7 +489,7 @@ impl VaultStore for SqliteStore {
                     .prepare_cached(
                         "SELECT v.body FROM policies p JOIN policy_versions v
                            ON v.tenant = p.tenant AND v.id = p.id AND v.version = p.version
-                         WHERE p.tenant = ?1 AND p.key = ?2",
+                         WHERE p.tenant = ?1 AND p.key = ?2 AND p.deleted_at IS NULL",
                     )
                     .and_then(|mut s| s.query_row(params![t, key], |r| r.get(0)).optional())
                     .map_err(unavailable)?;
@@ -477,7 +506,7 @@ impl VaultStore for SqliteStore {
                     .prepare(
                         "SELECT v.body FROM policies p JOIN policy_versions v
                            ON v.tenant = p.tenant AND v.id = p.id AND v.version = p.version
-                         WHERE p.tenant = ?1 ORDER BY p.created_at, p.id",
+                         WHERE p.tenant = ?1 AND p.deleted_at IS NULL ORDER BY p.created_at, p.id",
                     )
                     .map_err(unavailable)?;
                 let rows = s
@@ -842,7 +871,9 @@ impl tokenvault_core::store::StoreExport for SqliteStore {
             .read(move |c| {
                 let mut s = c
                     .prepare(
-                        "SELECT body FROM policy_versions WHERE tenant = ?1 ORDER BY id, version",
+                        "SELECT body FROM policy_versions WHERE tenant = ?1 AND id NOT IN
+                           (SELECT id FROM policies WHERE tenant = ?1 AND deleted_at IS NOT NULL)
+                         ORDER BY id, version",
                     )
                     .map_err(unavailable)?;
                 let rows = s

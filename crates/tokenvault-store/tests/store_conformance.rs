@@ -374,6 +374,52 @@ mod cases {
             .await
             .unwrap()
             .is_none());
+        // Delete: gone from current reads and the key is free; versions stay readable.
+        s.delete_policy(&tenant(), &p.id, 9, &event("policy_delete"))
+            .await
+            .unwrap();
+        assert!(s.policy(&tenant(), &p.id, None).await.unwrap().is_none());
+        assert!(s
+            .policy_by_key(&tenant(), "support")
+            .await
+            .unwrap()
+            .is_none());
+        assert!(s.policies(&tenant()).await.unwrap().is_empty());
+        assert_eq!(
+            s.policy(&tenant(), &p.id, Some(2))
+                .await
+                .unwrap()
+                .unwrap()
+                .body
+                .name,
+            "p2"
+        );
+        assert!(matches!(
+            s.delete_policy(&tenant(), &p.id, 9, &event("policy_delete"))
+                .await,
+            Err(StoreError::NotFound { .. })
+        ));
+        p.version = 3;
+        assert!(
+            s.update_policy(&tenant(), &p, &event("policy_update"))
+                .await
+                .is_err(),
+            "a deleted policy cannot be updated"
+        );
+        let mut again = p.clone();
+        again.id = PolicyId::parse("pol_q").unwrap();
+        again.version = 1;
+        s.insert_policy(&tenant(), &again, &event("policy_create"))
+            .await
+            .unwrap();
+        assert_eq!(
+            s.policy_by_key(&tenant(), "support")
+                .await
+                .unwrap()
+                .unwrap()
+                .id,
+            again.id
+        );
         let key = ApiKeyRecord {
             id: "key_1".into(),
             tenant: tenant(),

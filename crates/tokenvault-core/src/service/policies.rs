@@ -1,4 +1,4 @@
-//! `GET|POST /policies`, `GET|PUT /policies/:id`.
+//! `GET|POST /policies`, `GET|PUT|DELETE /policies/:id`.
 
 use super::{Caller, ServiceError, Vault};
 use crate::{
@@ -97,6 +97,30 @@ impl Vault {
             Err(StoreError::Conflict { what }) => Err(ServiceError::Conflict(format!(
                 "{what} conflict: the policy changed concurrently or its key is taken; re-read and retry"
             ))),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Deletes a policy (see `VaultStore::delete_policy`): new requests naming it are refused
+    /// and grants for its tokens are refused, since the current policy decides access.
+    pub async fn delete_policy(
+        &self,
+        caller: &Caller,
+        id: &str,
+        trace_id: &str,
+    ) -> Result<Policy, ServiceError> {
+        let policy = self.get_policy(caller, id).await?;
+        let mut audit = self.audit(caller, "policy_delete", trace_id);
+        audit.policy_id = Some(policy.id.to_string());
+        audit.policy_version = Some(policy.version);
+        audit.result = "allowed".into();
+        match self
+            .store
+            .delete_policy(&caller.tenant, &policy.id, self.clock.now(), &audit)
+            .await
+        {
+            Ok(()) => Ok(policy),
+            Err(StoreError::NotFound { .. }) => Err(ServiceError::PolicyNotFound),
             Err(e) => Err(e.into()),
         }
     }
