@@ -16,7 +16,7 @@ pub enum OnOff {
     Off,
 }
 
-fn tenant(s: &str) -> Result<TenantId, String> {
+pub(crate) fn tenant(s: &str) -> Result<TenantId, String> {
     TenantId::parse(s).map_err(|e| format!("--tenant: {e}"))
 }
 
@@ -248,6 +248,7 @@ pub async fn run(global: Global, command: Command) -> Result<(), String> {
             }
             Ok(())
         }
+        Command::Policy(cmd) => crate::policy_cmd::run(&global, cmd).await,
         Command::Apikey(ApiKeyCommand::Create { tenant: t, name }) => {
             let opened = open(&global, false).await?;
             let k = opened

@@ -4,6 +4,7 @@ mod commands;
 mod config;
 mod migrate;
 mod open;
+mod policy_cmd;
 
 use std::{path::PathBuf, process::ExitCode};
 
@@ -74,6 +75,9 @@ enum Command {
     /// API keys (for `POST /tokenize`).
     #[command(subcommand)]
     Apikey(ApiKeyCommand),
+    /// Policies (the same resource as `/policies`; audited as the operator `cli`).
+    #[command(subcommand)]
+    Policy(PolicyCommand),
     /// JWTs.
     #[command(subcommand)]
     Token(TokenCommand),
@@ -165,6 +169,46 @@ enum ApiKeyCommand {
         #[arg(long)]
         tenant: String,
         /// The key id (`key_…`).
+        #[arg(long)]
+        id: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum PolicyCommand {
+    /// List a tenant's policies (current versions) as JSON lines.
+    List {
+        /// The tenant.
+        #[arg(long)]
+        tenant: String,
+    },
+    /// Create a policy from a JSON file (the body of `POST /policies`; `-` reads stdin).
+    Create {
+        /// The tenant.
+        #[arg(long)]
+        tenant: String,
+        /// The policy JSON.
+        #[arg(long)]
+        file: PathBuf,
+    },
+    /// Replace a policy with a new version (the body of `PUT /policies/:id`, with `version`).
+    Update {
+        /// The tenant.
+        #[arg(long)]
+        tenant: String,
+        /// The policy id (`pol_…`).
+        #[arg(long)]
+        id: String,
+        /// The policy JSON.
+        #[arg(long)]
+        file: PathBuf,
+    },
+    /// Delete a policy: its key is freed, grants for its tokens are refused.
+    Delete {
+        /// The tenant.
+        #[arg(long)]
+        tenant: String,
+        /// The policy id (`pol_…`).
         #[arg(long)]
         id: String,
     },

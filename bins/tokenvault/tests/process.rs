@@ -472,3 +472,93 @@ fn backup_and_restore_of_the_sqlite_store() {
         "{out:?}"
     );
 }
+
+/// Policies managed with the CLI serve the PII API of the real server.
+#[test]
+fn policy_commands_drive_the_pii_api() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let boot = init(&data);
+    let tenant = boot["tenant_id"].as_str().unwrap();
+    let file = dir.path().join("policy.json");
+    std::fs::write(
+        &file,
+        json!({
+            "name": "Support Intake", "key": "support-intake",
+            "allowed_roles": ["admin"], "allowed_purposes": ["customer_support"],
+            "detection": {"categories": ["email", "tr_phone"], "languages": ["global", "tr"]}
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let out = cli(
+        &data,
+        &[
+            "policy",
+            "create",
+            "--tenant",
+            tenant,
+            "--file",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let created: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let id = created["id"].as_str().unwrap().to_owned();
+    // An invalid custom pattern is refused with the field and the reason.
+    std::fs::write(
+        &file,
+        json!({"name": "Bad", "allowed_roles": ["admin"], "allowed_purposes": ["x"],
+               "detection": {"custom_patterns": [{"name": "t", "regex": "(", "severity": "low"}]}})
+        .to_string(),
+    )
+    .unwrap();
+    let out = cli(
+        &data,
+        &[
+            "policy",
+            "create",
+            "--tenant",
+            tenant,
+            "--file",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("custom_patterns[0].regex"));
+    let list =
+        String::from_utf8(cli(&data, &["policy", "list", "--tenant", tenant]).stdout).unwrap();
+    assert!(list.contains(&id) && list.contains("support-intake"));
+
+    let server = Server::start(&data, &[]);
+    let c = Client::new(&server.base).with_bearer(boot["api_key"].as_str().unwrap());
+    let req = tokenvault_proto::pii::PiiRequest {
+        policy_key: "support-intake".into(),
+        text: "Reach me at jane.doe@acme.com or 0532 111 22 33".into(),
+        locale: None,
+        action: None,
+    };
+    let out = c.pii("mask", &req).unwrap();
+    assert_eq!(
+        out.output_text,
+        "Reach me at j*******@acme.com or 0*** *** ** 33"
+    );
+    drop(server);
+
+    let out = cli(
+        &data,
+        &["policy", "delete", "--tenant", tenant, "--id", &id],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let server = Server::start(&data, &[]);
+    let c = Client::new(&server.base).with_bearer(boot["api_key"].as_str().unwrap());
+    assert_eq!(c.pii("detect", &req).unwrap_err().status(), Some(404));
+}
