@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Load test of the tokens API: starts release servers on a fresh store with limits raised for
-# the test, then measures tokenize throughput in batches and single grant+detokenize latency.
+# Load test of the tokens API and the PII API: starts release servers on a fresh store with limits raised for
+# the test, then measures tokenize throughput in batches, PII API tokenize throughput, and single
+# grant+detokenize latency.
 #
 #   scripts/load.sh [seconds=20] [clients=3] [batch=1000]
 #
@@ -24,6 +25,8 @@ log_format = "text"
 tokenize = { per_user = 1000000, per_tenant = 1000000 }
 grant = { per_user = 1000000, per_tenant = 1000000 }
 detokenize = { per_user = 1000000, per_tenant = 1000000 }
+pii = { per_user = 1000000, per_tenant = 1000000 }
+other = { per_user = 1000000, per_tenant = 1000000 }
 TOML
 store=()
 nodes=${NODES:-1}

@@ -21,6 +21,8 @@ pub enum LimitClass {
     Revoke,
     /// Everything else that is authenticated.
     Other,
+    /// The PII API.
+    Pii,
 }
 
 /// Limits of one class.
@@ -48,6 +50,8 @@ pub struct RateLimits {
     pub revoke: Limit,
     /// Policies, usage, audit.
     pub other: Limit,
+    /// The PII API (`/api/client/v1/pii/*`).
+    pub pii: Limit,
 }
 
 impl Default for RateLimits {
@@ -63,6 +67,7 @@ impl Default for RateLimits {
             vault_list: l(60, 600),
             revoke: l(10, 100),
             other: l(300, 3_000),
+            pii: l(6_000, 60_000),
         }
     }
 }
@@ -76,6 +81,7 @@ impl RateLimits {
             LimitClass::VaultList => self.vault_list,
             LimitClass::Revoke => self.revoke,
             LimitClass::Other => self.other,
+            LimitClass::Pii => self.pii,
         }
     }
 }

@@ -92,7 +92,7 @@ async fn run(
     s.handle(
         &headers,
         &trace,
-        LimitClass::Other,
+        LimitClass::Pii,
         AuthKind::ClientToken,
         StatusCode::OK,
         |s, caller, trace_id| async move {
@@ -213,7 +213,7 @@ pub(crate) async fn detokenize_stream(
     body: Body,
 ) -> Response {
     let ctx = match s
-        .begin(&headers, &trace, LimitClass::Other, AuthKind::ClientToken)
+        .begin(&headers, &trace, LimitClass::Pii, AuthKind::ClientToken)
         .await
     {
         Ok(c) => c,
@@ -250,7 +250,7 @@ pub(crate) async fn detokenize(
     s.handle(
         &headers,
         &trace,
-        LimitClass::Other,
+        LimitClass::Pii,
         AuthKind::ClientToken,
         StatusCode::OK,
         |s, caller, trace_id| async move {

@@ -39,6 +39,7 @@ fn class_name(c: LimitClass) -> &'static str {
         LimitClass::VaultList => "vault_list",
         LimitClass::Revoke => "revoke",
         LimitClass::Other => "other",
+        LimitClass::Pii => "pii",
     }
 }
 
@@ -126,6 +127,7 @@ impl RedisLimiter {
             LimitClass::VaultList => self.limits.vault_list,
             LimitClass::Revoke => self.limits.revoke,
             LimitClass::Other => self.limits.other,
+            LimitClass::Pii => self.limits.pii,
         };
         let window = now.div_euclid(60);
         let base = format!("{}:rl:{}:{window}", self.prefix, class_name(class));
