@@ -340,6 +340,15 @@ fn jwks_openapi_metrics_and_headers() {
         "/health",
         "/audit",
         "/jwks.json",
+        "/rehydrate",
+        "/rehydrate/stream",
+        "/pii/detect",
+        "/pii/redact",
+        "/pii/mask",
+        "/pii/tokenize",
+        "/pii/detokenize",
+        "/pii/detokenize/stream",
+        "/pii/scan",
     ] {
         assert!(
             openapi["paths"][path].is_object(),
