@@ -220,6 +220,45 @@ def de_tax_id():
         return d + str((11 - product) % 10)
 
 
+def fr_nir(valid=True):
+    sex = R.choice("12")
+    body = f"{sex}{R.randint(40, 99):02d}{R.randint(1, 12):02d}{R.randint(1, 95):02d}{R.randint(1, 999):03d}{R.randint(1, 999):03d}"
+    key = 97 - int(body) % 97
+    if not valid:
+        key = key % 97 + 1
+    s = f"{body}{key:02d}"
+    if R.random() < 0.6:
+        return f"{s[0]} {s[1:3]} {s[3:5]} {s[5:7]} {s[7:10]} {s[10:13]} {s[13:]}"
+    return s
+
+
+def nl_bsn():
+    while True:
+        d = [R.randint(0, 9) for _ in range(8)]
+        total = sum(x * (9 - i) for i, x in enumerate(d))
+        last = total % 11
+        if last < 10 and any(d):
+            return "".join(map(str, d)) + str(last)
+
+
+def au_tfn():
+    w = [1, 4, 3, 7, 5, 8, 6, 9, 10]
+    while True:
+        d = [R.randint(0, 9) for _ in range(8)]
+        for last in range(10):
+            if sum(x * y for x, y in zip(d + [last], w)) % 11 == 0:
+                s = "".join(map(str, d + [last]))
+                return f"{s[:3]} {s[3:6]} {s[6:]}"
+
+
+def au_medicare():
+    w = [1, 3, 7, 9, 1, 3, 7, 9]
+    d = [R.randint(2, 6)] + [R.randint(0, 9) for _ in range(7)]
+    check = sum(x * y for x, y in zip(d, w)) % 10
+    s = "".join(map(str, d)) + str(check) + str(R.randint(1, 9))
+    return f"{s[:4]} {s[4:9]} {s[9]}"
+
+
 def phone():
     """A valid number and its category (Turkish numbers are tr_phone)."""
     while True:
@@ -299,6 +338,10 @@ SLOTS = {
     "es_nie": (lambda l: (nie(), "es_nie"), {"es": ["NIE"]}),
     "in_aadhaar": (lambda l: (aadhaar(), "in_aadhaar"), {"en": ["Aadhaar", "Aadhaar number"]}),
     "in_pan": (lambda l: (pan(), "in_pan"), {"en": ["PAN", "PAN card"]}),
+    "fr_nir": (lambda l: (fr_nir(), "fr_nir"), {"fr": ["numéro de sécurité sociale", "NIR"]}),
+    "nl_bsn": (lambda l: (nl_bsn(), "nl_bsn"), {"en": ["BSN", "burgerservicenummer"]}),
+    "au_tfn": (lambda l: (au_tfn(), "au_tfn"), {"en": ["TFN", "tax file number"]}),
+    "au_medicare": (lambda l: (au_medicare(), "au_medicare"), {"en": ["Medicare number", "Medicare card"]}),
 }
 
 FRAMES = {
@@ -312,7 +355,7 @@ FRAMES = {
 
 NEAR_MISSES = [
     lambda: ("card", bad_card()), lambda: ("IBAN", iban(valid=False)), lambda: ("TC kimlik no", tc_kimlik(valid=False)),
-    lambda: ("NHS number", nhs(valid=False)), lambda: ("Aadhaar", aadhaar(valid=False)), lambda: ("DNI", nif(valid=False)),
+    lambda: ("NHS number", nhs(valid=False)), lambda: ("NIR", fr_nir(valid=False)), lambda: ("Aadhaar", aadhaar(valid=False)), lambda: ("DNI", nif(valid=False)),
     lambda: ("order", f"#{R.randint(10000, 999999)}"), lambda: ("invoice", f"INV-{R.randint(2019, 2025)}-{R.randint(1, 99999):05d}"),
     lambda: ("total", f"${R.randint(1, 9)},{R.randint(100, 999)}.{R.randint(0, 99):02d}"), lambda: ("version", f"v{R.randint(1, 9)}.{R.randint(0, 20)}.{R.randint(0, 30)}"),
     lambda: ("at", f"{R.randint(0, 23):02d}:{R.randint(0, 59):02d}"), lambda: ("postcode", f"{R.randint(10000, 99999)}"),
@@ -350,7 +393,7 @@ def sentence(lang, slots):
 def main():
     out = []
     cats = list(SLOTS)
-    for i in range(900):
+    for i in range(1000):
         cat = cats[i % len(cats)]
         langs = [l for l in FRAMES if l in SLOTS[cat][1]] or ["en"]
         lang = R.choice(langs)

@@ -53,6 +53,14 @@ pub enum Category {
     InAadhaar,
     /// Indian PAN.
     InPan,
+    /// French social security number (NIR).
+    FrNir,
+    /// Dutch citizen service number (BSN).
+    NlBsn,
+    /// Australian tax file number.
+    AuTfn,
+    /// Australian Medicare card number.
+    AuMedicare,
 }
 
 /// What the catalog says about a category.
@@ -130,6 +138,18 @@ pub static CATEGORIES: &[CategoryInfo] = &[
     CategoryInfo { category: C::InPan, name: "in_pan", label: "IN_PAN", pack: "in", severity: High,
         validation: "five letters (fourth names the holder type: P, C, H, A, B, G, J, L, F, T), four digits, a letter",
         context: &["pan", "permanent account", "income tax"] },
+    CategoryInfo { category: C::FrNir, name: "fr_nir", label: "FR_NIR", pack: "fr", severity: High,
+        validation: "15 digits: sex 1-2 (7-8 temporary), year, month 01-12 or 20-42/50+, department, commune, order, and the key 97 - (first 13 digits mod 97)",
+        context: &["sécurité sociale", "securite sociale", "nir", "insee", "sécu", "numéro de sécurité"] },
+    CategoryInfo { category: C::NlBsn, name: "nl_bsn", label: "NL_BSN", pack: "nl", severity: High,
+        validation: "9 digits passing the 11-proef (weights 9..2 and -1); needs context",
+        context: &["bsn", "burgerservicenummer", "sofinummer", "sofi"] },
+    CategoryInfo { category: C::AuTfn, name: "au_tfn", label: "AU_TFN", pack: "au", severity: High,
+        validation: "9 digits, weights 1,4,3,7,5,8,6,9,10, sum divisible by 11; needs context",
+        context: &["tfn", "tax file"] },
+    CategoryInfo { category: C::AuMedicare, name: "au_medicare", label: "AU_MEDICARE", pack: "au", severity: High,
+        validation: "10 digits (and an optional issue number), first 2-6, weights 1,3,7,9,1,3,7,9 mod 10 = ninth digit",
+        context: &["medicare"] },
     CategoryInfo { category: C::TrPhone, name: "tr_phone", label: "TR_PHONE", pack: "tr", severity: Medium,
         validation: "a Turkish number (+90 or national 0 prefix) valid under libphonenumber's metadata",
         context: &["phone", "tel", "telephone", "mobile", "cell", "call", "fax", "telefon", "teléfono", "téléphone", "whatsapp", "gsm", "cep", "ara", "numara"] },
@@ -151,7 +171,9 @@ pub static CATEGORIES: &[CategoryInfo] = &[
 ];
 
 /// Recognizer packs a policy may name in `languages`.
-pub const LANGUAGES: &[&str] = &["global", "us", "ca", "tr", "gb", "de", "es", "in"];
+pub const LANGUAGES: &[&str] = &[
+    "global", "us", "ca", "tr", "gb", "de", "es", "in", "fr", "nl", "au",
+];
 
 impl Category {
     /// The catalog entry.
@@ -227,7 +249,7 @@ mod tests {
 
     #[test]
     fn table_is_complete_and_consistent() {
-        assert_eq!(CATEGORIES.len(), 23);
+        assert_eq!(CATEGORIES.len(), 27);
         for (i, info) in CATEGORIES.iter().enumerate() {
             assert_eq!(info.category.rank(), i, "{} listed twice", info.name);
             assert_eq!(Category::from_name(info.name), Some(info.category));

@@ -187,6 +187,38 @@ const NAMES: &[[&str; 6]] = &[
         "PAN indio",
         "PAN indien",
     ],
+    [
+        "fr_nir",
+        "French social security number",
+        "Fransa sosyal güvenlik numarası",
+        "Französische Sozialversicherungsnummer",
+        "Número de seguridad social francés",
+        "Numéro de sécurité sociale",
+    ],
+    [
+        "nl_bsn",
+        "Dutch BSN",
+        "Hollanda BSN",
+        "Niederländische BSN",
+        "BSN neerlandés",
+        "BSN néerlandais",
+    ],
+    [
+        "au_tfn",
+        "Australian tax file number",
+        "Avustralya vergi dosya numarası",
+        "Australische Steuernummer",
+        "TFN australiano",
+        "TFN australien",
+    ],
+    [
+        "au_medicare",
+        "Australian Medicare number",
+        "Avustralya Medicare numarası",
+        "Australische Medicare-Nummer",
+        "Número de Medicare australiano",
+        "Numéro Medicare australien",
+    ],
 ];
 
 #[cfg(test)]

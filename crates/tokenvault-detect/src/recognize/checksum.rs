@@ -161,6 +161,60 @@ pub fn de_tax_id(d: &[u8]) -> bool {
     check == digit(d[10])
 }
 
+/// French NIR: 15 digits, key = 97 - (first 13 mod 97).
+pub fn fr_nir(d: &[u8]) -> bool {
+    if d.len() != 15 || !all_digits(d) || !matches!(d[0], b'1' | b'2' | b'7' | b'8') {
+        return false;
+    }
+    let month = digit(d[3]) * 10 + digit(d[4]);
+    if !matches!(month, 1..=12 | 20..=42 | 50..=99) {
+        return false;
+    }
+    let body = d[..13]
+        .iter()
+        .fold(0u64, |n, &b| n * 10 + u64::from(b - b'0'));
+    let key = u64::from(digit(d[13]) * 10 + digit(d[14]));
+    97 - body % 97 == key
+}
+
+/// Dutch BSN 11-proef: weights 9..2 and -1 for the last digit, sum divisible by 11.
+pub fn nl_bsn(d: &[u8]) -> bool {
+    if d.len() != 9 || !all_digits(d) || d.iter().all(|&b| b == b'0') {
+        return false;
+    }
+    let sum: i64 = d[..8]
+        .iter()
+        .enumerate()
+        .map(|(i, &b)| i64::from(digit(b)) * (9 - i as i64))
+        .sum::<i64>()
+        - i64::from(digit(d[8]));
+    sum % 11 == 0
+}
+
+/// Australian TFN: weights 1,4,3,7,5,8,6,9,10, sum divisible by 11.
+pub fn au_tfn(d: &[u8]) -> bool {
+    const W: [u32; 9] = [1, 4, 3, 7, 5, 8, 6, 9, 10];
+    d.len() == 9
+        && all_digits(d)
+        && d.iter().zip(W).map(|(&b, w)| digit(b) * w).sum::<u32>() % 11 == 0
+}
+
+/// Australian Medicare number: first digit 2-6, weights 1,3,7,9,1,3,7,9 on the first eight,
+/// mod 10 equals the ninth; a tenth (issue) digit may follow.
+pub fn au_medicare(d: &[u8]) -> bool {
+    const W: [u32; 8] = [1, 3, 7, 9, 1, 3, 7, 9];
+    (d.len() == 10 || d.len() == 11)
+        && all_digits(d)
+        && (b'2'..=b'6').contains(&d[0])
+        && d[..8]
+            .iter()
+            .zip(W)
+            .map(|(&b, w)| digit(b) * w)
+            .sum::<u32>()
+            % 10
+            == digit(d[8])
+}
+
 /// The DNI/NIE control letter of a number.
 pub fn es_control_letter(number: u32) -> u8 {
     const LETTERS: &[u8; 23] = b"TRWAGMYFPDXBNJZSQVHLCKE";
@@ -280,6 +334,21 @@ mod tests {
         assert!(!de_tax_id(b"86095742718"));
         assert!(!de_tax_id(b"12345678903")); // no repeated digit
         assert_eq!(es_control_letter(12_345_678), b'Z');
+    }
+
+    #[test]
+    fn more_national_ids() {
+        // The INSEE's documented example number and key.
+        assert!(fr_nir(b"255081416802538"));
+        assert!(!fr_nir(b"255081416802539"));
+        // The Dutch government's test BSN.
+        assert!(nl_bsn(b"111222333"));
+        assert!(!nl_bsn(b"111222334"));
+        // The ATO's published example TFN.
+        assert!(au_tfn(b"123456782"));
+        assert!(!au_tfn(b"123456783"));
+        assert!(au_medicare(b"2123456701"));
+        assert!(!au_medicare(b"2123456791"));
     }
 
     #[test]

@@ -239,6 +239,50 @@ fn readings(
             });
         }
     }
+    if d.len() == 9 && !plus_or_paren && (plain || spaced_or_dashed(&[3, 3, 3])) {
+        if ctx.on(Category::NlBsn) && checksum::nl_bsn(d) {
+            out.push(Raw {
+                category: Category::NlBsn,
+                start,
+                end,
+                score: 0.3,
+            });
+        }
+        if ctx.on(Category::AuTfn) && checksum::au_tfn(d) {
+            out.push(Raw {
+                category: Category::AuTfn,
+                start,
+                end,
+                score: if plain { 0.3 } else { 0.4 },
+            });
+        }
+    }
+    if (d.len() == 10 || d.len() == 11)
+        && !plus_or_paren
+        && (plain || spaced_or_dashed(&[4, 5, 1]) || spaced_or_dashed(&[4, 5, 1, 1]))
+        && ctx.on(Category::AuMedicare)
+        && checksum::au_medicare(d)
+    {
+        out.push(Raw {
+            category: Category::AuMedicare,
+            start,
+            end,
+            score: if plain { 0.3 } else { 0.5 },
+        });
+    }
+    if d.len() == 15
+        && !plus_or_paren
+        && (plain || spaced_or_dashed(&[1, 2, 2, 2, 3, 3, 2]) || spaced_or_dashed(&[13, 2]))
+        && ctx.on(Category::FrNir)
+        && checksum::fr_nir(d)
+    {
+        out.push(Raw {
+            category: Category::FrNir,
+            start,
+            end,
+            score: if plain { 0.6 } else { 0.75 },
+        });
+    }
     if d.len() == 10
         && !plus_or_paren
         && (plain || spaced_or_dashed(&[3, 3, 4]))

@@ -20,6 +20,9 @@ impl PhoneRegions {
             "de" => Id::DE,
             "es" => Id::ES,
             "in" => Id::IN,
+            "fr" => Id::FR,
+            "nl" => Id::NL,
+            "au" => Id::AU,
             _ => return None,
         })
     }
@@ -63,7 +66,11 @@ pub(super) fn phone(
         ctx.regions
             .0
             .iter()
-            .find_map(|&region| parse_valid(Some(region), span))
+            .find_map(|&region| {
+                grouping_fits(region, groups)
+                    .then(|| parse_valid(Some(region), span))
+                    .flatten()
+            })
             .map(|id| {
                 let distinctive = span.starts_with('(') || span.starts_with('0');
                 let score = match (formatted, distinctive) {
@@ -91,6 +98,16 @@ pub(super) fn phone(
         score,
     });
     true
+}
+
+/// Regions without a trunk prefix are recognized by how their numbers are grouped: North
+/// American 3-3-4, Spanish 3-3-3 or 3-2-2-2 (or unbroken).
+fn grouping_fits(region: Id, groups: &[usize]) -> bool {
+    match region {
+        Id::US | Id::CA => matches!(groups, [10] | [11] | [3, 3, 4] | [1, 3, 3, 4]),
+        Id::ES => matches!(groups, [9] | [3, 3, 3] | [3, 2, 2, 2] | [2, 3, 2, 2]),
+        _ => true,
+    }
 }
 
 /// Whether `digits` can be a national number of `region` as written there, checked before

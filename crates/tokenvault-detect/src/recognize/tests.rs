@@ -22,7 +22,7 @@ fn found(d: &Detector, text: &str) -> Vec<(String, String)> {
 }
 
 fn all() -> Detector {
-    detector(&["global", "us", "ca", "tr", "gb", "de", "es", "in"], &[])
+    detector(crate::LANGUAGES, &[])
 }
 
 fn pair(c: &str, v: &str) -> (String, String) {
@@ -51,7 +51,7 @@ fn failed_checksums_are_not_findings() {
         .map(|c| c.name)
         .filter(|n| !n.contains("phone"))
         .collect();
-    let d = detector(&["global", "us", "ca", "tr", "gb", "de", "es", "in"], &cats);
+    let d = detector(crate::LANGUAGES, &cats);
     for text in [
         "IBAN TR33 0006 1005 1978 6457 8413 27",
         "card 4111 1111 1111 1112",
@@ -88,6 +88,14 @@ fn validated_values_are_found() {
         ("NIE X1234567L", "es_nie", "X1234567L"),
         ("Aadhaar 4991 1866 5248", "in_aadhaar", "4991 1866 5248"),
         ("PAN ABCPE1234F", "in_pan", "ABCPE1234F"),
+        (
+            "NIR 2 55 08 14 168 025 38",
+            "fr_nir",
+            "2 55 08 14 168 025 38",
+        ),
+        ("BSN 111222333", "nl_bsn", "111222333"),
+        ("TFN 123 456 782", "au_tfn", "123 456 782"),
+        ("Medicare 2123 45670 1", "au_medicare", "2123 45670 1"),
         ("passport C03005988", "us_passport", "C03005988"),
         ("server 192.168.1.42 down", "ipAddress", "192.168.1.42"),
         (
