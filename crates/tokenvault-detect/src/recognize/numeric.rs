@@ -21,7 +21,8 @@ struct Group {
 
 pub(super) fn recognize(ctx: &Ctx<'_>, start: usize, end: usize, out: &mut Vec<Raw>) {
     let bytes = ctx.text.as_bytes();
-    let mut groups: Vec<Group> = Vec::new();
+    let mut group_buf = [Group { start: 0, end: 0 }; MAX_GROUPS];
+    let mut count = 0;
     let mut i = start;
     while i < end {
         if bytes[i].is_ascii_digit() {
@@ -29,14 +30,16 @@ pub(super) fn recognize(ctx: &Ctx<'_>, start: usize, end: usize, out: &mut Vec<R
             while i < end && bytes[i].is_ascii_digit() {
                 i += 1;
             }
-            groups.push(Group { start: s, end: i });
-            if groups.len() > MAX_GROUPS {
+            if count == MAX_GROUPS {
                 return;
             }
+            group_buf[count] = Group { start: s, end: i };
+            count += 1;
         } else {
             i += 1;
         }
     }
+    let groups = &group_buf[..count];
     if groups.len() <= ENUMERATE_ALL {
         // Every span of whole groups; the overlap rule picks between readings.
         for g in 0..groups.len() {
@@ -46,7 +49,7 @@ pub(super) fn recognize(ctx: &Ctx<'_>, start: usize, end: usize, out: &mut Vec<R
                 if digits > MAX_DIGITS {
                     break;
                 }
-                span(ctx, &groups, g, j, start, out);
+                span(ctx, groups, g, j, start, out);
             }
         }
         return;
@@ -65,7 +68,7 @@ pub(super) fn recognize(ctx: &Ctx<'_>, start: usize, end: usize, out: &mut Vec<R
             last += 1;
         }
         for j in (g..last).rev() {
-            if span(ctx, &groups, g, j, start, out) {
+            if span(ctx, groups, g, j, start, out) {
                 accepted = Some(j);
                 break;
             }
@@ -122,14 +125,34 @@ fn readings(
         start -= 1;
     }
     let end = last.end;
-    let parts: Vec<&str> = groups.iter().map(|g| &text[g.start..g.end]).collect();
-    let seps: Vec<&str> = groups
-        .windows(2)
-        .map(|w| &text[w[0].end..w[1].start])
-        .collect();
-    let digits: String = parts.concat();
-    let d = digits.as_bytes();
-    let lens: Vec<usize> = parts.iter().map(|p| p.len()).collect();
+    // Spans hold at most MAX_DIGITS digits, so at most that many groups: fixed buffers, no
+    // allocation per reading.
+    let n = groups.len();
+    if n > MAX_DIGITS {
+        return false;
+    }
+    let mut parts_buf = [""; MAX_DIGITS];
+    let mut seps_buf = [""; MAX_DIGITS];
+    let mut lens_buf = [0usize; MAX_DIGITS];
+    let mut digit_buf = [0u8; MAX_DIGITS];
+    let mut k = 0;
+    for (i, g) in groups.iter().enumerate() {
+        let part = &text[g.start..g.end];
+        if k + part.len() > MAX_DIGITS {
+            return false;
+        }
+        digit_buf[k..k + part.len()].copy_from_slice(part.as_bytes());
+        k += part.len();
+        parts_buf[i] = part;
+        lens_buf[i] = part.len();
+        if i + 1 < n {
+            seps_buf[i] = &text[g.end..groups[i + 1].start];
+        }
+    }
+    let parts = &parts_buf[..n];
+    let seps = &seps_buf[..n - 1];
+    let lens = &lens_buf[..n];
+    let d = &digit_buf[..k];
     let plus_or_paren = start < first.start;
     // One separator used throughout, if any.
     let uniform = seps.windows(2).all(|w| w[0] == w[1]);
@@ -179,7 +202,7 @@ fn readings(
     {
         // Dotted groups other than IPv4 or a date: version numbers, amounts, phone numbers
         // in the French style. Only phones are tried.
-        return whole && phone::phone(ctx, start, end, &lens, true, out);
+        return whole && phone::phone(ctx, start, end, lens, true, out);
     }
 
     let plain = parts.len() == 1 && !plus_or_paren;
@@ -339,7 +362,7 @@ fn readings(
                 .all(|b| matches!(b, b' ' | b'-' | b'(' | b')' | b'/' | b'.'))
     });
     if phone_seps && whole {
-        phone::phone(ctx, start, end, &lens, formatted, out);
+        phone::phone(ctx, start, end, lens, formatted, out);
     }
     out.len() > before
 }
