@@ -33,6 +33,15 @@ pub const CUSTOM_PATTERN_SIZE_LIMIT: usize = 1 << 20;
 /// Most custom patterns a policy may have.
 pub const MAX_CUSTOM_PATTERNS: usize = tokenvault_core::policy::MAX_PATTERNS;
 
+/// Where a candidate finding is and how confident it is; its `Kind` says what it is.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    /// Byte offsets.
+    start: usize,
+    end: usize,
+    score: f32,
+}
+
 /// What a finding is: a built-in category or one of the policy's patterns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Kind {
@@ -235,7 +244,7 @@ impl Detector {
             enabled: self.enabled,
             regions: &self.regions,
         };
-        let mut raws: Vec<(Kind, Raw)> = Vec::new();
+        let mut raws: Vec<(Kind, Span)> = Vec::new();
         let mut buf: Vec<Raw> = Vec::new();
         scanner.each(text, |shape, start, end| {
             buf.clear();
@@ -244,7 +253,14 @@ impl Detector {
                 let mut raw = *raw;
                 raw.score = context::boost(text, &raw);
                 if raw.score >= MIN_CONFIDENCE {
-                    raws.push((Kind::Builtin(raw.category), raw));
+                    raws.push((
+                        Kind::Builtin(raw.category),
+                        Span {
+                            start: raw.start,
+                            end: raw.end,
+                            score: raw.score,
+                        },
+                    ));
                 }
             }
         });
@@ -255,8 +271,7 @@ impl Detector {
                 }
                 raws.push((
                     Kind::Custom(m.pattern().as_usize()),
-                    Raw {
-                        category: Category::Email, // unused for custom findings
+                    Span {
                         start: m.start(),
                         end: m.end(),
                         score: CUSTOM_CONFIDENCE,
@@ -268,7 +283,7 @@ impl Detector {
         Ok(self.finish(text, kept))
     }
 
-    fn finish(&self, text: &str, kept: Vec<(Kind, Raw)>) -> Vec<Finding> {
+    fn finish(&self, text: &str, kept: Vec<(Kind, Span)>) -> Vec<Finding> {
         let mut chars = 0usize;
         let mut at = 0usize;
         let mut to_chars = |byte: usize| {
@@ -328,10 +343,10 @@ fn rank(kind: &Kind) -> usize {
 /// Applies the overlap rule (module docs). Findings come back sorted by start. Findings are
 /// first cut into clusters of transitively overlapping ones, so the work is linear in the
 /// findings and quadratic only within a cluster (a handful of readings of one value).
-fn resolve_overlaps(mut raws: Vec<(Kind, Raw)>) -> Vec<(Kind, Raw)> {
+fn resolve_overlaps(mut raws: Vec<(Kind, Span)>) -> Vec<(Kind, Span)> {
     raws.sort_by_key(|(_, r)| (r.start, r.end));
-    let mut kept: Vec<(Kind, Raw)> = Vec::with_capacity(raws.len());
-    let mut cluster: Vec<(Kind, Raw)> = Vec::new();
+    let mut kept: Vec<(Kind, Span)> = Vec::with_capacity(raws.len());
+    let mut cluster: Vec<(Kind, Span)> = Vec::new();
     let mut cluster_end = 0usize;
     for item in raws {
         if !cluster.is_empty() && item.1.start >= cluster_end {
@@ -348,7 +363,7 @@ fn resolve_overlaps(mut raws: Vec<(Kind, Raw)>) -> Vec<(Kind, Raw)> {
     kept
 }
 
-fn resolve_cluster(cluster: &mut Vec<(Kind, Raw)>, kept: &mut Vec<(Kind, Raw)>) {
+fn resolve_cluster(cluster: &mut Vec<(Kind, Span)>, kept: &mut Vec<(Kind, Span)>) {
     if cluster.len() == 1 {
         kept.append(cluster);
         return;
