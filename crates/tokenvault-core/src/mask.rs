@@ -75,8 +75,14 @@ impl MaskStrategy {
 /// never shown whole.
 pub fn partial(value: &str, keep_last: usize) -> String {
     let significant = value.chars().filter(|c| c.is_alphanumeric()).count();
-    let keep = keep_last.min(significant / 2);
-    let hide = significant - keep;
+    keep_edges(value, 0, keep_last.min(significant / 2))
+}
+
+/// Replaces letters and digits with `*` except the first `keep_first` and the last `keep_last`
+/// of them, keeping separators and every other character as they are.
+pub fn keep_edges(value: &str, keep_first: usize, keep_last: usize) -> String {
+    let significant = value.chars().filter(|c| c.is_alphanumeric()).count();
+    let tail_from = significant.saturating_sub(keep_last);
     let mut seen = 0;
     value
         .chars()
@@ -85,10 +91,10 @@ pub fn partial(value: &str, keep_last: usize) -> String {
                 return c;
             }
             seen += 1;
-            if seen <= hide {
-                MASK_CHAR
-            } else {
+            if seen <= keep_first || seen > tail_from {
                 c
+            } else {
+                MASK_CHAR
             }
         })
         .collect()

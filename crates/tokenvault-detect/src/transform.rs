@@ -159,21 +159,7 @@ fn mask_value(category: &str, value: &str) -> String {
     } else {
         (1, keep_tail)
     };
-    let mut seen = 0;
-    value
-        .chars()
-        .map(|c| {
-            if !c.is_alphanumeric() {
-                return c;
-            }
-            seen += 1;
-            if seen <= keep_head || seen > significant - keep_tail {
-                c
-            } else {
-                '*'
-            }
-        })
-        .collect()
+    tokenvault_core::mask::keep_edges(value, keep_head, keep_tail)
 }
 
 #[cfg(test)]
