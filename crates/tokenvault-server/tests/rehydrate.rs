@@ -239,3 +239,72 @@ fn streaming_detokenize_restores_split_placeholders() {
         .unwrap();
     assert_eq!(r.status, 400);
 }
+
+/// The answer streams while the request is still arriving: the first restored chunk comes back
+/// before the rest of the model output is sent (raw HTTP/1.1 with a chunked request body).
+#[test]
+fn streaming_answers_before_the_request_ends() {
+    use std::io::{BufRead, BufReader, Write};
+
+    let s = TestServer::start();
+    let addr = s.base.trim_start_matches("http://").to_owned();
+    let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "POST /api/client/v1/pii/detokenize/stream HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {}\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n",
+        s.api_key
+    )
+    .unwrap();
+    let send = |stream: &mut std::net::TcpStream, data: &str| {
+        write!(stream, "{:x}\r\n{data}\r\n", data.len()).unwrap();
+        stream.flush().unwrap();
+    };
+    let first = json!({"vault": {"[EMAIL_1]": {"value": "sara@acme.com", "category": "email"}}});
+    send(&mut stream, &format!("{first}\n"));
+    send(
+        &mut stream,
+        &format!("{}\n", json!({"chunk": "Hello [EMAIL_1], your [EMA"})),
+    );
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    // Status line and headers, then the first body chunk: size line and the NDJSON line.
+    let mut line = String::new();
+    reader.read_line(&mut line).unwrap();
+    assert!(line.starts_with("HTTP/1.1 200"), "{line}");
+    loop {
+        line.clear();
+        reader.read_line(&mut line).unwrap();
+        if line == "\r\n" {
+            break;
+        }
+    }
+    let mut got = String::new();
+    while !got.contains("\"chunk\"") {
+        line.clear();
+        reader.read_line(&mut line).unwrap();
+        got.push_str(&line);
+    }
+    assert!(got.contains("Hello sara@acme.com, your "), "{got}");
+    assert!(
+        !got.contains("[EMA"),
+        "the partial placeholder is held back: {got}"
+    );
+    // Now the rest of the model output, and the end of the request.
+    send(
+        &mut stream,
+        &format!("{}\n", json!({"chunk": "IL_1] copy."})),
+    );
+    write!(stream, "0\r\n\r\n").unwrap();
+    let mut rest = String::new();
+    while !rest.contains("\"done\"") {
+        line.clear();
+        if reader.read_line(&mut line).unwrap() == 0 {
+            break;
+        }
+        rest.push_str(&line);
+    }
+    assert!(rest.contains("sara@acme.com copy."), "{rest}");
+    assert!(rest.contains("\"replaced\":2"), "{rest}");
+}
