@@ -308,3 +308,43 @@ fn streaming_answers_before_the_request_ends() {
     assert!(rest.contains("sara@acme.com copy."), "{rest}");
     assert!(rest.contains("\"replaced\":2"), "{rest}");
 }
+
+/// Tokens whose policy refuses the purpose stay in place, reported DENIED; the others are
+/// restored.
+#[test]
+fn per_token_policies_decide_without_a_grant() {
+    let s = TestServer::start();
+    let (email, _, _, _) = tokens(&s);
+    s.admin()
+        .create_policy(&json!({
+            "id": "pol_strict", "name": "Strict",
+            "default_rule": {"mode": "deterministic"},
+            "allowed_roles": ["admin"], "allowed_purposes": ["regulatory"], "require_reason": false
+        }))
+        .unwrap();
+    let mut strict = request(vec![item("jane.roe@example.org", "email")]);
+    strict.policy_id = "pol_strict".into();
+    let r = s.api().tokenize(&strict, false).unwrap();
+    let address = r.results[0]
+        .token
+        .clone()
+        .unwrap_or_else(|| panic!("{r:?}"));
+    let text = format!("{email} also uses {address}");
+    let (status, body) = rehydrate(
+        &s.admin(),
+        &json!({"text": text, "purpose": "customer_support", "reason": "ticket 5"}),
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["output_text"],
+        format!("sara@acme.com also uses {address}")
+    );
+    assert_eq!(body["tokens"][0]["status"], "RESTORED");
+    assert_eq!(body["tokens"][1]["status"], "DENIED");
+    // Only the refused token: the whole request is refused.
+    let (status, _) = rehydrate(
+        &s.admin(),
+        &json!({"text": format!("at {address}"), "purpose": "customer_support", "reason": "x"}),
+    );
+    assert_eq!(status, 403);
+}

@@ -85,32 +85,17 @@ impl Vault {
             return Err(ServiceError::KillSwitchActive);
         }
         let records = self.store.tokens_by_id(&caller.tenant, &ids).await?;
-        let mut policies: HashMap<(PolicyId, u32), Result<(), &'static str>> = HashMap::new();
         let request = AccessRequest {
             roles: &caller.roles,
             purpose: &req.purpose,
             reason: req.reason.as_deref(),
         };
-        let mut denials = Vec::new();
-        for r in &records {
-            let key = (r.policy_id.clone(), r.policy_version);
-            if !policies.contains_key(&key) {
-                // The current version of the policy decides access, not the one the token was
-                // made under: revoking a role must take effect for old tokens too.
-                let verdict = match self
-                    .store
-                    .policy(&caller.tenant, &r.policy_id, None)
-                    .await?
-                {
-                    Some(p) => check_access(&p.body, &request).map_err(|d| d.code()),
-                    None => Err("POLICY_NOT_FOUND"),
-                };
-                policies.insert(key.clone(), verdict);
-            }
-            if let Some(Err(code)) = policies.get(&key) {
-                denials.push(serde_json::json!({"token_id": r.token_id.as_str(), "code": code}));
-            }
-        }
+        let denials: Vec<serde_json::Value> = self
+            .access_denials(caller, &records, &request)
+            .await?
+            .into_iter()
+            .map(|(id, code)| serde_json::json!({"token_id": id.as_str(), "code": code}))
+            .collect();
         let now = self.clock.now();
         let mut audit = self.audit(caller, "grant", trace_id);
         audit.purpose = Some(req.purpose.clone());
@@ -153,6 +138,36 @@ impl Vault {
             expires_in_seconds: u64::try_from(self.config.grant_ttl_seconds).unwrap_or(300),
             trace_id: trace_id.to_owned(),
         })
+    }
+
+    /// The records whose policy refuses `request`, with the refusal code. The current version
+    /// of the policy decides, not the one the token was made under: revoking a role must take
+    /// effect for old tokens too.
+    pub(super) async fn access_denials(
+        &self,
+        caller: &Caller,
+        records: &[TokenRecord],
+        request: &AccessRequest<'_>,
+    ) -> Result<Vec<(TokenId, &'static str)>, ServiceError> {
+        let mut verdicts: HashMap<PolicyId, Result<(), &'static str>> = HashMap::new();
+        let mut denials = Vec::new();
+        for r in records {
+            if !verdicts.contains_key(&r.policy_id) {
+                let verdict = match self
+                    .store
+                    .policy(&caller.tenant, &r.policy_id, None)
+                    .await?
+                {
+                    Some(p) => check_access(&p.body, request).map_err(|d| d.code()),
+                    None => Err("POLICY_NOT_FOUND"),
+                };
+                verdicts.insert(r.policy_id.clone(), verdict);
+            }
+            if let Some(Err(code)) = verdicts.get(&r.policy_id) {
+                denials.push((r.token_id.clone(), *code));
+            }
+        }
+        Ok(denials)
     }
 
     /// Opens tokens (ids or values) under a grant, consuming it.

@@ -2,9 +2,11 @@
 //! originals for a caller whose grant, or whose roles and purpose, allow it. Bounded: at most
 //! 100 distinct tokens per request and an output size limit. Tokens of other tenants do not
 //! resolve under the caller's keys and are left in place and reported `NOT_FOUND`. Every
-//! restoration goes through a grant, consumed atomically with its audit record.
+//! restoration goes through a grant, consumed atomically with its audit record. Without a
+//! grant, the tokens whose policy refuses the caller's roles or purpose are left and reported
+//! `DENIED`; if that is all of them, the request is refused (403).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use tokenvault_proto::{
     DetokenizeRequest, GrantRequest, RehydrateRequest, RehydrateResponse, RehydrateToken,
@@ -12,7 +14,7 @@ use tokenvault_proto::{
 };
 
 use super::{Caller, ServiceError, Vault};
-use crate::token::in_text::find_tokens;
+use crate::{ids::TokenId, policy::AccessRequest, store::TokenRecord, token::in_text::find_tokens};
 
 /// Largest text accepted and largest text produced, in bytes.
 pub const MAX_REHYDRATE_BYTES: usize = 1 << 20;
@@ -105,14 +107,38 @@ impl Vault {
         let grant_jwt = match (&req.grant_jwt, &req.purpose) {
             (Some(g), _) => g.clone(),
             (None, Some(purpose)) => {
-                let records = self.resolve_tokens(caller, tokens).await?;
+                // Only tokens whose policy allows the caller's roles and purpose are granted;
+                // the others stay in the text and are reported DENIED.
+                let records: Vec<TokenRecord> = self
+                    .resolve_tokens(caller, tokens)
+                    .await?
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                let request = AccessRequest {
+                    roles: &caller.roles,
+                    purpose,
+                    reason: req.reason.as_deref(),
+                };
+                let denied: HashSet<TokenId> = self
+                    .access_denials(caller, &records, &request)
+                    .await?
+                    .into_iter()
+                    .map(|(id, _)| id)
+                    .collect();
                 let ids: Vec<String> = records
                     .iter()
-                    .flatten()
+                    .filter(|r| !denied.contains(&r.token_id))
                     .map(|r| r.token_id.to_string())
                     .collect();
                 if ids.is_empty() {
-                    return Ok(HashMap::new());
+                    if denied.is_empty() {
+                        return Ok(HashMap::new());
+                    }
+                    return Err(ServiceError::AccessDenied(
+                        "the policies of the tokens in the text do not allow this purpose for your roles"
+                            .into(),
+                    ));
                 }
                 self.grant(
                     caller,
