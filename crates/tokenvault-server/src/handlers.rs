@@ -443,40 +443,33 @@ pub(crate) async fn rehydrate_stream(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let ctx = match s
-        .begin(&headers, &trace, LimitClass::Detokenize, AuthKind::Bearer)
-        .await
-    {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let started = async {
-        let (first, rest, input) = crate::stream::first_line(body).await?;
-        let purpose = first["purpose"]
-            .as_str()
-            .filter(|p| !p.trim().is_empty())
-            .ok_or_else(|| {
-                ApiError::invalid("the first line must be {\"purpose\": \"…\"} (and reason where the policy requires one)")
-            })?
-            .to_owned();
-        let reason = first["reason"].as_str().map(str::to_owned);
-        Ok::<_, ApiError>((purpose, reason, rest, input))
-    };
-    match started.await {
-        Ok((purpose, reason, rest, input)) => crate::stream::run(
-            crate::stream::Restorer::Vault {
-                prefix: s.vault.token_prefix().to_owned(),
-                state: s.clone(),
-                caller: ctx.caller.clone(),
+    let state = s.clone();
+    crate::stream::serve(
+        &s,
+        &headers,
+        &trace,
+        LimitClass::Detokenize,
+        AuthKind::Bearer,
+        body,
+        |first, caller, trace_id| async move {
+            let purpose = first["purpose"]
+                .as_str()
+                .filter(|p| !p.trim().is_empty())
+                .ok_or_else(|| {
+                    ApiError::invalid("the first line must be {\"purpose\": \"…\"} (and reason where the policy requires one)")
+                })?
+                .to_owned();
+            Ok(crate::stream::Restorer::Vault {
+                prefix: state.vault.token_prefix().to_owned(),
+                reason: first["reason"].as_str().map(str::to_owned),
+                state,
+                caller,
                 purpose,
-                reason,
-                trace_id: ctx.trace_id.clone(),
+                trace_id,
                 seen: Default::default(),
                 restored: 0,
-            },
-            rest,
-            input,
-        ),
-        Err(e) => e.into_response(),
-    }
+            })
+        },
+    )
+    .await
 }

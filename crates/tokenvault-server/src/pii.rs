@@ -8,7 +8,7 @@ use axum::{
     body::Body,
     extract::State,
     http::{HeaderMap, StatusCode},
-    response::{IntoResponse, Response},
+    response::Response,
     Extension,
 };
 use serde_json::Value;
@@ -212,31 +212,25 @@ pub(crate) async fn detokenize_stream(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let ctx = match s
-        .begin(&headers, &trace, LimitClass::Pii, AuthKind::ClientToken)
-        .await
-    {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let started = async {
-        let (first, rest, input) = crate::stream::first_line(body).await?;
-        let Value::Object(mut o) = first else {
-            return Err(ApiError::invalid("the first line must be {\"vault\": {…}}"));
-        };
-        let keys = parse_vault(o.remove("vault"))?;
-        let counts = BTreeMap::from([("vault_entries".to_owned(), keys.len())]);
-        audit(&s, &ctx.caller, "detokenize_stream", &counts, &ctx.trace_id).await?;
-        Ok((keys, rest, input))
-    };
-    match started.await {
-        Ok((keys, rest, input)) => crate::stream::run(
-            crate::stream::Restorer::Placeholders { keys, replaced: 0 },
-            rest,
-            input,
-        ),
-        Err(e) => e.into_response(),
-    }
+    let state = s.clone();
+    crate::stream::serve(
+        &s,
+        &headers,
+        &trace,
+        LimitClass::Pii,
+        AuthKind::ClientToken,
+        body,
+        |first, caller, trace_id| async move {
+            let Value::Object(mut o) = first else {
+                return Err(ApiError::invalid("the first line must be {\"vault\": {…}}"));
+            };
+            let keys = parse_vault(o.remove("vault"))?;
+            let counts = BTreeMap::from([("vault_entries".to_owned(), keys.len())]);
+            audit(&state, &caller, "detokenize_stream", &counts, &trace_id).await?;
+            Ok(crate::stream::Restorer::Placeholders { keys, replaced: 0 })
+        },
+    )
+    .await
 }
 
 /// `POST /pii/detokenize`: restores placeholders from the caller's vault. Stateless: nothing of

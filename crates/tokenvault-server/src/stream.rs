@@ -139,10 +139,38 @@ fn error_line(e: ApiError) -> Value {
     json!({"error": {"code": e.code, "message": e.message, "detail": e.detail}})
 }
 
-/// Reads the first line (the settings) of a stream; the rest is handed to [`run`].
-pub(crate) async fn first_line(
+/// Authenticates and limits the request, reads its first line, lets `build` turn it into a
+/// restorer, then streams the answer. Errors before streaming are ordinary error responses.
+pub(crate) async fn serve<F, Fut>(
+    state: &Arc<AppState>,
+    headers: &axum::http::HeaderMap,
+    trace: &crate::context::TraceId,
+    class: crate::limits::LimitClass,
+    auth: crate::context::AuthKind,
     body: Body,
-) -> Result<(Value, Vec<u8>, axum::body::BodyDataStream), ApiError> {
+    build: F,
+) -> Response
+where
+    F: FnOnce(Value, Caller, String) -> Fut,
+    Fut: std::future::Future<Output = Result<Restorer, ApiError>>,
+{
+    let ctx = match state.begin(headers, trace, class, auth).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let started = async {
+        let (first, rest, input) = first_line(body).await?;
+        let restorer = build(first, ctx.caller.clone(), ctx.trace_id.clone()).await?;
+        Ok::<_, ApiError>((restorer, rest, input))
+    };
+    match started.await {
+        Ok((restorer, rest, input)) => run(restorer, rest, input),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Reads the first line (the settings) of a stream; the rest is handed to [`run`].
+async fn first_line(body: Body) -> Result<(Value, Vec<u8>, axum::body::BodyDataStream), ApiError> {
     let mut stream = body.into_data_stream();
     let mut buf = Vec::new();
     loop {
