@@ -225,6 +225,7 @@ pub(crate) async fn detokenize_stream(
                 return Err(ApiError::invalid("the first line must be {\"vault\": {…}}"));
             };
             let keys = parse_vault(o.remove("vault"))?;
+            state.vault.text_api_open(&caller).await?;
             let counts = BTreeMap::from([("vault_entries".to_owned(), keys.len())]);
             audit(&state, &caller, "detokenize_stream", &counts, &trace_id).await?;
             Ok(crate::stream::Restorer::Placeholders { keys, replaced: 0 })
@@ -250,6 +251,7 @@ pub(crate) async fn detokenize(
         |s, caller, trace_id| async move {
             let raw: Value = json_body(body, s.settings.max_body_bytes).await?;
             let (text, vault) = parse_detokenize(raw)?;
+            s.vault.text_api_open(&caller).await?;
             check_text(&text)?;
             let (output_text, replaced) =
                 transform::detokenize(&text, &vault, MAX_OUTPUT_BYTES).map_err(|e| match e {

@@ -454,3 +454,23 @@ fn policies_are_listed_updated_and_deleted() {
     let audit = admin.audit("").unwrap().to_string();
     assert!(audit.contains("policy_delete"));
 }
+
+#[test]
+fn kill_switch_stops_the_pii_api() {
+    let s = TestServer::start();
+    support_intake(&s);
+    s.block_on(s.vault.store().set_kill_switch(&s.tenant, true))
+        .unwrap();
+    let c = client(&s);
+    let err = c
+        .pii("detect", &req("support-intake", "mail a@b.io"))
+        .unwrap_err();
+    assert_eq!(err.status(), Some(503));
+    let err = c
+        .pii_detokenize("x", &tokenvault_proto::pii::PiiVault::default())
+        .unwrap_err();
+    assert_eq!(err.status(), Some(503));
+    s.block_on(s.vault.store().set_kill_switch(&s.tenant, false))
+        .unwrap();
+    assert_eq!(call(&s, "detect", "mail a@b.io").findings.len(), 1);
+}

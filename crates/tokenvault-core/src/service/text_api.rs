@@ -7,9 +7,18 @@ use super::{Caller, ServiceError, Vault};
 use crate::policy::Policy;
 
 impl Vault {
+    /// Refuses every PII API call of a tenant whose kill switch is on.
+    pub async fn text_api_open(&self, caller: &Caller) -> Result<(), ServiceError> {
+        if self.require_tenant(&caller.tenant).await?.kill_switch {
+            return Err(ServiceError::KillSwitchActive);
+        }
+        Ok(())
+    }
+
     /// The enabled policy with this key. A missing or disabled policy is `PolicyNotFound`
-    /// with a message that says which.
+    /// with a message that says which; a tenant whose kill switch is on is refused.
     pub async fn text_policy(&self, caller: &Caller, key: &str) -> Result<Policy, ServiceError> {
+        self.text_api_open(caller).await?;
         if !crate::policy::is_policy_key(key) {
             return Err(ServiceError::PolicyKeyNotFound(
                 "policy_key must be 1 to 64 lowercase letters, digits, '-' or '_'".into(),
