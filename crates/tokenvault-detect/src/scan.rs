@@ -115,7 +115,6 @@ impl Scanner {
         let patterns: Vec<&str> = list.iter().map(|(_, p)| p.as_str()).collect();
         let regex = Regex::builder()
             .syntax(syntax::Config::new().unicode(true))
-            .configure(Regex::config().hybrid_cache_capacity(8 << 20))
             .build_many(&patterns)
             .map_err(|e| e.to_string())?;
         Ok(Scanner {
