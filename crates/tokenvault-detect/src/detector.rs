@@ -238,11 +238,30 @@ impl Detector {
 
     /// Every finding in `text`, left to right, without overlaps.
     pub fn detect(&self, text: &str) -> Result<Vec<Finding>, DetectError> {
+        self.detect_in(text, None)
+    }
+
+    /// As [`detect`](Self::detect), also reading national phone forms of the region a request's
+    /// `locale` names (`tr-TR`), so one compiled detector serves every locale.
+    pub fn detect_in(&self, text: &str, locale: Option<&str>) -> Result<Vec<Finding>, DetectError> {
         let scanner = Scanner::get().map_err(|e| DetectError::Engine(e.to_owned()))?;
+        let extra = locale
+            .and_then(PhoneRegions::of_locale)
+            .filter(|id| !self.regions.0.contains(id));
+        let widened;
+        let regions = match extra {
+            Some(id) => {
+                let mut r = PhoneRegions(vec![id]);
+                r.0.extend(self.regions.0.iter().copied());
+                widened = r;
+                &widened
+            }
+            None => &self.regions,
+        };
         let ctx = Ctx {
             text,
             enabled: self.enabled,
-            regions: &self.regions,
+            regions,
         };
         let mut raws: Vec<(Kind, Span)> = Vec::new();
         let mut buf: Vec<Raw> = Vec::new();

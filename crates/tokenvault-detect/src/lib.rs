@@ -22,7 +22,7 @@ pub use detector::{
     MAX_CUSTOM_PATTERNS, MIN_CONFIDENCE,
 };
 pub use labels::display_name;
-pub use outcome::{apply, Outcome};
+pub use outcome::{apply, apply_in, Outcome};
 
 /// Largest text the API scans, in bytes of UTF-8.
 pub const MAX_TEXT_BYTES: usize = 1 << 20;

@@ -27,7 +27,17 @@ pub struct Outcome {
 
 /// Detects and applies `action`.
 pub fn apply(detector: &Detector, text: &str, action: TextAction) -> Result<Outcome, DetectError> {
-    let mut findings = detector.detect(text)?;
+    apply_in(detector, text, action, None)
+}
+
+/// As [`apply`], with the request's locale (see [`Detector::detect_in`]).
+pub fn apply_in(
+    detector: &Detector,
+    text: &str,
+    action: TextAction,
+    locale: Option<&str>,
+) -> Result<Outcome, DetectError> {
+    let mut findings = detector.detect_in(text, locale)?;
     if action == TextAction::Block {
         for f in &mut findings {
             f.blocking = true;

@@ -1,5 +1,5 @@
-//! Compiled detectors by policy version and locale region, so a policy's custom patterns are
-//! compiled once, not per request.
+//! Compiled detectors by policy version, so a policy's custom patterns are compiled once per
+//! node, not per request (the request's locale is applied at detection time).
 
 use std::{collections::HashMap, sync::Arc};
 
@@ -7,26 +7,21 @@ use parking_lot::Mutex;
 use tokenvault_core::policy::Policy;
 use tokenvault_detect::{DetectError, Detector};
 
-/// Entries kept before the cache starts over (policies × locales in use).
+/// Entries kept before the cache starts over (policy versions in use).
 const CAPACITY: usize = 4096;
 
 #[derive(Default)]
 pub(crate) struct DetectorCache {
-    map: Mutex<HashMap<(String, u32, String), Arc<Detector>>>,
+    map: Mutex<HashMap<(String, u32), Arc<Detector>>>,
 }
 
 impl DetectorCache {
-    pub(crate) fn get(&self, policy: &Policy, locale: &str) -> Result<Arc<Detector>, DetectError> {
-        let region = locale
-            .split(['-', '_'])
-            .nth(1)
-            .unwrap_or("")
-            .to_ascii_uppercase();
-        let key = (policy.id.to_string(), policy.version, region);
+    pub(crate) fn get(&self, policy: &Policy) -> Result<Arc<Detector>, DetectError> {
+        let key = (policy.id.to_string(), policy.version);
         if let Some(d) = self.map.lock().get(&key) {
             return Ok(d.clone());
         }
-        let detector = Arc::new(Detector::new(&policy.body.detection, Some(locale))?);
+        let detector = Arc::new(Detector::new(&policy.body.detection, None)?);
         let mut map = self.map.lock();
         if map.len() >= CAPACITY {
             map.clear();

@@ -119,10 +119,12 @@ async fn run(
             let action = pinned
                 .or(requested)
                 .unwrap_or(policy.body.detection.default_action);
-            let detector = s.detectors.get(&policy, &locale).map_err(engine_error)?;
+            let detector = s.detectors.get(&policy).map_err(engine_error)?;
             let text = req.text;
+            let region_locale = locale.clone();
             let (outcome, text) = tokio::task::spawn_blocking(move || {
-                let outcome = tokenvault_detect::apply(&detector, &text, action);
+                let outcome =
+                    tokenvault_detect::apply_in(&detector, &text, action, Some(&region_locale));
                 (outcome, text)
             })
             .await

@@ -474,3 +474,22 @@ fn kill_switch_stops_the_pii_api() {
         .unwrap();
     assert_eq!(call(&s, "detect", "mail a@b.io").findings.len(), 1);
 }
+
+#[test]
+fn the_request_locale_reads_its_regions_national_phones() {
+    let s = TestServer::start();
+    s.admin()
+        .create_policy(&json!({
+            "name": "Global only", "key": "global-only",
+            "allowed_roles": ["admin"], "allowed_purposes": ["customer_support"],
+            "detection": {"categories": ["phone"], "languages": ["global"]}
+        }))
+        .unwrap();
+    let c = client(&s);
+    let mut r = req("global-only", "Arayın: 0532 111 22 33");
+    assert!(c.pii("detect", &r).unwrap().findings.is_empty());
+    r.locale = Some("tr-TR".into());
+    let out = c.pii("detect", &r).unwrap();
+    assert_eq!(out.findings.len(), 1);
+    assert_eq!(out.findings[0].label, "Telefon numarası");
+}
