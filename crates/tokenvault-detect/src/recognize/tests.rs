@@ -255,7 +255,9 @@ fn arbitrary_text_never_panics_and_offsets_are_in_bounds() {
 fn the_request_locale_adds_its_national_phone_forms() {
     let d = detector(&["global"], &["phone"]);
     assert_eq!(found(&d, "call 020 7946 0958 now"), vec![]);
-    let f = d.detect_in("call 020 7946 0958 now", Some("en-GB")).unwrap();
+    let f = d
+        .detect_in("call 020 7946 0958 now", Some("en-GB"))
+        .unwrap();
     assert_eq!(f.len(), 1);
     assert_eq!(f[0].category, "phone");
 }
