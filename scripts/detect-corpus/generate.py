@@ -259,6 +259,23 @@ def au_medicare():
     return f"{s[:4]} {s[4:9]} {s[9]}"
 
 
+def pl_pesel():
+    w = [1, 3, 7, 9, 1, 3, 7, 9, 1, 3]
+    y, m, d = R.randint(0, 99), R.randint(1, 12), R.randint(1, 28)
+    m += R.choice([0, 20])
+    body = [int(c) for c in f"{y:02d}{m:02d}{d:02d}"] + [R.randint(0, 9) for _ in range(4)]
+    check = (10 - sum(a * b for a, b in zip(body, w)) % 10) % 10
+    return "".join(map(str, body)) + str(check)
+
+
+def br_cpf():
+    d = [R.randint(0, 9) for _ in range(9)]
+    for n in (9, 10):
+        d.append(sum(x * (n + 1 - i) for i, x in enumerate(d[:n])) * 10 % 11 % 10)
+    s = "".join(map(str, d))
+    return f"{s[:3]}.{s[3:6]}.{s[6:9]}-{s[9:]}" if R.random() < 0.7 else s
+
+
 def phone():
     """A valid number and its category (Turkish numbers are tr_phone)."""
     while True:
@@ -342,6 +359,8 @@ SLOTS = {
     "nl_bsn": (lambda l: (nl_bsn(), "nl_bsn"), {"en": ["BSN", "burgerservicenummer"]}),
     "au_tfn": (lambda l: (au_tfn(), "au_tfn"), {"en": ["TFN", "tax file number"]}),
     "au_medicare": (lambda l: (au_medicare(), "au_medicare"), {"en": ["Medicare number", "Medicare card"]}),
+    "pl_pesel": (lambda l: (pl_pesel(), "pl_pesel"), {"en": ["PESEL", "PESEL number"]}),
+    "br_cpf": (lambda l: (br_cpf(), "br_cpf"), {"es": ["CPF"], "en": ["CPF", "CPF number"]}),
 }
 
 FRAMES = {
@@ -393,7 +412,7 @@ def sentence(lang, slots):
 def main():
     out = []
     cats = list(SLOTS)
-    for i in range(1000):
+    for i in range(1080):
         cat = cats[i % len(cats)]
         langs = [l for l in FRAMES if l in SLOTS[cat][1]] or ["en"]
         lang = R.choice(langs)

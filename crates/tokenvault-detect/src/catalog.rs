@@ -61,6 +61,10 @@ pub enum Category {
     AuTfn,
     /// Australian Medicare card number.
     AuMedicare,
+    /// Polish national identification number.
+    PlPesel,
+    /// Brazilian individual taxpayer number.
+    BrCpf,
 }
 
 /// What the catalog says about a category.
@@ -150,6 +154,12 @@ pub static CATEGORIES: &[CategoryInfo] = &[
     CategoryInfo { category: C::AuMedicare, name: "au_medicare", label: "AU_MEDICARE", pack: "au", severity: High,
         validation: "10 digits (and an optional issue number), first 2-6, weights 1,3,7,9,1,3,7,9 mod 10 = ninth digit",
         context: &["medicare"] },
+    CategoryInfo { category: C::PlPesel, name: "pl_pesel", label: "PL_PESEL", pack: "pl", severity: High,
+        validation: "11 digits: birth date (month offset by century) and the weighted check digit (1,3,7,9,…)",
+        context: &["pesel"] },
+    CategoryInfo { category: C::BrCpf, name: "br_cpf", label: "BR_CPF", pack: "br", severity: High,
+        validation: "11 digits (000.000.000-00 or plain), not all one digit, both mod-11 check digits",
+        context: &["cpf", "cadastro"] },
     CategoryInfo { category: C::TrPhone, name: "tr_phone", label: "TR_PHONE", pack: "tr", severity: Medium,
         validation: "a Turkish number (+90 or national 0 prefix) valid under libphonenumber's metadata",
         context: &["phone", "tel", "telephone", "mobile", "cell", "call", "fax", "telefon", "teléfono", "téléphone", "whatsapp", "gsm", "cep", "ara", "numara"] },
@@ -172,7 +182,7 @@ pub static CATEGORIES: &[CategoryInfo] = &[
 
 /// Recognizer packs a policy may name in `languages`.
 pub const LANGUAGES: &[&str] = &[
-    "global", "us", "ca", "tr", "gb", "de", "es", "in", "fr", "nl", "au",
+    "global", "us", "ca", "tr", "gb", "de", "es", "in", "fr", "nl", "au", "pl", "br",
 ];
 
 impl Category {
@@ -249,7 +259,7 @@ mod tests {
 
     #[test]
     fn table_is_complete_and_consistent() {
-        assert_eq!(CATEGORIES.len(), 27);
+        assert_eq!(CATEGORIES.len(), 29);
         for (i, info) in CATEGORIES.iter().enumerate() {
             assert_eq!(info.category.rank(), i, "{} listed twice", info.name);
             assert_eq!(Category::from_name(info.name), Some(info.category));

@@ -1,19 +1,34 @@
 //! Context words: a category's words found shortly before a match (or right after it, as in
 //! "4111 1111 1111 1111 (Visa)") raise its confidence. Look-alike numbers without their words
 //! stay under the reporting threshold; a failed checksum never reaches this point.
+//!
+//! A national phone reading (phone validity accepts much of the numeric space) without a phone
+//! word, right after another category's word ("NHS number 094 208 9007"), loses 0.15: the text
+//! says what the number is meant to be, and it is not a phone.
 
 use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
 
-use crate::{catalog::CATEGORIES, recognize::Raw};
+use crate::{
+    catalog::{Category, CATEGORIES},
+    recognize::Raw,
+};
 
 /// Bytes before the match searched for context words.
 const BEFORE: usize = 48;
 /// Bytes after the match.
 const AFTER: usize = 16;
-/// What one context hit adds.
+/// What a context word before the match adds.
 const BOOST: f32 = 0.4;
+/// What a context word only after the match adds (weaker: it may introduce the next value).
+const BOOST_AFTER: f32 = 0.3;
+/// Bytes before the match searched for another category's word.
+const FOREIGN_BEFORE: usize = 24;
+/// Phone readings at least this confident (international forms) are not lowered.
+const FOREIGN_SPARED: f32 = 0.7;
+/// What another category's word right before a national phone reading takes away.
+const FOREIGN_PENALTY: f32 = 0.15;
 
 /// One automaton per category over its words, ASCII case-insensitive.
 static WORDS: LazyLock<Vec<Option<AhoCorasick>>> = LazyLock::new(|| {
@@ -28,30 +43,86 @@ static WORDS: LazyLock<Vec<Option<AhoCorasick>>> = LazyLock::new(|| {
         .collect()
 });
 
-/// The match's confidence with context applied, at most 1.0.
+/// Every category's words in one automaton; pattern i belongs to `ALL_OWNERS[i]` (a rank).
+static ALL_WORDS: LazyLock<Option<(AhoCorasick, Vec<usize>)>> = LazyLock::new(|| {
+    let mut words = Vec::new();
+    let mut owners = Vec::new();
+    for (rank, c) in CATEGORIES.iter().enumerate() {
+        for w in c.context {
+            words.push(*w);
+            owners.push(rank);
+        }
+    }
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(&words)
+        .ok()
+        .map(|ac| (ac, owners))
+});
+
+/// The match's confidence with context applied, between 0.0 and 1.0.
 pub(crate) fn boost(text: &str, raw: &Raw) -> f32 {
     if raw.score >= 1.0 {
         return raw.score;
     }
-    let Some(Some(words)) = WORDS.get(raw.category.rank()) else {
+    let rank = raw.category.rank();
+    let Some(Some(words)) = WORDS.get(rank) else {
         return raw.score;
     };
     let lo = floor_boundary(text, raw.start.saturating_sub(BEFORE));
     let hi = ceil_boundary(text, (raw.end + AFTER).min(text.len()));
-    if has_word(words, &text[lo..raw.start]) || has_word(words, &text[raw.end..hi]) {
-        (raw.score + BOOST).min(1.0)
-    } else {
-        raw.score
+    if has_word(words, &text[lo..raw.start]) {
+        return (raw.score + BOOST).min(1.0);
     }
+    if has_word(words, &text[raw.end..hi]) {
+        return (raw.score + BOOST_AFTER).min(1.0);
+    }
+    if is_phone(rank) && raw.score < FOREIGN_SPARED {
+        let near = floor_boundary(text, raw.start.saturating_sub(FOREIGN_BEFORE));
+        if foreign_word(&text[near..raw.start]) {
+            return (raw.score - FOREIGN_PENALTY).max(0.0);
+        }
+    }
+    raw.score
+}
+
+fn is_phone(rank: usize) -> bool {
+    CATEGORIES
+        .get(rank)
+        .is_some_and(|c| matches!(c.category, Category::Phone | Category::TrPhone))
+}
+
+/// A word of a category other than the phones occurs in `hay`, and is not a phone word too.
+fn foreign_word(hay: &str) -> bool {
+    let Some((all, owners)) = ALL_WORDS.as_ref() else {
+        return false;
+    };
+    let phone_word = |w: &str| {
+        CATEGORIES
+            .iter()
+            .filter(|c| matches!(c.category, Category::Phone | Category::TrPhone))
+            .any(|c| c.context.iter().any(|p| p.eq_ignore_ascii_case(w)))
+    };
+    all.find_overlapping_iter(hay).any(|m| {
+        owners
+            .get(m.pattern().as_usize())
+            .is_some_and(|&r| !is_phone(r))
+            && whole_word(hay, m.start(), m.end())
+            && !phone_word(&hay[m.start()..m.end()])
+    })
+}
+
+fn whole_word(hay: &str, start: usize, end: usize) -> bool {
+    let before = hay[..start].chars().next_back();
+    let after = hay[end..].chars().next();
+    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphabetic)
 }
 
 /// A word occurs in `hay` not as part of a longer word ("sin" in "sin:" but not in "using").
 fn has_word(words: &AhoCorasick, hay: &str) -> bool {
-    words.find_overlapping_iter(hay).any(|m| {
-        let before = hay[..m.start()].chars().next_back();
-        let after = hay[m.end()..].chars().next();
-        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphabetic)
-    })
+    words
+        .find_overlapping_iter(hay)
+        .any(|m| whole_word(hay, m.start(), m.end()))
 }
 
 fn floor_boundary(s: &str, mut i: usize) -> usize {

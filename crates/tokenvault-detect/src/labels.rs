@@ -212,6 +212,22 @@ const NAMES: &[[&str; 6]] = &[
         "TFN australien",
     ],
     [
+        "pl_pesel",
+        "Polish PESEL",
+        "Polonya PESEL",
+        "Polnische PESEL",
+        "PESEL polaco",
+        "PESEL polonais",
+    ],
+    [
+        "br_cpf",
+        "Brazilian CPF",
+        "Brezilya CPF",
+        "Brasilianische CPF",
+        "CPF brasileño",
+        "CPF brésilien",
+    ],
+    [
         "au_medicare",
         "Australian Medicare number",
         "Avustralya Medicare numarası",

@@ -215,6 +215,38 @@ pub fn au_medicare(d: &[u8]) -> bool {
             == digit(d[8])
 }
 
+/// Polish PESEL: a real birth month (01-12 plus 20/40/60/80 by century) and day, and the check
+/// digit of weights 1,3,7,9,1,3,7,9,1,3.
+pub fn pl_pesel(d: &[u8]) -> bool {
+    const W: [u32; 10] = [1, 3, 7, 9, 1, 3, 7, 9, 1, 3];
+    if d.len() != 11 || !all_digits(d) {
+        return false;
+    }
+    let month = (digit(d[2]) * 10 + digit(d[3])) % 20;
+    let day = digit(d[4]) * 10 + digit(d[5]);
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return false;
+    }
+    let sum: u32 = d[..10].iter().zip(W).map(|(&b, w)| digit(b) * w).sum();
+    (10 - sum % 10) % 10 == digit(d[10])
+}
+
+/// Brazilian CPF: 11 digits, not all the same, two mod-11 check digits.
+pub fn br_cpf(d: &[u8]) -> bool {
+    if d.len() != 11 || !all_digits(d) || d.iter().all(|&b| b == d[0]) {
+        return false;
+    }
+    let check = |n: usize| {
+        let sum: u32 = d[..n]
+            .iter()
+            .enumerate()
+            .map(|(i, &b)| digit(b) * (n as u32 + 1 - i as u32))
+            .sum();
+        (sum * 10) % 11 % 10
+    };
+    check(9) == digit(d[9]) && check(10) == digit(d[10])
+}
+
 /// The DNI/NIE control letter of a number.
 pub fn es_control_letter(number: u32) -> u8 {
     const LETTERS: &[u8; 23] = b"TRWAGMYFPDXBNJZSQVHLCKE";
@@ -349,6 +381,17 @@ mod tests {
         assert!(!au_tfn(b"123456783"));
         assert!(au_medicare(b"2123456701"));
         assert!(!au_medicare(b"2123456791"));
+    }
+
+    #[test]
+    fn pesel_and_cpf() {
+        // The example PESEL of the Polish Wikipedia article (born 1944-05-14).
+        assert!(pl_pesel(b"44051401359"));
+        assert!(!pl_pesel(b"44051401358"));
+        // The Receita Federal's often-quoted valid example.
+        assert!(br_cpf(b"52998224725"));
+        assert!(!br_cpf(b"52998224724"));
+        assert!(!br_cpf(b"11111111111"));
     }
 
     #[test]

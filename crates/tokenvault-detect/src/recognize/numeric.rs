@@ -195,6 +195,20 @@ fn readings(
         }
         return out.len() > before;
     }
+    // Brazilian CPF, whose usual form 000.000.000-00 would otherwise read as dotted groups.
+    if ctx.on(Category::BrCpf)
+        && !plus_or_paren
+        && d.len() == 11
+        && (n == 1 || (lens == [3, 3, 3, 2] && seps == [".", ".", "-"]))
+        && checksum::br_cpf(d)
+    {
+        out.push(Raw {
+            category: Category::BrCpf,
+            start,
+            end,
+            score: if n == 1 { 0.4 } else { 0.85 },
+        });
+    }
     if seps.iter().any(|s| s.contains('.') && s.len() == 1)
         && parts.len() >= 3
         && lens.iter().all(|&l| l <= 4)
@@ -317,6 +331,14 @@ fn readings(
             start,
             end,
             score: if plain { 0.3 } else { 0.5 },
+        });
+    }
+    if d.len() == 11 && plain && ctx.on(Category::PlPesel) && checksum::pl_pesel(d) {
+        out.push(Raw {
+            category: Category::PlPesel,
+            start,
+            end,
+            score: 0.45,
         });
     }
     if d.len() == 11 && !plus_or_paren {

@@ -23,6 +23,8 @@ impl PhoneRegions {
             "fr" => Id::FR,
             "nl" => Id::NL,
             "au" => Id::AU,
+            "pl" => Id::PL,
+            "br" => Id::BR,
             _ => return None,
         })
     }

@@ -94,6 +94,8 @@ fn validated_values_are_found() {
             "2 55 08 14 168 025 38",
         ),
         ("BSN 111222333", "nl_bsn", "111222333"),
+        ("PESEL 44051401359", "pl_pesel", "44051401359"),
+        ("CPF 529.982.247-25", "br_cpf", "529.982.247-25"),
         ("TFN 123 456 782", "au_tfn", "123 456 782"),
         ("Medicare 2123 45670 1", "au_medicare", "2123 45670 1"),
         ("passport C03005988", "us_passport", "C03005988"),
@@ -260,4 +262,16 @@ fn the_request_locale_adds_its_national_phone_forms() {
         .unwrap();
     assert_eq!(f.len(), 1);
     assert_eq!(f[0].category, "phone");
+}
+
+#[test]
+fn another_categorys_word_keeps_a_national_number_from_reading_as_a_phone() {
+    let d = detector(&["global", "de", "gb"], &["phone", "gb_nhs"]);
+    // A wrong NHS check digit; the digits happen to be a valid German number.
+    assert_eq!(found(&d, "NHS number 039 215 0396"), vec![]);
+    // With a phone word of its own, it is a phone.
+    assert_eq!(
+        found(&d, "Telefon 039 215 0396"),
+        vec![pair("phone", "039 215 0396")]
+    );
 }
