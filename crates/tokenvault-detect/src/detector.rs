@@ -182,12 +182,12 @@ impl Detector {
         } else {
             settings.languages.clone()
         };
-        for name in &settings.categories {
-            if Category::from_name(name).is_none()
-                && !settings.custom_patterns.iter().any(|p| &p.name == name)
-            {
-                return Err(DetectError::UnknownCategory(name.clone()));
-            }
+        if let Some(name) = settings
+            .categories
+            .iter()
+            .find(|n| Category::from_name(n).is_none())
+        {
+            return Err(DetectError::UnknownCategory(name.clone()));
         }
         for info in CATEGORIES {
             let listed = settings.categories.is_empty()

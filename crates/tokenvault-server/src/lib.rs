@@ -24,7 +24,7 @@ use axum::{
     routing::{delete, get, post},
     Router,
 };
-use tokenvault_core::service::Vault;
+use tokenvault_core::{policy::TextAction, service::Vault};
 
 pub use limits::{Limit, RateLimits};
 
@@ -112,13 +112,13 @@ pub fn router(vault: Arc<Vault>, settings: ServerSettings) -> Result<Router, Str
         .route("/jwks.json", get(handlers::jwks))
         .route("/openapi.json", get(handlers::openapi));
     let pii = Router::new()
-        .route("/detect", post(pii::detect))
-        .route("/redact", post(pii::redact))
-        .route("/mask", post(pii::mask))
-        .route("/tokenize", post(pii::tokenize))
+        .route("/detect", pii::endpoint(Some(TextAction::Detect)))
+        .route("/redact", pii::endpoint(Some(TextAction::Redact)))
+        .route("/mask", pii::endpoint(Some(TextAction::Mask)))
+        .route("/tokenize", pii::endpoint(Some(TextAction::Tokenize)))
         .route("/detokenize", post(pii::detokenize))
         .route("/detokenize/stream", post(pii::detokenize_stream))
-        .route("/scan", post(pii::scan));
+        .route("/scan", pii::endpoint(None));
     Ok(Router::new()
         .nest("/api/v1/tokens", tokens)
         .nest("/api/client/v1/pii", pii)

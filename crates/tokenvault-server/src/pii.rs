@@ -9,6 +9,7 @@ use axum::{
     extract::State,
     http::{HeaderMap, StatusCode},
     response::Response,
+    routing::{post, MethodRouter},
     Extension,
 };
 use serde_json::Value;
@@ -32,54 +33,14 @@ pub const MAX_PLACEHOLDER_CHARS: usize = 256;
 /// Largest detokenize output, in bytes.
 pub const MAX_OUTPUT_BYTES: usize = 8 * MAX_TEXT_BYTES;
 
-/// `POST /pii/detect`.
-pub(crate) async fn detect(
-    s: State<Arc<AppState>>,
-    t: Extension<TraceId>,
-    h: HeaderMap,
-    b: Body,
-) -> Response {
-    run(s, t, h, b, Some(TextAction::Detect)).await
-}
-
-/// `POST /pii/redact`.
-pub(crate) async fn redact(
-    s: State<Arc<AppState>>,
-    t: Extension<TraceId>,
-    h: HeaderMap,
-    b: Body,
-) -> Response {
-    run(s, t, h, b, Some(TextAction::Redact)).await
-}
-
-/// `POST /pii/mask`.
-pub(crate) async fn mask(
-    s: State<Arc<AppState>>,
-    t: Extension<TraceId>,
-    h: HeaderMap,
-    b: Body,
-) -> Response {
-    run(s, t, h, b, Some(TextAction::Mask)).await
-}
-
-/// `POST /pii/tokenize`.
-pub(crate) async fn tokenize(
-    s: State<Arc<AppState>>,
-    t: Extension<TraceId>,
-    h: HeaderMap,
-    b: Body,
-) -> Response {
-    run(s, t, h, b, Some(TextAction::Tokenize)).await
-}
-
-/// `POST /pii/scan`: the policy's default action or the request's `action`.
-pub(crate) async fn scan(
-    s: State<Arc<AppState>>,
-    t: Extension<TraceId>,
-    h: HeaderMap,
-    b: Body,
-) -> Response {
-    run(s, t, h, b, None).await
+/// The route of a detection endpoint: `detect`, `redact`, `mask` and `tokenize` pin their
+/// action; `scan` (none) takes the policy's default or the request's `action`.
+pub(crate) fn endpoint(pinned: Option<TextAction>) -> MethodRouter<Arc<AppState>> {
+    post(
+        move |s: State<Arc<AppState>>, t: Extension<TraceId>, h: HeaderMap, b: Body| {
+            run(s, t, h, b, pinned)
+        },
+    )
 }
 
 async fn run(
