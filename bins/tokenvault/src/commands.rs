@@ -249,6 +249,7 @@ pub async fn run(global: Global, command: Command) -> Result<(), String> {
             Ok(())
         }
         Command::Policy(cmd) => crate::policy_cmd::run(&global, cmd).await,
+        Command::Role(cmd) => crate::role_cmd::run(&global, cmd).await,
         Command::Apikey(ApiKeyCommand::Create { tenant: t, name }) => {
             let opened = open(&global, false).await?;
             let k = opened

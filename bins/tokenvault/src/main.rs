@@ -5,6 +5,7 @@ mod config;
 mod migrate;
 mod open;
 mod policy_cmd;
+mod role_cmd;
 
 use std::{path::PathBuf, process::ExitCode};
 
@@ -78,6 +79,10 @@ enum Command {
     /// Policies (the same resource as `/policies`; audited as the operator `cli`).
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Roles: what each role may do (the same resource as `/roles`), the two-person rule and
+    /// the changes waiting for approval; audited as the operator `cli`.
+    #[command(subcommand)]
+    Role(RoleCommand),
     /// JWTs.
     #[command(subcommand)]
     Token(TokenCommand),
@@ -171,6 +176,69 @@ enum ApiKeyCommand {
         /// The key id (`key_…`).
         #[arg(long)]
         id: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum RoleCommand {
+    /// List the tenant's roles and their permissions as JSON lines (`admin` holds all).
+    List {
+        /// The tenant.
+        #[arg(long)]
+        tenant: String,
+    },
+    /// Give a role exactly these permissions (comma-separated, e.g. `audit:read,vault:read`).
+    Set {
+        /// The tenant.
+        #[arg(long)]
+        tenant: String,
+        /// The role.
+        role: String,
+        /// Comma-separated permission names (see docs/security.md).
+        #[arg(long)]
+        permissions: String,
+    },
+    /// Remove a role's mapping: it then holds no permission.
+    Delete {
+        /// The tenant.
+        #[arg(long)]
+        tenant: String,
+        /// The role.
+        role: String,
+    },
+    /// List changes under the two-person rule as JSON lines.
+    Changes {
+        /// The tenant.
+        #[arg(long)]
+        tenant: String,
+        /// Only `pending`, `approved` or `rejected`.
+        #[arg(long)]
+        status: Option<String>,
+    },
+    /// Approve a pending change (applies it).
+    Approve {
+        /// The tenant.
+        #[arg(long)]
+        tenant: String,
+        /// The change id (`chg_…`).
+        id: String,
+    },
+    /// Reject a pending change.
+    Reject {
+        /// The tenant.
+        #[arg(long)]
+        tenant: String,
+        /// The change id (`chg_…`).
+        id: String,
+    },
+    /// Turn the two-person rule on or off: changes that widen access to plaintext then wait
+    /// for a second holder of the permission.
+    TwoPerson {
+        /// The tenant.
+        #[arg(long)]
+        tenant: String,
+        /// `on` or `off`.
+        state: crate::commands::OnOff,
     },
 }
 

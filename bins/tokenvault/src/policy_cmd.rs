@@ -3,11 +3,14 @@
 
 use std::{io::Read, path::Path};
 
-use tokenvault_core::{policy::PolicySpec, service::Caller};
+use tokenvault_core::{
+    policy::PolicySpec,
+    service::{Caller, ChangeOutcome},
+};
 
 use crate::{commands::tenant, open::open, Global, PolicyCommand};
 
-fn operator(tenant: tokenvault_core::ids::TenantId) -> Caller {
+pub(crate) fn operator(tenant: tokenvault_core::ids::TenantId) -> Caller {
     Caller {
         tenant,
         actor: "cli".into(),
@@ -63,11 +66,17 @@ pub(crate) async fn run(global: &Global, cmd: PolicyCommand) -> Result<(), Strin
             file,
         } => {
             let spec = read_spec(&file)?;
-            let p = vault
+            match vault
                 .update_policy(&operator(tenant(&t)?), &id, &spec, &trace)
                 .await
-                .map_err(|e| e.to_string())?;
-            print(&p)
+                .map_err(|e| e.to_string())?
+            {
+                ChangeOutcome::Applied(p) => print(&p),
+                ChangeOutcome::Pending(c) => {
+                    eprintln!("this version widens access and the tenant's two-person rule is on: it waits for approval (tokenvault role approve --tenant … {})", c.id);
+                    print(&serde_json::json!({"status": "pending_approval", "change_id": c.id}))
+                }
+            }
         }
         PolicyCommand::Delete { tenant: t, id } => {
             let p = vault

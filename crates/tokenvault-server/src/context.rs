@@ -13,14 +13,15 @@ use serde::{de::DeserializeOwned, Serialize};
 use tokenvault_core::service::Caller;
 
 use crate::{
+    access::Endpoint,
     error::{describe_json_error, ApiError},
-    limits::{LimitClass, Verdict},
+    limits::Verdict,
     AppState,
 };
 
 /// How an endpoint authenticates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum AuthKind {
+pub enum AuthKind {
     /// `X-API-Key`.
     ApiKey,
     /// `Authorization: Bearer <jwt>`.
@@ -50,10 +51,11 @@ impl AppState {
         &self,
         headers: &HeaderMap,
         trace: &TraceId,
-        class: LimitClass,
-        auth: AuthKind,
+        endpoint: Endpoint,
     ) -> Result<Ctx, Response> {
-        let caller = match auth {
+        let access = endpoint.access();
+        let class = access.class;
+        let caller = match access.auth {
             AuthKind::ApiKey => match header(headers, "x-api-key") {
                 Some(key) => self.vault.authenticate_api_key(key.trim()).await,
                 None => Err(tokenvault_core::service::ServiceError::Unauthorized(
@@ -116,6 +118,17 @@ impl AppState {
             add_limit_headers(&mut r, &verdict);
             return Err(r);
         }
+        if let Some(permission) = access.permission {
+            if let Err(e) = self
+                .vault
+                .authorize(&caller, permission, access.route, &trace.0)
+                .await
+            {
+                let mut r = ApiError::from(e).into_response();
+                add_limit_headers(&mut r, &verdict);
+                return Err(r);
+            }
+        }
         Ok(Ctx {
             caller,
             trace_id: trace.0.clone(),
@@ -144,8 +157,7 @@ impl AppState {
         self: &Arc<Self>,
         headers: &HeaderMap,
         trace: &TraceId,
-        class: LimitClass,
-        auth: AuthKind,
+        endpoint: Endpoint,
         status: StatusCode,
         work: F,
     ) -> Response
@@ -154,27 +166,36 @@ impl AppState {
         F: FnOnce(Arc<AppState>, Caller, String) -> Fut,
         Fut: Future<Output = Result<T, ApiError>>,
     {
-        let ctx = match self.begin(headers, trace, class, auth).await {
+        self.handle_with_status(headers, trace, endpoint, |s, caller, trace_id| async move {
+            work(s, caller, trace_id).await.map(|body| (status, body))
+        })
+        .await
+    }
+
+    /// As `handle`, for endpoints whose success status depends on the outcome (a change
+    /// applied now answers 200, one waiting for a second approver 202).
+    pub(crate) async fn handle_with_status<T, F, Fut>(
+        self: &Arc<Self>,
+        headers: &HeaderMap,
+        trace: &TraceId,
+        endpoint: Endpoint,
+        work: F,
+    ) -> Response
+    where
+        T: Serialize,
+        F: FnOnce(Arc<AppState>, Caller, String) -> Fut,
+        Fut: Future<Output = Result<(StatusCode, T), ApiError>>,
+    {
+        let ctx = match self.begin(headers, trace, endpoint).await {
             Ok(c) => c,
             Err(r) => return r,
         };
         let result = work(Arc::clone(self), ctx.caller.clone(), ctx.trace_id.clone()).await;
-        ctx.finish(status, result)
-    }
-}
-
-impl Ctx {
-    /// The answer, with the rate-limit headers.
-    pub(crate) fn finish<T: Serialize>(
-        &self,
-        status: StatusCode,
-        result: Result<T, ApiError>,
-    ) -> Response {
         let mut r = match result {
-            Ok(body) => (status, Json(body)).into_response(),
+            Ok((status, body)) => (status, Json(body)).into_response(),
             Err(e) => e.into_response(),
         };
-        add_limit_headers(&mut r, &self.verdict);
+        add_limit_headers(&mut r, &ctx.verdict);
         r
     }
 }

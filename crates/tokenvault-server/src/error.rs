@@ -85,6 +85,8 @@ fn status_and_message(e: &ServiceError) -> (StatusCode, &'static str) {
         }
         ServiceError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "Authentication required"),
         ServiceError::AccessDenied(_) => (StatusCode::FORBIDDEN, "Access denied by policy"),
+        ServiceError::PermissionDenied(_) => (StatusCode::FORBIDDEN, "Permission required"),
+        ServiceError::NotFound(_) => (StatusCode::NOT_FOUND, "Not found"),
         ServiceError::GrantExpired => (StatusCode::FORBIDDEN, "Grant has expired"),
         ServiceError::GrantNonceReused => (StatusCode::FORBIDDEN, "Grant has already been used"),
         ServiceError::TokenNotFound => (StatusCode::NOT_FOUND, "Token not found"),

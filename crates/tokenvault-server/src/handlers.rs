@@ -18,9 +18,9 @@ use tokenvault_proto::{
 };
 
 use crate::{
-    context::{json_body, valid_trace_id, AuthKind, TraceId},
+    access::Endpoint,
+    context::{json_body, valid_trace_id, TraceId},
     error::ApiError,
-    limits::LimitClass,
     AppState,
 };
 
@@ -42,8 +42,7 @@ pub(crate) async fn tokenize(
     s.handle(
         &headers,
         &trace,
-        LimitClass::Tokenize,
-        AuthKind::ApiKey,
+        Endpoint::Tokenize,
         StatusCode::OK,
         |s, caller, mut trace_id| async move {
             let dry_run = match q.get("dry_run").map(String::as_str) {
@@ -90,8 +89,7 @@ pub(crate) async fn grant(
     s.handle(
         &headers,
         &trace,
-        LimitClass::Grant,
-        AuthKind::Bearer,
+        Endpoint::Grant,
         StatusCode::OK,
         |s, caller, trace_id| async move {
             let req: GrantRequest = json_body(body, s.settings.max_body_bytes).await?;
@@ -110,8 +108,7 @@ pub(crate) async fn detokenize(
     s.handle(
         &headers,
         &trace,
-        LimitClass::Detokenize,
-        AuthKind::Bearer,
+        Endpoint::Detokenize,
         StatusCode::OK,
         |s, caller, trace_id| async move {
             let req: DetokenizeRequest = json_body(body, s.settings.max_body_bytes).await?;
@@ -130,8 +127,7 @@ pub(crate) async fn list_vault(
     s.handle(
         &headers,
         &trace,
-        LimitClass::VaultList,
-        AuthKind::Bearer,
+        Endpoint::VaultList,
         StatusCode::OK,
         |s, caller, _trace_id| async move {
             let q: VaultQuery = query(&q)?;
@@ -151,8 +147,7 @@ pub(crate) async fn revoke(
     s.handle(
         &headers,
         &trace,
-        LimitClass::Revoke,
-        AuthKind::Bearer,
+        Endpoint::Revoke,
         StatusCode::OK,
         |s, caller, trace_id| async move {
             let req: RevokeRequest = json_body(body, s.settings.max_body_bytes).await?;
@@ -172,8 +167,7 @@ pub(crate) async fn list_policies(
     s.handle(
         &headers,
         &trace,
-        LimitClass::Other,
-        AuthKind::Bearer,
+        Endpoint::PolicyList,
         StatusCode::OK,
         |s, caller, _trace_id| async move {
             s.vault
@@ -195,8 +189,7 @@ pub(crate) async fn get_policy(
     s.handle(
         &headers,
         &trace,
-        LimitClass::Other,
-        AuthKind::Bearer,
+        Endpoint::PolicyGet,
         StatusCode::OK,
         |s, caller, _trace_id| async move {
             s.vault
@@ -217,8 +210,7 @@ pub(crate) async fn create_policy(
     s.handle(
         &headers,
         &trace,
-        LimitClass::Other,
-        AuthKind::Bearer,
+        Endpoint::PolicyCreate,
         StatusCode::CREATED,
         |s, caller, trace_id| async move {
             let spec: PolicySpec = json_body(body, s.settings.max_body_bytes).await?;
@@ -235,17 +227,19 @@ pub(crate) async fn update_policy(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    s.handle(
+    s.handle_with_status(
         &headers,
         &trace,
-        LimitClass::Other,
-        AuthKind::Bearer,
-        StatusCode::OK,
+        Endpoint::PolicyUpdate,
         |s, caller, trace_id| async move {
             let spec: PolicySpec = json_body(body, s.settings.max_body_bytes).await?;
-            Ok(s.vault
+            let o = s
+                .vault
                 .update_policy(&caller, &id, &spec, &trace_id)
-                .await?)
+                .await?;
+            Ok(crate::management::outcome(o, |p| {
+                serde_json::to_value(p).unwrap_or_default()
+            }))
         },
     )
     .await
@@ -260,8 +254,7 @@ pub(crate) async fn delete_policy(
     s.handle(
         &headers,
         &trace,
-        LimitClass::Other,
-        AuthKind::Bearer,
+        Endpoint::PolicyDelete,
         StatusCode::OK,
         |s, caller, trace_id| async move {
             let p = s.vault.delete_policy(&caller, &id, &trace_id).await?;
@@ -279,8 +272,7 @@ pub(crate) async fn usage(
     s.handle(
         &headers,
         &trace,
-        LimitClass::Other,
-        AuthKind::Bearer,
+        Endpoint::Usage,
         StatusCode::OK,
         |s, caller, _trace_id| async move { s.vault.usage(&caller).await.map_err(ApiError::from) },
     )
@@ -308,8 +300,7 @@ pub(crate) async fn audit(
     s.handle(
         &headers,
         &trace,
-        LimitClass::Other,
-        AuthKind::Bearer,
+        Endpoint::Audit,
         StatusCode::OK,
         |s, caller, _trace_id| async move {
             let q: AuditQuery = query(&q)?;
@@ -423,8 +414,7 @@ pub(crate) async fn rehydrate(
     s.handle(
         &headers,
         &trace,
-        LimitClass::Detokenize,
-        AuthKind::Bearer,
+        Endpoint::Rehydrate,
         StatusCode::OK,
         |s, caller, trace_id| async move {
             let req: tokenvault_proto::RehydrateRequest =
@@ -448,8 +438,7 @@ pub(crate) async fn rehydrate_stream(
         &s,
         &headers,
         &trace,
-        LimitClass::Detokenize,
-        AuthKind::Bearer,
+        Endpoint::RehydrateStream,
         body,
         |first, caller, trace_id| async move {
             let purpose = first["purpose"]

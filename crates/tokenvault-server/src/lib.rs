@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod access;
 pub mod catalog;
 mod context;
 mod detectors;
@@ -12,6 +13,7 @@ pub mod error;
 mod handlers;
 pub mod jwks;
 pub mod limits;
+mod management;
 pub mod metrics;
 mod middleware;
 pub mod pii;
@@ -21,7 +23,7 @@ mod stream;
 use std::{future::Future, sync::Arc};
 
 use axum::{
-    routing::{delete, get, post},
+    routing::{delete, get, post, put},
     Router,
 };
 use tokenvault_core::{policy::TextAction, service::Vault};
@@ -107,6 +109,24 @@ pub fn router(vault: Arc<Vault>, settings: ServerSettings) -> Result<Router, Str
                 .delete(handlers::delete_policy),
         )
         .route("/usage", get(handlers::usage))
+        .route("/permissions", get(management::my_permissions))
+        .route("/roles", get(management::list_roles))
+        .route(
+            "/roles/{role}",
+            put(management::set_role).delete(management::delete_role),
+        )
+        .route("/changes", get(management::list_changes))
+        .route("/changes/{id}/{decision}", post(management::decide_change))
+        .route("/tenant", get(management::get_tenant))
+        .route("/tenant/settings", put(management::put_settings))
+        .route("/tenant/kill-switch", put(management::put_kill_switch))
+        .route(
+            "/api-keys",
+            get(management::list_api_keys).post(management::create_api_key),
+        )
+        .route("/api-keys/{id}", delete(management::revoke_api_key))
+        .route("/keys", get(management::list_keys))
+        .route("/keys/rotate", post(management::rotate_keys))
         .route("/audit", get(handlers::audit))
         .route("/health", get(handlers::health))
         .route("/jwks.json", get(handlers::jwks))

@@ -20,9 +20,9 @@ use tokenvault_proto::pii::{
 };
 
 use crate::{
-    context::{json_body, AuthKind, TraceId},
+    access::Endpoint,
+    context::{json_body, TraceId},
     error::ApiError,
-    limits::LimitClass,
     AppState,
 };
 
@@ -53,8 +53,7 @@ async fn run(
     s.handle(
         &headers,
         &trace,
-        LimitClass::Pii,
-        AuthKind::ClientToken,
+        Endpoint::PiiText,
         StatusCode::OK,
         |s, caller, trace_id| async move {
             let req = parse_request(json_body(body, s.settings.max_body_bytes).await?)?;
@@ -180,8 +179,7 @@ pub(crate) async fn detokenize_stream(
         &s,
         &headers,
         &trace,
-        LimitClass::Pii,
-        AuthKind::ClientToken,
+        Endpoint::PiiDetokenizeStream,
         body,
         |first, caller, trace_id| async move {
             let Value::Object(mut o) = first else {
@@ -208,8 +206,7 @@ pub(crate) async fn detokenize(
     s.handle(
         &headers,
         &trace,
-        LimitClass::Pii,
-        AuthKind::ClientToken,
+        Endpoint::PiiDetokenize,
         StatusCode::OK,
         |s, caller, trace_id| async move {
             let raw: Value = json_body(body, s.settings.max_body_bytes).await?;

@@ -145,8 +145,7 @@ pub(crate) async fn serve<F, Fut>(
     state: &Arc<AppState>,
     headers: &axum::http::HeaderMap,
     trace: &crate::context::TraceId,
-    class: crate::limits::LimitClass,
-    auth: crate::context::AuthKind,
+    endpoint: crate::access::Endpoint,
     body: Body,
     build: F,
 ) -> Response
@@ -154,7 +153,7 @@ where
     F: FnOnce(Value, Caller, String) -> Fut,
     Fut: std::future::Future<Output = Result<Restorer, ApiError>>,
 {
-    let ctx = match state.begin(headers, trace, class, auth).await {
+    let ctx = match state.begin(headers, trace, endpoint).await {
         Ok(c) => c,
         Err(r) => return r,
     };

@@ -8,12 +8,14 @@
 #![warn(missing_docs)]
 
 mod audit;
+mod pg_access;
 mod pg_schema;
 mod pool;
 mod postgres;
 mod rows;
 mod schema;
 mod sqlite;
+mod sqlite_access;
 mod token_index;
 
 pub use postgres::{PgOptions, PgStore};

@@ -60,6 +60,23 @@ CREATE INDEX audit_tenant ON audit (tenant, seq DESC);
 "#,
     // 2: deleted policies (soft delete: history kept, key freed).
     "ALTER TABLE policies ADD COLUMN deleted_at BIGINT;",
+    // 3: management authorization (role mapping, tenant settings, two-person changes).
+    r#"
+CREATE TABLE role_permissions (
+    tenant TEXT NOT NULL, role TEXT NOT NULL, permissions TEXT NOT NULL,
+    PRIMARY KEY (tenant, role)
+);
+CREATE TABLE tenant_settings (
+    tenant TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
+    PRIMARY KEY (tenant, key)
+);
+CREATE TABLE pending_changes (
+    tenant TEXT NOT NULL, id TEXT NOT NULL, kind TEXT NOT NULL, target TEXT NOT NULL,
+    payload TEXT NOT NULL, proposed_by TEXT NOT NULL, created_at BIGINT NOT NULL,
+    status TEXT NOT NULL, decided_by TEXT, decided_at BIGINT,
+    PRIMARY KEY (tenant, id)
+);
+"#,
 ];
 
 /// Advisory lock key for migrations ("tvmigr").

@@ -66,7 +66,7 @@ impl std::fmt::Debug for PgStore {
     }
 }
 
-fn pg_err(e: tokio_postgres::Error) -> StoreError {
+pub(crate) fn pg_err(e: tokio_postgres::Error) -> StoreError {
     if e.code() == Some(&SqlState::UNIQUE_VIOLATION) {
         return StoreError::Conflict { what: "record" };
     }
@@ -91,7 +91,7 @@ fn conflict(what: &'static str) -> impl Fn(StoreError) -> StoreError {
     }
 }
 
-fn corrupt(what: &str) -> StoreError {
+pub(crate) fn corrupt(what: &str) -> StoreError {
     StoreError::Unavailable {
         detail: format!("stored {what} is unreadable"),
     }
@@ -233,7 +233,45 @@ async fn insert_tokens<C: GenericClient>(
     Ok(rows.into_iter().map(|r| r.get::<_, String>(0)).collect())
 }
 
-async fn append_audit<C: GenericClient>(c: &C, events: &[AuditEvent]) -> Result<(), StoreError> {
+/// Stores the next version of a policy; `Conflict` unless the current version is one less.
+pub(crate) async fn write_policy_version<C: GenericClient>(
+    c: &C,
+    t: &TenantId,
+    p: &Policy,
+) -> Result<(), StoreError> {
+    let json = serde_json::to_string(p).map_err(|_| corrupt("policy"))?;
+    let n = c
+        .execute(
+            "UPDATE policies SET version = $3::BIGINT, key = $4, updated_at = $5
+             WHERE tenant = $1 AND id = $2 AND version = $3::BIGINT - 1 AND deleted_at IS NULL",
+            &[
+                &t.as_str(),
+                &p.id.as_str(),
+                &i64::from(p.version),
+                &p.body.key,
+                &p.updated_at,
+            ],
+        )
+        .await
+        .map_err(|e| conflict("policy key")(pg_err(e)))?;
+    if n == 0 {
+        return Err(StoreError::Conflict {
+            what: "policy version",
+        });
+    }
+    c.execute(
+        "INSERT INTO policy_versions (tenant, id, version, body) VALUES ($1, $2, $3, $4)",
+        &[&t.as_str(), &p.id.as_str(), &i64::from(p.version), &json],
+    )
+    .await
+    .map_err(pg_err)?;
+    Ok(())
+}
+
+pub(crate) async fn append_audit<C: GenericClient>(
+    c: &C,
+    events: &[AuditEvent],
+) -> Result<(), StoreError> {
     c.execute("SELECT pg_advisory_xact_lock($1)", &[&AUDIT_LOCK])
         .await
         .map_err(pg_err)?;
@@ -398,7 +436,7 @@ impl PgStore {
         Ok(Self { pool })
     }
 
-    async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
+    pub(crate) async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
         self.pool.get().await.map_err(pool_err)
     }
 }
@@ -652,34 +690,9 @@ impl VaultStore for PgStore {
         p: &Policy,
         a: &AuditEvent,
     ) -> Result<(), StoreError> {
-        let json = serde_json::to_string(p).map_err(|_| corrupt("policy"))?;
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(pg_err)?;
-        let n = tx
-            .execute(
-                "UPDATE policies SET version = $3::BIGINT, key = $4, updated_at = $5
-                 WHERE tenant = $1 AND id = $2 AND version = $3::BIGINT - 1 AND deleted_at IS NULL",
-                &[
-                    &t.as_str(),
-                    &p.id.as_str(),
-                    &i64::from(p.version),
-                    &p.body.key,
-                    &p.updated_at,
-                ],
-            )
-            .await
-            .map_err(|e| conflict("policy key")(pg_err(e)))?;
-        if n == 0 {
-            return Err(StoreError::Conflict {
-                what: "policy version",
-            });
-        }
-        tx.execute(
-            "INSERT INTO policy_versions (tenant, id, version, body) VALUES ($1, $2, $3, $4)",
-            &[&t.as_str(), &p.id.as_str(), &i64::from(p.version), &json],
-        )
-        .await
-        .map_err(pg_err)?;
+        write_policy_version(&tx, t, p).await?;
         append_audit(&tx, std::slice::from_ref(a)).await?;
         tx.commit().await.map_err(pg_err)
     }

@@ -26,7 +26,7 @@ use crate::{
 /// The vault on one SQLite database file (WAL mode, durable commits).
 #[derive(Clone)]
 pub struct SqliteStore {
-    pool: Arc<Pool>,
+    pub(crate) pool: Arc<Pool>,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -101,6 +101,36 @@ fn policy_from_json(json: &str) -> Result<Policy, StoreError> {
     serde_json::from_str(json).map_err(|e| StoreError::Unavailable {
         detail: format!("stored policy is unreadable: {e}"),
     })
+}
+
+/// Stores the next version of a policy; `Conflict` unless the current version is one less.
+pub(crate) fn write_policy_version(
+    tx: &rusqlite::Transaction<'_>,
+    t: &str,
+    p: &Policy,
+) -> Result<(), StoreError> {
+    let json = policy_json(p)?;
+    let n = tx
+        .execute(
+            "UPDATE policies SET version = ?3, key = ?4, updated_at = ?5
+             WHERE tenant = ?1 AND id = ?2 AND version = ?3 - 1 AND deleted_at IS NULL",
+            params![t, p.id.as_str(), p.version, p.body.key, p.updated_at],
+        )
+        .map_err(|e| match unavailable(e) {
+            StoreError::Conflict { .. } => StoreError::Conflict { what: "policy key" },
+            other => other,
+        })?;
+    if n == 0 {
+        return Err(StoreError::Conflict {
+            what: "policy version",
+        });
+    }
+    tx.execute(
+        "INSERT INTO policy_versions (tenant, id, version, body) VALUES (?1, ?2, ?3, ?4)",
+        params![t, p.id.as_str(), p.version, json],
+    )
+    .map_err(unavailable)?;
+    Ok(())
 }
 
 fn policy_json(policy: &Policy) -> Result<String, StoreError> {
@@ -400,26 +430,10 @@ impl VaultStore for SqliteStore {
         let (t, p, a) = (tenant.to_string(), policy.clone(), audit.clone());
         self.pool
             .write(move |c| {
-                let json = policy_json(&p)?;
-                let tx = c.transaction_with_behavior(TransactionBehavior::Immediate).map_err(unavailable)?;
-                let n = tx
-                    .execute(
-                        "UPDATE policies SET version = ?3, key = ?4, updated_at = ?5
-                         WHERE tenant = ?1 AND id = ?2 AND version = ?3 - 1 AND deleted_at IS NULL",
-                        params![t, p.id.as_str(), p.version, p.body.key, p.updated_at],
-                    )
-                    .map_err(|e| match unavailable(e) {
-                        StoreError::Conflict { .. } => StoreError::Conflict { what: "policy key" },
-                        other => other,
-                    })?;
-                if n == 0 {
-                    return Err(StoreError::Conflict { what: "policy version" });
-                }
-                tx.execute(
-                    "INSERT INTO policy_versions (tenant, id, version, body) VALUES (?1, ?2, ?3, ?4)",
-                    params![t, p.id.as_str(), p.version, json],
-                )
-                .map_err(unavailable)?;
+                let tx = c
+                    .transaction_with_behavior(TransactionBehavior::Immediate)
+                    .map_err(unavailable)?;
+                write_policy_version(&tx, &t, &p)?;
                 audit::append(&tx, std::slice::from_ref(&a))?;
                 tx.commit().map_err(unavailable)
             })

@@ -440,6 +440,178 @@ mod cases {
             .await
             .is_err());
     }
+
+    pub async fn role_mapping_settings_and_changes(s: Arc<dyn VaultStore>) {
+        use tokenvault_core::policy::{Policy, PolicyBody};
+        use tokenvault_core::store::{ChangeDecision, ChangeEffect, ChangeStatus, PendingChange};
+        let other = TenantId::parse("ten_other").unwrap();
+        let perms = vec!["audit:read".to_owned()];
+        s.set_role_permissions(&tenant(), "auditor", Some(&perms), &event("role_set"))
+            .await
+            .unwrap();
+        let wider = vec!["audit:read".to_owned(), "vault:read".to_owned()];
+        s.set_role_permissions(&tenant(), "auditor", Some(&wider), &event("role_set"))
+            .await
+            .unwrap();
+        assert_eq!(
+            s.role_permissions(&tenant()).await.unwrap(),
+            vec![("auditor".to_owned(), wider.clone())]
+        );
+        assert!(s.role_permissions(&other).await.unwrap().is_empty());
+        s.set_role_permissions(&tenant(), "auditor", None, &event("role_set"))
+            .await
+            .unwrap();
+        assert!(s.role_permissions(&tenant()).await.unwrap().is_empty());
+
+        s.set_tenant_setting(&tenant(), "two_person_rule", Some("on"), &event("set"))
+            .await
+            .unwrap();
+        assert_eq!(
+            s.tenant_setting(&tenant(), "two_person_rule")
+                .await
+                .unwrap()
+                .as_deref(),
+            Some("on")
+        );
+        assert!(s
+            .tenant_setting(&other, "two_person_rule")
+            .await
+            .unwrap()
+            .is_none());
+
+        let change = PendingChange {
+            id: "chg_1".into(),
+            tenant: tenant(),
+            kind: "role_set".into(),
+            target: "auditor".into(),
+            payload: "{}".into(),
+            proposed_by: "alice".into(),
+            created_at: 7,
+            status: ChangeStatus::Pending,
+            decided_by: None,
+            decided_at: None,
+        };
+        s.insert_change(&change, &event("change_proposed"))
+            .await
+            .unwrap();
+        assert_eq!(
+            s.changes(&tenant(), Some(ChangeStatus::Pending))
+                .await
+                .unwrap(),
+            vec![change.clone()]
+        );
+        assert!(s.changes(&other, None).await.unwrap().is_empty());
+        let effect = ChangeEffect::Role {
+            role: "auditor".into(),
+            permissions: Some(perms.clone()),
+        };
+        assert!(matches!(
+            s.decide_change(
+                &other,
+                "chg_1",
+                &ChangeDecision {
+                    status: ChangeStatus::Approved,
+                    decided_by: "bob".into(),
+                    at: 8
+                },
+                Some(effect.clone()),
+                &event("change_approved")
+            )
+            .await,
+            Err(StoreError::NotFound { .. })
+        ));
+        s.decide_change(
+            &tenant(),
+            "chg_1",
+            &ChangeDecision {
+                status: ChangeStatus::Approved,
+                decided_by: "bob".into(),
+                at: 8,
+            },
+            Some(effect.clone()),
+            &event("change_approved"),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            s.role_permissions(&tenant()).await.unwrap(),
+            vec![("auditor".to_owned(), perms.clone())]
+        );
+        let decided = &s.changes(&tenant(), None).await.unwrap()[0];
+        assert_eq!(
+            (
+                decided.status,
+                decided.decided_by.as_deref(),
+                decided.decided_at
+            ),
+            (ChangeStatus::Approved, Some("bob"), Some(8))
+        );
+        // Decided once, on any node: the second decision changes nothing.
+        assert!(matches!(
+            s.decide_change(
+                &tenant(),
+                "chg_1",
+                &ChangeDecision {
+                    status: ChangeStatus::Rejected,
+                    decided_by: "carol".into(),
+                    at: 9
+                },
+                None,
+                &event("change_rejected")
+            )
+            .await,
+            Err(StoreError::Conflict { .. })
+        ));
+        // A policy effect that no longer applies rolls the decision back.
+        let stale = PendingChange {
+            id: "chg_2".into(),
+            kind: "policy_update".into(),
+            ..change
+        };
+        s.insert_change(&stale, &event("change_proposed"))
+            .await
+            .unwrap();
+        let body: PolicyBody = serde_json::from_value(serde_json::json!({
+            "key": null, "name": "p", "enabled": true, "type_rules": {}, "default_rule": null,
+            "allowed_roles": ["admin"], "allowed_purposes": ["x"], "require_reason": true,
+            "failure_policy": "fail_closed",
+            "detection": {"categories": [], "custom_patterns": [], "languages": ["global"], "severities": {}, "blocking": [], "default_action": "redact"}
+        })).unwrap();
+        let p = Policy {
+            id: PolicyId::parse("pol_missing").unwrap(),
+            version: 5,
+            body,
+            created_at: 1,
+            updated_at: 1,
+        };
+        assert!(matches!(
+            s.decide_change(
+                &tenant(),
+                "chg_2",
+                &ChangeDecision {
+                    status: ChangeStatus::Approved,
+                    decided_by: "bob".into(),
+                    at: 9
+                },
+                Some(ChangeEffect::Policy(Box::new(p))),
+                &event("change_approved")
+            )
+            .await,
+            Err(StoreError::Conflict { .. })
+        ));
+        assert_eq!(
+            s.changes(&tenant(), Some(ChangeStatus::Pending))
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        assert_eq!(
+            s.verify_audit_chain().await.unwrap(),
+            Ok(7),
+            "refused decisions leave no audit record"
+        );
+    }
 }
 
 fn with_sqlite<F, Fut>(case: F)
@@ -499,6 +671,7 @@ conformance!(
     concurrent_same_tokens_make_one_record,
     quota_grants_audit_chain_and_keys,
     policies_api_keys_and_kill_switch,
+    role_mapping_settings_and_changes,
 );
 
 #[test]

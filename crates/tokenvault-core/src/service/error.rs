@@ -21,6 +21,12 @@ pub enum ServiceError {
     /// Authenticated but not allowed.
     #[error("{0}")]
     AccessDenied(String),
+    /// Authenticated, but none of the caller's roles holds the permission the endpoint needs.
+    #[error("this endpoint needs the `{0}` permission, which none of your roles holds; ask an administrator to map it to one of your roles")]
+    PermissionDenied(crate::authz::Permission),
+    /// No such resource (in this tenant).
+    #[error("{0} not found")]
+    NotFound(&'static str),
     /// The grant is past its expiry.
     #[error("the grant expired; request a new one")]
     GrantExpired,
@@ -67,7 +73,8 @@ impl ServiceError {
             ServiceError::EmptyValue(_) => "EMPTY_VALUE",
             ServiceError::UnsupportedPiiType(_) => "UNSUPPORTED_PII_TYPE",
             ServiceError::Unauthorized(_) => "UNAUTHORIZED",
-            ServiceError::AccessDenied(_) => "ACCESS_DENIED",
+            ServiceError::AccessDenied(_) | ServiceError::PermissionDenied(_) => "ACCESS_DENIED",
+            ServiceError::NotFound(_) => "NOT_FOUND",
             ServiceError::GrantExpired => "GRANT_EXPIRED",
             ServiceError::GrantNonceReused => "GRANT_NONCE_REUSED",
             ServiceError::TokenNotFound => "TOKEN_NOT_FOUND",

@@ -2,23 +2,27 @@
 //! policies, usage and audit, and the credentials that reach them. HTTP handlers call these
 //! and only translate.
 
+mod access;
 mod admin;
 mod auth;
 mod error;
 mod grant;
 mod policies;
 mod rehydrate;
+mod tenant_admin;
 mod text_api;
 mod tokenize;
 mod vault;
 
 use std::sync::Arc;
 
+pub use access::{ChangeOutcome, Widening};
 pub use admin::{ApiKeyIssued, TenantBootstrap};
 pub use auth::{Caller, UserClaims, API_AUDIENCE, ISSUER};
 pub use error::ServiceError;
 pub use grant::{GrantClaims, GRANT_AUDIENCE};
 pub use rehydrate::MAX_REHYDRATE_BYTES;
+pub use tenant_admin::{KeyVersionInfo, MAX_API_KEY_NAME_CHARS};
 pub use tokenvault_crypto::jwt::JwksVerifier;
 pub use vault::{VaultQuery, DEFAULT_PAGE, MAX_PAGE};
 

@@ -1,6 +1,9 @@
 //! `GET|POST /policies`, `GET|PUT|DELETE /policies/:id`.
 
-use super::{Caller, ServiceError, Vault};
+use super::{
+    access::{ChangeOutcome, Widening},
+    Caller, ServiceError, Vault,
+};
 use crate::{
     ids::PolicyId,
     policy::{Policy, PolicySpec},
@@ -64,14 +67,16 @@ impl Vault {
         }
     }
 
-    /// Replaces a policy with a new version.
+    /// Replaces a policy with a new version. A version that widens access to plaintext
+    /// (roles or purposes added, a reason no longer required) is audited as such and, under
+    /// the two-person rule, waits for a second holder of `policies:write`.
     pub async fn update_policy(
         &self,
         caller: &Caller,
         id: &str,
         spec: &PolicySpec,
         trace_id: &str,
-    ) -> Result<Policy, ServiceError> {
+    ) -> Result<ChangeOutcome<Policy>, ServiceError> {
         let current = self.get_policy(caller, id).await?;
         if spec.id.as_deref().is_some_and(|b| b != current.id.as_str()) {
             return Err(ServiceError::InvalidInput(
@@ -88,12 +93,29 @@ impl Vault {
             created_at: current.created_at,
             updated_at: self.clock.now(),
         };
+        let widening = Widening::of_policy(&current, &policy);
+        if widening.widens() && self.two_person_rule(caller).await? {
+            let payload = serde_json::to_string(&policy)
+                .map_err(|_| ServiceError::InvalidInput("the policy cannot be stored".into()))?;
+            let change = self
+                .propose(
+                    caller,
+                    "policy_update",
+                    policy.id.as_str(),
+                    payload,
+                    &widening,
+                    trace_id,
+                )
+                .await?;
+            return Ok(ChangeOutcome::Pending(change));
+        }
         let mut audit = self.audit(caller, "policy_update", trace_id);
         audit.policy_id = Some(policy.id.to_string());
         audit.policy_version = Some(policy.version);
         audit.result = "allowed".into();
+        audit.detail = widening.detail("added_roles");
         match self.store.update_policy(&caller.tenant, &policy, &audit).await {
-            Ok(()) => Ok(policy),
+            Ok(()) => Ok(ChangeOutcome::Applied(policy)),
             Err(StoreError::Conflict { what }) => Err(ServiceError::Conflict(format!(
                 "{what} conflict: the policy changed concurrently or its key is taken; re-read and retry"
             ))),

@@ -5,7 +5,11 @@
 //! record, usage and audit event commits or vanishes as a whole; a grant is consumed in the
 //! same transaction as the audit record of its use.
 
+mod access;
+
 use async_trait::async_trait;
+
+pub use access::{AccessStore, ChangeDecision, ChangeEffect, ChangeStatus, PendingChange};
 
 use crate::{
     clock::UnixSeconds,
@@ -293,7 +297,7 @@ pub struct UsageCounts {
 
 /// Persistence of the vault.
 #[async_trait]
-pub trait VaultStore: TenantKeyStore {
+pub trait VaultStore: TenantKeyStore + AccessStore {
     /// Whether the store answers.
     async fn ping(&self) -> Result<(), StoreError>;
     /// Stores `value` under `key` unless a value is there; returns the value now stored
