@@ -40,15 +40,17 @@ pub fn mask(text: &str, findings: &[Finding]) -> Replaced {
     splice(text, findings, |f, value| mask_value(&f.category, value))
 }
 
-/// Replaces findings with `[LABEL_N]`, numbered per label in order of appearance; values that
-/// are the same up to separators and case share a placeholder. Returns the vault in order of
-/// first appearance.
+/// Replaces findings with `[LABEL_N]`, numbered per label in order of appearance; occurrences
+/// written identically share a placeholder. Values that are equal only after normalization
+/// (`1.11.1.1` and `11.1.1.1` compact alike; `Jane@x.io` and `jane@x.io` are one mailbox) get
+/// placeholders of their own, so detokenize restores every occurrence exactly as written.
+/// Returns the vault in order of first appearance.
 pub fn tokenize(text: &str, findings: &[Finding]) -> (Replaced, Vec<VaultEntry>) {
     let mut counters: HashMap<String, usize> = HashMap::new();
     let mut seen: HashMap<(String, String), String> = HashMap::new();
     let mut vault = Vec::new();
     let replaced = splice(text, findings, |f, value| {
-        let key = (f.label.clone(), canonical(&f.category, value));
+        let key = (f.label.clone(), value.to_owned());
         if let Some(p) = seen.get(&key) {
             return p.clone();
         }
@@ -123,22 +125,6 @@ fn splice(
     }
 }
 
-fn canonical(category: &str, value: &str) -> String {
-    if category == "email" || category == "url" {
-        return value.to_lowercase();
-    }
-    let compact: String = value
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_uppercase)
-        .collect();
-    if compact.is_empty() {
-        value.to_owned()
-    } else {
-        compact
-    }
-}
-
 fn mask_value(category: &str, value: &str) -> String {
     if category == "email" {
         if let Some((local, domain)) = value.split_once('@') {
@@ -179,6 +165,32 @@ mod tests {
         );
         assert_eq!(mask_value("date", "1/2/2024"), "1/*/**24");
         assert_eq!(mask_value("us_ssn", "123-45-6789"), "1**-**-**89");
+    }
+
+    #[test]
+    fn values_equal_only_after_normalization_keep_their_own_placeholders() {
+        let d = crate::Detector::new(&tokenvault_core::policy::DetectionSettings::default(), None)
+            .unwrap_or_else(|e| panic!("{e}"));
+        for text in [
+            "hosts 1.11.1.1 and 11.1.1.1 and 1.11.1.1",
+            "nets 2001:db8::1:2 then 2001:db8:1::2",
+            "links fe80::1 and fe8:0::1",
+            "on 1/11/2020 or 11/1/2020",
+            "mail Ops@Acme.com and ops@acme.com",
+        ] {
+            let findings = d.detect(text).unwrap_or_default();
+            assert!(findings.len() >= 2, "{text}: {findings:?}");
+            let (r, vault) = tokenize(text, &findings);
+            let keys: Vec<(String, String)> = vault
+                .iter()
+                .map(|e| (e.placeholder.clone(), e.value.clone()))
+                .collect();
+            let (back, _) = detokenize(&r.text, &keys, usize::MAX).unwrap_or_default();
+            assert_eq!(back, text);
+            let distinct: std::collections::HashSet<&str> =
+                findings.iter().map(|f| &text[f.byte_start..f.byte_end]).collect();
+            assert_eq!(vault.len(), distinct.len(), "{text}: {vault:?}");
+        }
     }
 
     #[test]

@@ -25,6 +25,18 @@ fn pii_soup() -> impl Strategy<Value = String> {
         Just("192.168.1.42".to_owned()),
         Just("2024-02-30".to_owned()),
         Just("Şubat".to_owned()),
+        // Shapes that collide once separators or case are dropped: each must come back as
+        // written.
+        Just("1.11.1.1".to_owned()),
+        Just("11.1.1.1".to_owned()),
+        Just("2001:db8::1:2".to_owned()),
+        Just("2001:db8:1::2".to_owned()),
+        Just("fe80::1".to_owned()),
+        Just("fe8:0::1".to_owned()),
+        Just("1/11/2020".to_owned()),
+        Just("11/1/2020".to_owned()),
+        Just("Ops@Acme.com".to_owned()),
+        Just("4111-1111-1111-1111".to_owned()),
         Just("[EMAIL_1]".to_owned()),
         "[0-9 .:/()+-]{1,24}",
         "[A-Za-z@._-]{1,12}",
@@ -63,18 +75,8 @@ proptest! {
             .into_iter()
             .map(|e| (e.placeholder, e.value))
             .collect();
-        // Every finding comes back as its placeholder's value: the first spelling of the values
-        // sharing it (equal up to separators and case), so the text itself when spellings agree.
-        let values: std::collections::HashMap<&str, &str> =
-            vault.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        let mut expected = String::new();
-        let mut last = 0;
-        for (f, r) in out.findings.iter().zip(out.replacements.as_ref().unwrap()) {
-            expected.push_str(&text[last..f.byte_start]);
-            expected.push_str(values[r.as_str()]);
-            last = f.byte_end;
-        }
-        expected.push_str(&text[last..]);
+        // Exactly the text: every occurrence comes back as it was written.
+        let expected = text.clone();
         let (back, _) = transform::detokenize(&out.output_text, &vault, usize::MAX).unwrap();
         prop_assert_eq!(back, expected);
     }
