@@ -32,6 +32,23 @@ const CUSTOM_CONFIDENCE: f32 = 0.85;
 pub const CUSTOM_PATTERN_SIZE_LIMIT: usize = 1 << 20;
 /// Most custom patterns a policy may have.
 pub const MAX_CUSTOM_PATTERNS: usize = tokenvault_core::policy::MAX_PATTERNS;
+/// Most findings one text may yield; beyond it the request is refused (`TooManyFindings`)
+/// rather than answered in part, since a truncated redaction would pass PII on in clear.
+pub const MAX_FINDINGS: usize = 10_000;
+/// Readings collected before overlaps are resolved, past which detection stops early: each
+/// value has a handful of readings, so a text under `MAX_FINDINGS` never comes near it.
+const MAX_READINGS: usize = 8 * MAX_FINDINGS;
+
+/// The work one detection did, for tests that bound it (never time).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Work {
+    /// Candidates the scanner proposed.
+    pub candidates: usize,
+    /// Spans of digit groups tried as one value.
+    pub spans: usize,
+    /// Readings kept before the overlap rule.
+    pub readings: usize,
+}
 
 /// Where a candidate finding is and how confident it is; its `Kind` says what it is.
 #[derive(Debug, Clone, Copy)]
@@ -135,6 +152,16 @@ pub fn compile_patterns(patterns: &[&str]) -> Result<Option<Regex>, DetectError>
 
 /// Compiles one pattern alone to say precisely what is wrong with it.
 pub fn check_one(pattern: &str) -> Result<(), String> {
+    // A pattern that can match nothing or one character turns every position of a text into
+    // a finding (1 MiB of text, a million findings).
+    if let Ok(hir) = regex_automata::util::syntax::parse(pattern) {
+        if hir.properties().minimum_len().is_none_or(|n| n < 2) {
+            return Err(
+                "the pattern can match an empty string or a single character; make it match at least two characters"
+                    .to_owned(),
+            );
+        }
+    }
     Regex::builder()
         .configure(Regex::config().nfa_size_limit(Some(CUSTOM_PATTERN_SIZE_LIMIT)))
         .build(pattern)
@@ -244,6 +271,16 @@ impl Detector {
     /// As [`detect`](Self::detect), also reading national phone forms of the region a request's
     /// `locale` names (`tr-TR`), so one compiled detector serves every locale.
     pub fn detect_in(&self, text: &str, locale: Option<&str>) -> Result<Vec<Finding>, DetectError> {
+        self.detect_with_work(text, locale).map(|(f, _)| f)
+    }
+
+    /// As [`detect_in`](Self::detect_in), with the work done. Refuses a text with more than
+    /// [`MAX_FINDINGS`] findings, stopping early, so work and answers stay bounded.
+    pub fn detect_with_work(
+        &self,
+        text: &str,
+        locale: Option<&str>,
+    ) -> Result<(Vec<Finding>, Work), DetectError> {
         let scanner = Scanner::get().map_err(|e| DetectError::Engine(e.to_owned()))?;
         let extra = locale
             .and_then(PhoneRegions::of_locale)
@@ -262,10 +299,13 @@ impl Detector {
             text,
             enabled: self.enabled,
             regions,
+            spans: std::cell::Cell::new(0),
         };
         let mut raws: Vec<(Kind, Span)> = Vec::new();
         let mut buf: Vec<Raw> = Vec::new();
+        let mut candidates = 0usize;
         scanner.each(text, |shape, start, end| {
+            candidates += 1;
             buf.clear();
             recognize::recognize(&ctx, shape, start, end, &mut buf);
             for raw in &buf {
@@ -282,9 +322,13 @@ impl Detector {
                     ));
                 }
             }
+            raws.len() <= MAX_READINGS
         });
         if let Some(custom) = &self.custom {
             for m in custom.find_iter(text) {
+                if raws.len() > MAX_READINGS {
+                    break;
+                }
                 if m.is_empty() {
                     continue;
                 }
@@ -298,8 +342,20 @@ impl Detector {
                 ));
             }
         }
+        let too_many = DetectError::TooManyFindings { max: MAX_FINDINGS };
+        if raws.len() > MAX_READINGS {
+            return Err(too_many);
+        }
+        let work = Work {
+            candidates,
+            spans: ctx.spans.get(),
+            readings: raws.len(),
+        };
         let kept = resolve_overlaps(raws);
-        Ok(self.finish(text, kept))
+        if kept.len() > MAX_FINDINGS {
+            return Err(too_many);
+        }
+        Ok((self.finish(text, kept), work))
     }
 
     fn finish(&self, text: &str, kept: Vec<(Kind, Span)>) -> Vec<Finding> {
@@ -396,11 +452,16 @@ fn resolve_cluster(cluster: &mut Vec<(Kind, Span)>, kept: &mut Vec<(Kind, Span)>
             .then(a.start.cmp(&b.start))
     });
     let from = kept.len();
+    // Spans kept so far in this cluster, disjoint, by start: an overlap check is a lookup of
+    // the neighbours, so a large cluster costs n log n, not n².
+    let mut taken: BTreeMap<usize, usize> = BTreeMap::new();
     for (kind, raw) in cluster.drain(..) {
-        let overlaps = kept[from..]
-            .iter()
-            .any(|(_, k)| raw.start < k.end && k.start < raw.end);
-        if !overlaps {
+        let before = taken
+            .range(..raw.end)
+            .next_back()
+            .is_some_and(|(_, &end)| end > raw.start);
+        if !before {
+            taken.insert(raw.start, raw.end);
             kept.push((kind, raw));
         }
     }

@@ -18,8 +18,8 @@ pub mod transform;
 
 pub use catalog::{Category, CategoryInfo, CATEGORIES, LANGUAGES};
 pub use detector::{
-    check_one as check_pattern, label_of, Detector, Finding, Kind, CUSTOM_PATTERN_SIZE_LIMIT,
-    MAX_CUSTOM_PATTERNS, MIN_CONFIDENCE,
+    check_one as check_pattern, label_of, Detector, Finding, Kind, Work, CUSTOM_PATTERN_SIZE_LIMIT,
+    MAX_CUSTOM_PATTERNS, MAX_FINDINGS, MIN_CONFIDENCE,
 };
 pub use labels::display_name;
 pub use outcome::{apply, apply_in, Outcome};
@@ -45,6 +45,12 @@ pub enum DetectError {
     /// Too many custom patterns.
     #[error("at most {max} custom patterns")]
     TooManyPatterns {
+        /// The limit.
+        max: usize,
+    },
+    /// The text holds more findings than one answer may carry.
+    #[error("the text holds more than {max} findings; split it into smaller texts")]
+    TooManyFindings {
         /// The limit.
         max: usize,
     },

@@ -49,8 +49,11 @@ fn shapes() -> Vec<(Shape, String)> {
         ),
         (
             Shape::Email,
+            // Bounded as RFC 5321 bounds it (local part 64, labels 63, at most 8 labels): an
+            // unbounded local part kept the automaton reading to the end of every run of
+            // word characters after each match, quadratic on "ab-ab-ab-…".
             format!(
-                r"{b}[A-Za-z0-9][A-Za-z0-9._%+\-]*@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*\.[A-Za-z]{{2,24}}{b}"
+                r"{b}[A-Za-z0-9][A-Za-z0-9._%+\-]{{0,63}}@[A-Za-z0-9](?:[A-Za-z0-9\-]{{0,61}}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{{0,61}}[A-Za-z0-9])?){{0,8}}\.[A-Za-z]{{2,24}}{b}"
             ),
         ),
         (
@@ -129,11 +132,14 @@ impl Scanner {
         SCANNER.as_ref().map_err(|e| e.as_str())
     }
 
-    /// Calls `f(shape, start, end)` for every candidate, left to right, byte offsets.
-    pub(crate) fn each(&self, text: &str, mut f: impl FnMut(Shape, usize, usize)) {
+    /// Calls `f(shape, start, end)` for every candidate, left to right, byte offsets, until
+    /// `f` returns false.
+    pub(crate) fn each(&self, text: &str, mut f: impl FnMut(Shape, usize, usize) -> bool) {
         for m in self.regex.find_iter(text) {
             if let Some(&shape) = self.shapes.get(m.pattern().as_usize()) {
-                f(shape, m.start(), m.end());
+                if !f(shape, m.start(), m.end()) {
+                    return;
+                }
             }
         }
     }
@@ -145,10 +151,32 @@ mod tests {
 
     fn shapes_of(text: &str) -> Vec<(Shape, &str)> {
         let mut out = Vec::new();
-        Scanner::get()
-            .unwrap()
-            .each(text, |s, a, b| out.push((s, &text[a..b])));
+        Scanner::get().unwrap().each(text, |s, a, b| {
+            out.push((s, &text[a..b]));
+            true
+        });
         out
+    }
+
+    /// Leftmost-first search reads past a match for as long as a pattern of higher priority
+    /// is still alive, so one unbounded pattern ahead of another makes iteration quadratic.
+    /// Only two shapes may be unbounded: `Url`, whose every extension past its literal prefix
+    /// is itself a match (the automaton is consuming, not looking ahead), and `Numeric`, the
+    /// last (nothing is below it to wait for).
+    #[test]
+    fn every_shape_but_url_and_numeric_has_a_bounded_length() {
+        for (shape, pattern) in shapes() {
+            let hir = syntax::parse(&pattern).unwrap();
+            let max = hir.properties().maximum_len();
+            match shape {
+                Shape::Url | Shape::Numeric => {}
+                _ => assert!(
+                    max.is_some_and(|m| m <= 1024),
+                    "{shape:?} may match {max:?} bytes"
+                ),
+            }
+        }
+        assert_eq!(shapes().last().map(|s| s.0), Some(Shape::Numeric));
     }
 
     #[test]

@@ -187,8 +187,10 @@ mod tests {
                 .collect();
             let (back, _) = detokenize(&r.text, &keys, usize::MAX).unwrap_or_default();
             assert_eq!(back, text);
-            let distinct: std::collections::HashSet<&str> =
-                findings.iter().map(|f| &text[f.byte_start..f.byte_end]).collect();
+            let distinct: std::collections::HashSet<&str> = findings
+                .iter()
+                .map(|f| &text[f.byte_start..f.byte_end])
+                .collect();
             assert_eq!(vault.len(), distinct.len(), "{text}: {vault:?}");
         }
     }

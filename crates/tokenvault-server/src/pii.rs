@@ -383,6 +383,12 @@ fn count_by_category(o: &Outcome) -> BTreeMap<String, usize> {
 
 fn engine_error(e: DetectError) -> ApiError {
     match e {
+        DetectError::TooManyFindings { .. } => ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "TOO_MANY_FINDINGS",
+            "Too many findings",
+            format!("{e}; nothing was returned in part"),
+        ),
         DetectError::InvalidPattern { .. }
         | DetectError::TooManyPatterns { .. }
         | DetectError::UnknownCategory(_) => ApiError::invalid(format!(

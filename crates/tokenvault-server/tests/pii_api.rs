@@ -493,3 +493,37 @@ fn the_request_locale_reads_its_regions_national_phones() {
     assert_eq!(out.findings.len(), 1);
     assert_eq!(out.findings[0].label, "Telefon numarası");
 }
+
+#[test]
+fn amplification_is_refused() {
+    let s = TestServer::start();
+    support_intake(&s);
+    // A pattern matching single characters would make every byte a finding.
+    for regex in [".", "\\d", "a*"] {
+        let body = json!({"name": "Amp", "key": "amp", "allowed_roles": ["admin"], "allowed_purposes": ["x"],
+            "detection": {"custom_patterns": [{"name": "x", "regex": regex, "severity": "low"}]}});
+        let r = s
+            .admin()
+            .raw("POST", "/policies", Some(&body.to_string()), &[])
+            .unwrap();
+        assert_eq!(r.status, 400, "{regex}: {}", r.body);
+        assert!(r.body.contains("two characters"), "{}", r.body);
+    }
+    // A text with more findings than one answer may carry is refused whole, not truncated.
+    let text = "1.1.1.1 ".repeat(20_000);
+    let r = client(&s)
+        .raw(
+            "POST",
+            "/api/client/v1/pii/redact",
+            Some(&json!({"policy_key": "support-intake", "text": text}).to_string()),
+            &[],
+        )
+        .unwrap();
+    assert_eq!(r.status, 422, "{}", &r.body[..r.body.len().min(300)]);
+    assert_eq!(r.json()["error"]["code"], "TOO_MANY_FINDINGS");
+    assert!(r.body.len() < 1_000, "the refusal is small");
+    // Padding does not switch detection off.
+    let padded = format!("card 4111111111111111 {}", "0 ".repeat(5_000));
+    let out = call(&s, "detect", &padded);
+    assert!(out.findings.iter().any(|f| f.category == "creditCard"));
+}

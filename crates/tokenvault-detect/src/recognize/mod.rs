@@ -33,6 +33,8 @@ pub(crate) struct Ctx<'a> {
     pub text: &'a str,
     pub enabled: CategorySet,
     pub regions: &'a PhoneRegions,
+    /// Spans of digit groups tried as one value, for the work bound tests assert.
+    pub spans: std::cell::Cell<usize>,
 }
 
 impl Ctx<'_> {

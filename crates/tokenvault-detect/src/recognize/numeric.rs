@@ -8,10 +8,8 @@ use crate::catalog::Category;
 
 /// No recognizer accepts more digits than this (19 for cards).
 const MAX_DIGITS: usize = 19;
-/// Runs of up to this many groups have every span tried.
-const ENUMERATE_ALL: usize = 8;
-/// Longest run examined; longer runs are numeric tables, not identifiers.
-const MAX_GROUPS: usize = 24;
+/// Groups kept on the stack; longer runs spill to the heap.
+const STACK_GROUPS: usize = 24;
 
 #[derive(Debug, Clone, Copy)]
 struct Group {
@@ -21,7 +19,8 @@ struct Group {
 
 pub(super) fn recognize(ctx: &Ctx<'_>, start: usize, end: usize, out: &mut Vec<Raw>) {
     let bytes = ctx.text.as_bytes();
-    let mut group_buf = [Group { start: 0, end: 0 }; MAX_GROUPS];
+    let mut group_buf = [Group { start: 0, end: 0 }; STACK_GROUPS];
+    let mut spilled: Vec<Group> = Vec::new();
     let mut count = 0;
     let mut i = start;
     while i < end {
@@ -30,50 +29,49 @@ pub(super) fn recognize(ctx: &Ctx<'_>, start: usize, end: usize, out: &mut Vec<R
             while i < end && bytes[i].is_ascii_digit() {
                 i += 1;
             }
-            if count == MAX_GROUPS {
-                return;
+            let g = Group { start: s, end: i };
+            if count < STACK_GROUPS {
+                group_buf[count] = g;
+            } else {
+                if spilled.is_empty() {
+                    spilled.extend_from_slice(&group_buf);
+                }
+                spilled.push(g);
             }
-            group_buf[count] = Group { start: s, end: i };
             count += 1;
         } else {
             i += 1;
         }
     }
-    let groups = &group_buf[..count];
-    if groups.len() <= ENUMERATE_ALL {
-        // Every span of whole groups; the overlap rule picks between readings.
-        for g in 0..groups.len() {
-            let mut digits = 0;
-            for j in g..groups.len() {
-                digits += groups[j].end - groups[j].start;
-                if digits > MAX_DIGITS {
-                    break;
-                }
-                span(ctx, groups, g, j, start, out);
-            }
-        }
-        return;
-    }
-    // Long runs: longest accepted span from each group, then carry on after it.
-    let mut g = 0;
-    while g < groups.len() {
-        let mut accepted = None;
+    let groups = if spilled.is_empty() {
+        &group_buf[..count]
+    } else {
+        &spilled[..]
+    };
+    // Every span of whole groups holding at most MAX_DIGITS digits: at most that many spans
+    // from each group, so the work is linear in the run, and the overlap rule picks between
+    // readings. (Skipping past the longest accepted span let a long reading of padding hide
+    // the value inside it.)
+    let text = ctx.text;
+    for g in 0..groups.len() {
         let mut digits = 0;
-        let mut last = g;
-        while last < groups.len() {
-            digits += groups[last].end - groups[last].start;
-            if digits > MAX_DIGITS {
+        let mut inner_single = 0;
+        let mut dotted = false;
+        for j in g..groups.len() {
+            if j > g {
+                dotted |= text[groups[j - 1].end..groups[j].start].contains('.');
+                if j > g + 1 && groups[j - 1].end - groups[j - 1].start == 1 {
+                    inner_single += 1;
+                }
+            }
+            digits += groups[j].end - groups[j].start;
+            // Past MAX_DIGITS, or (see `readings`) two single-digit groups inside an undotted
+            // span: no longer span from this group can be read either.
+            if digits > MAX_DIGITS || (j - g + 1 > 3 && inner_single >= 2 && !dotted) {
                 break;
             }
-            last += 1;
+            span(ctx, groups, g, j, start, out);
         }
-        for j in (g..last).rev() {
-            if span(ctx, groups, g, j, start, out) {
-                accepted = Some(j);
-                break;
-            }
-        }
-        g = accepted.map_or(g + 1, |j| j + 1);
     }
 }
 
@@ -86,6 +84,7 @@ fn span(
     run_start: usize,
     out: &mut Vec<Raw>,
 ) -> bool {
+    ctx.spans.set(ctx.spans.get() + 1);
     let text = ctx.text;
     // A span cut out of a longer number by a single space or dash is a weaker reading than
     // one the text sets apart ("278 022 1276" is not the phone "022 1276").
@@ -154,6 +153,11 @@ fn readings(
     let lens = &lens_buf[..n];
     let d = &digit_buf[..k];
     let plus_or_paren = start < first.start;
+    // No format read here has two single-digit groups inside it unless dotted (IPv4): such
+    // spans ("0 0 0 …" padding) are refused before any recognizer is tried.
+    if n > 3 && lens[1..n - 1].iter().filter(|&&l| l == 1).count() >= 2 && !seps.contains(&".") {
+        return false;
+    }
     // One separator used throughout, if any.
     let uniform = seps.windows(2).all(|w| w[0] == w[1]);
     let sep = if seps.is_empty() { None } else { Some(seps[0]) };

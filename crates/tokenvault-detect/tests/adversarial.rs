@@ -1,0 +1,115 @@
+//! Hostile shapes: padding cannot switch detection off, and the work stays linear in the
+//! input (asserted on candidates and spans tried, never on time).
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
+use tokenvault_core::policy::{CustomPattern, DetectionSettings, Severity};
+use tokenvault_detect::{DetectError, Detector, LANGUAGES, MAX_FINDINGS};
+
+fn detector() -> Detector {
+    let settings = DetectionSettings {
+        languages: LANGUAGES.iter().map(|s| s.to_string()).collect(),
+        ..DetectionSettings::default()
+    };
+    Detector::new(&settings, None).unwrap()
+}
+
+fn categories(d: &Detector, text: &str) -> Vec<String> {
+    d.detect(text)
+        .unwrap()
+        .into_iter()
+        .map(|f| f.category)
+        .collect()
+}
+
+#[test]
+fn padding_with_digit_groups_does_not_hide_a_value() {
+    let d = detector();
+    for groups in [23, 24, 25, 50, 200, 2000] {
+        for sep in [" ", "-"] {
+            let pad = vec!["0"; groups].join(sep);
+            let card = format!("card 4111111111111111{sep}{pad}");
+            assert!(
+                categories(&d, &card).contains(&"creditCard".to_owned()),
+                "{groups} groups joined by {sep:?}"
+            );
+            let ssn = format!("SSN 536-90-4399 {pad}");
+            assert!(
+                categories(&d, &ssn).contains(&"us_ssn".to_owned()),
+                "{groups}"
+            );
+            let kimlik = format!("TC kimlik 10000000146 {pad}");
+            assert!(
+                categories(&d, &kimlik).contains(&"tc_kimlik".to_owned()),
+                "{groups}"
+            );
+        }
+    }
+    // A valid card among fifty 16-digit numbers that fail Luhn.
+    let mut parts: Vec<String> = (0..50).map(|i| format!("{:016}", 1000 + i * 7)).collect();
+    parts.insert(25, "4111111111111111".into());
+    let text = format!("cards {}", parts.join(" "));
+    let found = d.detect(&text).unwrap();
+    assert!(
+        found
+            .iter()
+            .any(|f| f.category == "creditCard"
+                && &text[f.byte_start..f.byte_end] == "4111111111111111"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn work_on_long_digit_runs_is_linear() {
+    let d = detector();
+    let mut per_group = Vec::new();
+    for groups in [1_000usize, 4_000, 16_000] {
+        let text = format!("n {}", vec!["12"; groups].join(" "));
+        let (_, work) = d.detect_with_work(&text, None).unwrap();
+        // At most one span per digit a value may hold, from each group.
+        assert!(work.spans <= 19 * groups, "{groups}: {work:?}");
+        per_group.push(work.spans as f64 / groups as f64);
+    }
+    assert!(per_group[2] <= per_group[0] * 1.1, "{per_group:?}");
+}
+
+#[test]
+fn dash_separated_hex_pairs_yield_linear_candidates() {
+    let d = detector();
+    let mut per_kib = Vec::new();
+    for kib in [12usize, 24, 48] {
+        let text = "ab-".repeat(kib * 1024 / 3);
+        let (_, work) = d.detect_with_work(&text, None).unwrap();
+        per_kib.push(work.candidates as f64 / kib as f64);
+    }
+    assert!(per_kib[2] <= per_kib[0] * 1.1, "{per_kib:?}");
+}
+
+#[test]
+fn amplifying_texts_are_refused_whole() {
+    let d = detector();
+    // 1:1:1:… reads as IPv6 addresses every few bytes.
+    let text = "1:".repeat(300_000);
+    assert!(matches!(
+        d.detect(&text),
+        Err(DetectError::TooManyFindings { max }) if max == MAX_FINDINGS
+    ));
+    // Under the cap, an answer.
+    assert!(d.detect(&"1:".repeat(1_000)).is_ok());
+}
+
+#[test]
+fn patterns_matching_nothing_or_one_character_are_refused() {
+    for p in [".", "a*", "\\d", "[a-z]?", "x|yz", ""] {
+        let settings = DetectionSettings {
+            custom_patterns: vec![CustomPattern {
+                name: "p".into(),
+                regex: p.into(),
+                severity: Severity::Low,
+            }],
+            ..DetectionSettings::default()
+        };
+        let e = Detector::new(&settings, None).unwrap_err();
+        assert!(e.to_string().contains("two characters"), "{p}: {e}");
+    }
+    assert!(tokenvault_detect::check_pattern("ORD-[0-9]{6}").is_ok());
+}
