@@ -81,4 +81,22 @@ impl tokenvault_core::policy::DetectionCatalog for Catalog {
     fn check_pattern(&self, regex: &str) -> Result<(), String> {
         detector::check_one(regex)
     }
+
+    fn redact_free_text(&self, text: &str) -> String {
+        static ALL: std::sync::LazyLock<Option<Detector>> = std::sync::LazyLock::new(|| {
+            let settings = tokenvault_core::policy::DetectionSettings {
+                languages: LANGUAGES.iter().map(|s| (*s).to_owned()).collect(),
+                ..Default::default()
+            };
+            Detector::new(&settings, None).ok()
+        });
+        let Some(detector) = ALL.as_ref() else {
+            return "[REDACTED]".to_owned();
+        };
+        match detector.detect(text) {
+            Ok(findings) => transform::redact(text, &findings).text,
+            // Refused (too many findings): keep nothing of it.
+            Err(_) => "[REDACTED]".to_owned(),
+        }
+    }
 }

@@ -172,6 +172,20 @@ pub fn describe_json_error(e: &serde_json::Error) -> String {
             {
                 let expected = expected.split(" at line").next().unwrap_or(expected);
                 format!("a field has the wrong type or value; expected {expected}")
+            } else if let Some(rest) = text.strip_prefix("unknown field `") {
+                // "unknown field `x`, expected one of `a`, `b`": the caller's field name is
+                // not repeated, the accepted ones are.
+                let expected = rest
+                    .split_once("`, ")
+                    .map(|(_, e)| e.split(" at line").next().unwrap_or(e))
+                    .unwrap_or("no other fields");
+                format!("the body has a field this endpoint does not accept; {expected}")
+            } else if text.starts_with("unknown variant `") {
+                let expected = text
+                    .split_once("`, ")
+                    .map(|(_, e)| e.split(" at line").next().unwrap_or(e))
+                    .unwrap_or("another value");
+                format!("a field has a value this endpoint does not accept; {expected}")
             } else {
                 text.split(" at line")
                     .next()
@@ -202,7 +216,9 @@ mod tests {
         let e = serde_json::from_str::<S>(r#"{"b": "john@example.com"}"#).unwrap_err();
         let d = describe_json_error(&e);
         assert!(
-            d.contains("unknown field `b`") && !d.contains("john"),
+            d.contains("does not accept; expected `a`")
+                && !d.contains("`b`")
+                && !d.contains("john"),
             "{d}"
         );
         let e = serde_json::from_str::<S>("{").unwrap_err();

@@ -356,21 +356,53 @@ fn check_text(text: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// A BCP 47 language tag, checked by shape: a 2–3 letter language (or 5–8 letters), then
+/// optional script (4 letters), region (2 letters or 3 digits) and variants (5–8 letters or
+/// digits, or a digit and 3 more).
 fn parse_locale(locale: Option<&str>) -> Result<String, ApiError> {
     let Some(l) = locale else {
         return Ok("en".to_owned());
     };
-    let ok = !l.is_empty()
-        && l.len() <= 35
-        && l.split(['-', '_'])
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric()));
-    if ok {
+    if is_language_tag(l) {
         Ok(l.to_owned())
     } else {
         Err(ApiError::invalid(
-            "locale must be a language tag such as en, tr or tr-TR",
+            "locale must be a BCP 47 language tag such as en, tr or tr-TR",
         ))
     }
+}
+
+pub(crate) fn is_language_tag(l: &str) -> bool {
+    if l.is_empty() || l.len() > 35 {
+        return false;
+    }
+    let mut parts = l.split(['-', '_']);
+    let alpha = |p: &str| p.bytes().all(|b| b.is_ascii_alphabetic());
+    let alnum = |p: &str| p.bytes().all(|b| b.is_ascii_alphanumeric());
+    let Some(lang) = parts.next() else {
+        return false;
+    };
+    if !(alpha(lang) && (matches!(lang.len(), 2 | 3) || (5..=8).contains(&lang.len()))) {
+        return false;
+    }
+    // After the language: script, region, variants, each optional, in that order.
+    let mut stage = 0;
+    for p in parts {
+        let digits = p.bytes().all(|b| b.is_ascii_digit());
+        let next = if stage < 1 && p.len() == 4 && alpha(p) {
+            1
+        } else if stage < 2 && ((p.len() == 2 && alpha(p)) || (p.len() == 3 && digits)) {
+            2
+        } else if alnum(p)
+            && ((5..=8).contains(&p.len()) || (p.len() == 4 && p.as_bytes()[0].is_ascii_digit()))
+        {
+            3
+        } else {
+            return false;
+        };
+        stage = next;
+    }
+    true
 }
 
 fn count_by_category(o: &Outcome) -> BTreeMap<String, usize> {
@@ -379,6 +411,38 @@ fn count_by_category(o: &Outcome) -> BTreeMap<String, usize> {
         *counts.entry(f.category.clone()).or_default() += 1;
     }
     counts
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn locales_are_language_tags() {
+        for ok in [
+            "en",
+            "tr",
+            "tr-TR",
+            "en_US",
+            "zh-Hant-TW",
+            "es-419",
+            "de-DE-1901",
+            "fil",
+        ] {
+            assert!(super::is_language_tag(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "219-09-9999",
+            "e",
+            "english-US",
+            "tr-TRR",
+            "en--US",
+            "en-US-x",
+            "12",
+            "tr TR",
+        ] {
+            assert!(!super::is_language_tag(bad), "{bad}");
+        }
+    }
 }
 
 fn engine_error(e: DetectError) -> ApiError {

@@ -144,4 +144,10 @@ pub trait DetectionCatalog {
     fn is_language(&self, name: &str) -> bool;
     /// Compiles `regex` under the engine's limits; the error says what to fix.
     fn check_pattern(&self, regex: &str) -> Result<(), String>;
+    /// Free text a caller gives for the permanent record (a grant's reason), with any PII the
+    /// engine finds replaced by its category label (`[EMAIL]`), so the audit chain never
+    /// holds it. The default keeps the text (a catalog without an engine).
+    fn redact_free_text(&self, text: &str) -> String {
+        text.to_owned()
+    }
 }

@@ -202,7 +202,7 @@ impl TypeRuleSpec {
                 problems.add(
                     format!("{path}.mode"),
                     format!(
-                        "unknown mode {m:?}; expected one of {}",
+                        "not a mode; expected one of {}",
                         names(&Mode::ALL, Mode::as_str)
                     ),
                 );
@@ -297,7 +297,7 @@ impl DetectionSpec {
             if !catalog.is_category(c) {
                 problems.add(
                     format!("detection.categories[{i}]"),
-                    format!("unknown category {c:?}"),
+                    "not a detection category of this build (see docs/detection.md)".to_owned(),
                 );
             }
         }
@@ -346,17 +346,30 @@ impl DetectionSpec {
             if !catalog.is_language(l) {
                 problems.add(
                     format!("detection.languages[{i}]"),
-                    format!("unknown language pack {l:?}"),
+                    "not a language pack of this build (see docs/detection.md)".to_owned(),
                 );
             }
         }
-        let known = |c: &str| categories.iter().any(|x| x == c) || pattern_names.contains(c);
+        // No categories listed means every category of the build is on.
+        let known = |c: &str| {
+            (categories.is_empty() && catalog.is_category(c))
+                || categories.iter().any(|x| x == c)
+                || pattern_names.contains(c)
+        };
         let mut severities = BTreeMap::new();
-        for (c, s) in &self.severities {
-            let path = format!("detection.severities.{c}");
-            if !known(c) {
-                problems.add(&path, "names a category the policy does not enable");
-            }
+        for (i, (c, s)) in self.severities.iter().enumerate() {
+            let path = if known(c) {
+                format!("detection.severities.{c}")
+            } else {
+                problems.add(
+                    "detection.severities",
+                    format!(
+                        "key {} (in sorted order) names a category the policy does not enable",
+                        i + 1
+                    ),
+                );
+                "detection.severities".to_owned()
+            };
             severities.insert(c.clone(), parse_severity(problems, &path, Some(s)));
         }
         let blocking = check_words(problems, "detection.blocking", &self.blocking, false);
@@ -441,16 +454,18 @@ impl PolicySpec {
             );
         }
         let mut type_rules = BTreeMap::new();
-        for (type_name, rule) in &self.type_rules {
-            let path = format!("type_rules.{type_name}");
+        for (i, (type_name, rule)) in self.type_rules.iter().enumerate() {
             match type_name.parse::<PiiType>() {
                 Ok(t) => {
+                    let path = format!("type_rules.{}", t.as_str());
                     type_rules.insert(t, rule.validate(&mut problems, &path, Some(t)));
                 }
+                // The caller's key is not repeated: its position (in key order) says which.
                 Err(_) => problems.add(
-                    &path,
+                    "type_rules",
                     format!(
-                        "unknown PII type {type_name:?}; expected one of {}",
+                        "key {} (in sorted order) is not a PII type; expected one of {}",
+                        i + 1,
                         names(&PiiType::ALL, PiiType::as_str)
                     ),
                 ),

@@ -95,9 +95,10 @@ fn unknown_type_mode_and_scope_name_their_field() {
         },
         "allowed_roles": ["admin"], "allowed_purposes": ["p"]
     }));
-    assert!(p.iter().any(|(f, m)| f == "type_rules.us_sssn"
-        && m.contains("unknown PII type")
-        && m.contains("us_ssn")));
+    assert!(p.iter().any(|(f, m)| f == "type_rules"
+        && m.contains("not a PII type")
+        && m.contains("us_ssn")
+        && !m.contains("us_sssn")));
     assert!(p
         .iter()
         .any(|(f, m)| f == "type_rules.email.mode" && m.contains("format_preserving")));
@@ -193,7 +194,7 @@ fn detection_settings_are_checked_against_the_catalog() {
             "detection.custom_patterns[1].severity",
             "detection.custom_patterns[2].name",
             "detection.languages[1]",
-            "detection.severities.phone",
+            "detection.severities",
             "detection.blocking[0]",
             "detection.default_action",
         ]
@@ -439,4 +440,25 @@ fn policy_round_trips_through_json() {
         .validate(&Catalog)
         .unwrap();
     assert_eq!(again, policy.body);
+}
+
+#[test]
+fn blocking_and_severities_accept_any_category_when_all_are_on() {
+    let ok = spec(serde_json::json!({
+        "name": "x", "key": "k", "allowed_roles": ["admin"], "allowed_purposes": ["p"],
+        "detection": {"categories": [], "blocking": ["creditCard"], "severities": {"iban": "high"}}
+    }))
+    .validate(&Catalog);
+    assert!(ok.is_ok(), "{ok:?}");
+    let p = problems(serde_json::json!({
+        "name": "x", "key": "k", "allowed_roles": ["admin"], "allowed_purposes": ["p"],
+        "detection": {"categories": [], "blocking": ["secret_sauce"], "severities": {"nope_cat": "high"}}
+    }));
+    assert!(p.iter().any(|(f, _)| f == "detection.blocking[0]"), "{p:?}");
+    assert!(
+        p.iter()
+            .any(|(f, m)| f == "detection.severities" && !m.contains("nope_cat")),
+        "{p:?}"
+    );
+    assert!(!format!("{p:?}").contains("secret_sauce"));
 }

@@ -37,6 +37,9 @@ pub struct GrantClaims {
     pub tok: Vec<String>,
     /// The purpose stated.
     pub pur: String,
+    /// The reason given, with PII redacted (so each detokenize record can say why).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rsn: Option<String>,
     /// Unique id, consumed on first use.
     pub jti: String,
     /// Issued at.
@@ -80,6 +83,18 @@ impl Vault {
         if req.purpose.trim().is_empty() {
             return Err(ServiceError::InvalidInput("purpose is required".into()));
         }
+        // A purpose is a name from the policy's list, not free text: a shape check keeps
+        // whatever a caller types out of the permanent audit chain.
+        if req.purpose.len() > 64
+            || !req
+                .purpose
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':'))
+        {
+            return Err(ServiceError::InvalidInput(
+                "purpose must be 1 to 64 letters, digits, '_', '-', '.' or ':' (a name from the policy's allowed_purposes)".into(),
+            ));
+        }
         let tenant = self.require_tenant(&caller.tenant).await?;
         if tenant.kill_switch {
             return Err(ServiceError::KillSwitchActive);
@@ -97,9 +112,13 @@ impl Vault {
             .map(|(id, code)| serde_json::json!({"token_id": id.as_str(), "code": code}))
             .collect();
         let now = self.clock.now();
+        let reason = req
+            .reason
+            .as_deref()
+            .map(|r| self.catalog.redact_free_text(r));
         let mut audit = self.audit(caller, "grant", trace_id);
         audit.purpose = Some(req.purpose.clone());
-        audit.reason = req.reason.clone();
+        audit.reason = reason.clone();
         audit.token_ids = req.token_ids.clone();
         if !denials.is_empty() {
             audit.result = "denied".into();
@@ -121,6 +140,7 @@ impl Vault {
             tid: caller.tenant.to_string(),
             tok: req.token_ids.clone(),
             pur: req.purpose.clone(),
+            rsn: reason,
             jti: tokenvault_crypto::random::random_id("gr_"),
             iat: now,
             exp: now + self.config.grant_ttl_seconds,
@@ -195,6 +215,7 @@ impl Vault {
             }
         };
         audit.purpose = Some(claims.pur.clone());
+        audit.reason = claims.rsn.clone();
         audit.detail = serde_json::json!({ "grant_id": claims.jti });
         let deny = |audit: &mut crate::store::AuditEvent, code: &str| {
             audit.result = "denied".into();

@@ -303,7 +303,7 @@ impl Vault {
         let Ok(pii_type) = item.pii_type.parse::<PiiType>() else {
             return Planned::Failed(item_error(
                 "UNSUPPORTED_PII_TYPE",
-                format!("pii_type {:?} is not supported", truncate(&item.pii_type)),
+                "pii_type is not a supported PII type; see docs/api.md for the list".to_owned(),
             ));
         };
         let mode_override = match item.mode.as_deref().map(str::parse::<Mode>) {
@@ -452,10 +452,6 @@ fn decisions(
         })
         .collect();
     Decided { items, tokenized }
-}
-
-fn truncate(s: &str) -> String {
-    s.chars().take(40).collect()
 }
 
 fn render(

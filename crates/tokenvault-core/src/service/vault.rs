@@ -87,7 +87,10 @@ impl Vault {
                 .as_deref()
                 .map(|t| {
                     t.parse::<PiiType>().map_err(|_| {
-                        ServiceError::UnsupportedPiiType(format!("pii_type {t:?} is not supported"))
+                        ServiceError::UnsupportedPiiType(
+                            "pii_type is not a supported PII type; see docs/api.md for the list"
+                                .into(),
+                        )
                     })
                 })
                 .transpose()?,
@@ -154,6 +157,8 @@ impl Vault {
         if existing.revoked_at.is_some() {
             return Err(ServiceError::TokenRevoked);
         }
+        let reason = self.catalog.redact_free_text(reason);
+        let reason = reason.as_str();
         let mut audit = self.audit(caller, "revoke", trace_id);
         audit.reason = Some(reason.to_owned());
         audit.token_ids = vec![id.to_string()];
