@@ -41,6 +41,9 @@ pub struct FileConfig {
     pub grant_ttl_seconds: Option<i64>,
     /// Largest request body in bytes.
     pub max_body_bytes: Option<usize>,
+    /// A bearer token `/metrics` requires (also `TOKENVAULT_METRICS_TOKEN`); none leaves the
+    /// metrics open to whoever reaches the listener.
+    pub metrics_token: Option<String>,
     /// Quota of billable operations per tenant per month for new tenants.
     pub default_quota: Option<u64>,
     /// `json` (default) or `text` logs.

@@ -153,6 +153,10 @@ pub async fn open(global: &Global, create: bool) -> Result<Opened, String> {
             .redis_prefix
             .clone()
             .unwrap_or(server_defaults.redis_prefix),
+        metrics_token: std::env::var("TOKENVAULT_METRICS_TOKEN")
+            .ok()
+            .filter(|t| !t.is_empty())
+            .or_else(|| file.metrics_token.clone()),
     };
     let jwks_refresh = match (&file.external_jwt, external_keys) {
         (Some(c), Some(keys)) => c.jwks_url.clone().map(|url| {

@@ -372,7 +372,20 @@ pub(crate) async fn openapi() -> Response {
     ([(header::CONTENT_TYPE, "application/json")], crate::OPENAPI).into_response()
 }
 
-pub(crate) async fn metrics(State(s): AppStateRef) -> Response {
+pub(crate) async fn metrics(State(s): AppStateRef, headers: HeaderMap) -> Response {
+    if let Some(expected) = &s.settings.metrics_token {
+        let given = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or_default();
+        if !tokenvault_crypto::digest::ct_eq(given.as_bytes(), expected.as_bytes()) {
+            return ApiError::unauthorized(
+                "send the metrics token in the Authorization: Bearer header",
+            )
+            .into_response();
+        }
+    }
     let mut text = s.metrics.render();
     if let Some(r) = &s.redis {
         text.push_str("# HELP tokenvault_redis_limiter_up Whether the last rate-limit check reached Redis (0: per-node limits in force).\n# TYPE tokenvault_redis_limiter_up gauge\n");

@@ -44,6 +44,8 @@ pub struct ServerSettings {
     pub redis_url: Option<String>,
     /// Key prefix in Redis (several clusters may share one Redis).
     pub redis_prefix: String,
+    /// When set, `/metrics` answers only `Authorization: Bearer <this token>`.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for ServerSettings {
@@ -53,6 +55,7 @@ impl Default for ServerSettings {
             rate_limits: RateLimits::default(),
             redis_url: None,
             redis_prefix: "tokenvault".into(),
+            metrics_token: None,
         }
     }
 }

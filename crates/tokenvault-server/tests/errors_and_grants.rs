@@ -650,3 +650,44 @@ fn detokenize_records_carry_the_grants_redacted_reason() {
     assert_eq!(e.code(), Some("INVALID_INPUT"));
     assert!(!admin.audit("").unwrap().to_string().contains("jane.doe"));
 }
+
+#[test]
+fn metrics_can_require_a_token() {
+    let open = TestServer::start();
+    let anyone = Client::new(&open.base);
+    assert_eq!(
+        anyone.raw("GET", "/metrics", None, &[]).unwrap().status,
+        200
+    );
+    let s = TestServer::start_with(
+        ServerSettings {
+            metrics_token: Some("m-secret-token".into()),
+            ..ServerSettings::default()
+        },
+        VaultConfig::default(),
+    );
+    let anyone = Client::new(&s.base);
+    assert_eq!(
+        anyone.raw("GET", "/metrics", None, &[]).unwrap().status,
+        401
+    );
+    let wrong = anyone
+        .raw(
+            "GET",
+            "/metrics",
+            None,
+            &[("Authorization", "Bearer m-secret-tokeX")],
+        )
+        .unwrap();
+    assert_eq!(wrong.status, 401);
+    let right = anyone
+        .raw(
+            "GET",
+            "/metrics",
+            None,
+            &[("Authorization", "Bearer m-secret-token")],
+        )
+        .unwrap();
+    assert_eq!(right.status, 200);
+    assert!(right.body.contains("# TYPE"));
+}

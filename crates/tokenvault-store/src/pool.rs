@@ -34,6 +34,40 @@ pub(crate) struct Pool {
     path: std::path::PathBuf,
 }
 
+/// The database, its WAL and its shared-memory file readable by the owner only (0600).
+/// SQLite gives the WAL and SHM files the database file's mode, so the database is created
+/// 0600 before SQLite opens it, and files left wider by older versions are narrowed.
+#[cfg(unix)]
+fn owner_only(path: &Path, create: bool) -> Result<(), StoreError> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let fail = |e: std::io::Error| StoreError::Unavailable {
+        detail: format!("{}: {e}", path.display()),
+    };
+    if create && !path.exists() {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)
+            .map_err(fail)?;
+    }
+    for suffix in ["", "-wal", "-shm"] {
+        let file = std::path::PathBuf::from(format!("{}{suffix}", path.display()));
+        if let Ok(meta) = std::fs::metadata(&file) {
+            if meta.permissions().mode() & 0o077 != 0 {
+                std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))
+                    .map_err(fail)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn owner_only(_path: &Path, _create: bool) -> Result<(), StoreError> {
+    Ok(())
+}
+
 pub(crate) fn unavailable(e: rusqlite::Error) -> StoreError {
     if let rusqlite::Error::SqliteFailure(f, _) = &e {
         if f.code == rusqlite::ErrorCode::ConstraintViolation {
@@ -82,6 +116,7 @@ impl Pool {
                 ),
             });
         }
+        owner_only(path, create)?;
         let mut writer = connect(path, flags).map_err(unavailable)?;
         schema::migrate(&mut writer).map_err(unavailable)?;
         let index = TokenIndex::load(&writer, merge_every).map_err(unavailable)?;

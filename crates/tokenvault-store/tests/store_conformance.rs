@@ -674,6 +674,27 @@ conformance!(
     role_mapping_settings_and_changes,
 );
 
+#[cfg(unix)]
+#[test]
+fn database_wal_and_shm_are_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.db");
+    let store = SqliteStore::open(&path, true).unwrap();
+    rt().block_on(store.ping()).unwrap();
+    for suffix in ["", "-wal", "-shm"] {
+        let file = format!("{}{suffix}", path.display());
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{file}");
+    }
+    drop(store);
+    // A database left readable by others is narrowed when opened.
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let _again = SqliteStore::open(&path, false).unwrap();
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+}
+
 #[test]
 fn missing_database_is_an_error_without_create() {
     let dir = tempfile::tempdir().unwrap();
