@@ -413,6 +413,26 @@ fn count_by_category(o: &Outcome) -> BTreeMap<String, usize> {
     counts
 }
 
+fn engine_error(e: DetectError) -> ApiError {
+    match e {
+        DetectError::TooManyFindings { .. } => ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "TOO_MANY_FINDINGS",
+            "Too many findings",
+            format!("{e}; nothing was returned in part"),
+        ),
+        DetectError::InvalidPattern { .. }
+        | DetectError::TooManyPatterns { .. }
+        | DetectError::UnknownCategory(_) => ApiError::invalid(format!(
+            "the policy's detection settings do not compile: {e}"
+        )),
+        other => {
+            tracing::error!(error = %other, "detection engine");
+            ApiError::internal()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -433,7 +453,7 @@ mod tests {
             "",
             "219-09-9999",
             "e",
-            "english-US",
+            "e1-US",
             "tr-TRR",
             "en--US",
             "en-US-x",
@@ -441,26 +461,6 @@ mod tests {
             "tr TR",
         ] {
             assert!(!super::is_language_tag(bad), "{bad}");
-        }
-    }
-}
-
-fn engine_error(e: DetectError) -> ApiError {
-    match e {
-        DetectError::TooManyFindings { .. } => ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "TOO_MANY_FINDINGS",
-            "Too many findings",
-            format!("{e}; nothing was returned in part"),
-        ),
-        DetectError::InvalidPattern { .. }
-        | DetectError::TooManyPatterns { .. }
-        | DetectError::UnknownCategory(_) => ApiError::invalid(format!(
-            "the policy's detection settings do not compile: {e}"
-        )),
-        other => {
-            tracing::error!(error = %other, "detection engine");
-            ApiError::internal()
         }
     }
 }
