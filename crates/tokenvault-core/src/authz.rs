@@ -19,6 +19,7 @@ pub const MAX_ROLE_CHARS: usize = 64;
 /// A named permission.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[repr(u8)]
 pub enum Permission {
     /// Read policies and their versions.
     PoliciesRead,
@@ -95,8 +96,7 @@ impl Permission {
     }
 
     fn bit(self) -> u32 {
-        let i = Self::ALL.iter().position(|p| *p == self).unwrap_or(0);
-        1u32 << i
+        1u32 << (self as u8)
     }
 }
 
@@ -197,6 +197,21 @@ impl RoleMapping {
         })
     }
 
+    /// Whether the role has a mapping of its own.
+    pub fn has(&self, role: &str) -> bool {
+        self.0.contains_key(role)
+    }
+
+    /// How many roles are mapped.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether no role is mapped.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     /// The mapped roles with their permissions (`admin` first, always with everything).
     pub fn entries(&self) -> Vec<(String, PermissionSet)> {
         std::iter::once((ADMIN_ROLE.to_owned(), PermissionSet::all()))
@@ -248,6 +263,14 @@ mod tests {
     fn admin_cannot_be_narrowed_by_a_mapping() {
         let m = RoleMapping::new([("admin".to_owned(), PermissionSet::default())]);
         assert_eq!(m.effective(&["admin".into()]), PermissionSet::all());
+    }
+
+    #[test]
+    fn every_permission_has_its_own_bit() {
+        assert_eq!(PermissionSet::all().iter().count(), Permission::ALL.len());
+        for (i, p) in Permission::ALL.into_iter().enumerate() {
+            assert_eq!(p as usize, i, "ALL is in declaration order");
+        }
     }
 
     #[test]

@@ -458,3 +458,34 @@ fn tenant_administration_through_the_api_is_audited() {
     }
     assert!(!page.to_string().contains(&key));
 }
+
+#[test]
+fn the_role_mapping_is_bounded() {
+    let s = TestServer::start();
+    let admin = s.admin();
+    let max = tokenvault_core::service::MAX_MAPPED_ROLES;
+    for i in 0..max {
+        let (status, _) = call(
+            &admin,
+            "PUT",
+            &format!("/roles/r{i}"),
+            Some(json!({"permissions": ["audit:read"]})),
+        );
+        assert_eq!(status, 200);
+    }
+    let (status, body) = call(
+        &admin,
+        "PUT",
+        "/roles/one_more",
+        Some(json!({"permissions": ["audit:read"]})),
+    );
+    assert_eq!(status, 400, "{body}");
+    // Changing a mapped role is still possible at the limit.
+    let (status, _) = call(
+        &admin,
+        "PUT",
+        "/roles/r0",
+        Some(json!({"permissions": ["usage:read"]})),
+    );
+    assert_eq!(status, 200);
+}

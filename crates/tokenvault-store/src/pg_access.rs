@@ -13,6 +13,25 @@ use tokenvault_core::{
 
 use crate::postgres::{append_audit, corrupt, pg_err, write_policy_version, PgStore};
 
+const CHANGE_COLUMNS: &str =
+    "id, kind, target, payload, proposed_by, created_at, status, decided_by, decided_at";
+
+fn change_of(tenant: &TenantId, r: &tokio_postgres::Row) -> Result<PendingChange, StoreError> {
+    let status: String = r.get(6);
+    Ok(PendingChange {
+        id: r.get(0),
+        tenant: tenant.clone(),
+        kind: r.get(1),
+        target: r.get(2),
+        payload: r.get(3),
+        proposed_by: r.get(4),
+        created_at: r.get(5),
+        status: ChangeStatus::parse(&status).ok_or_else(|| corrupt("pending change"))?,
+        decided_by: r.get(7),
+        decided_at: r.get(8),
+    })
+}
+
 async fn apply_role<C: GenericClient>(
     c: &C,
     t: &TenantId,
@@ -165,31 +184,35 @@ impl AccessStore for PgStore {
             .client()
             .await?
             .query(
-                "SELECT id, kind, target, payload, proposed_by, created_at, status, decided_by, decided_at
-                 FROM pending_changes WHERE tenant = $1 AND ($2::TEXT IS NULL OR status = $2)
-                 ORDER BY created_at DESC, id DESC LIMIT 1000",
+                &format!(
+                    "SELECT {CHANGE_COLUMNS} FROM pending_changes
+                     WHERE tenant = $1 AND ($2::TEXT IS NULL OR status = $2)
+                     ORDER BY created_at DESC, id DESC LIMIT 1000"
+                ),
                 &[&tenant.as_str(), &st],
             )
             .await
             .map_err(pg_err)?;
-        rows.iter()
-            .map(|r| {
-                let status: String = r.get(6);
-                Ok(PendingChange {
-                    id: r.get(0),
-                    tenant: tenant.clone(),
-                    kind: r.get(1),
-                    target: r.get(2),
-                    payload: r.get(3),
-                    proposed_by: r.get(4),
-                    created_at: r.get(5),
-                    status: ChangeStatus::parse(&status)
-                        .ok_or_else(|| corrupt("pending change"))?,
-                    decided_by: r.get(7),
-                    decided_at: r.get(8),
-                })
-            })
-            .collect()
+        rows.iter().map(|r| change_of(tenant, r)).collect()
+    }
+
+    async fn change(
+        &self,
+        tenant: &TenantId,
+        id: &str,
+    ) -> Result<Option<PendingChange>, StoreError> {
+        let row = self
+            .client()
+            .await?
+            .query_opt(
+                &format!(
+                    "SELECT {CHANGE_COLUMNS} FROM pending_changes WHERE tenant = $1 AND id = $2"
+                ),
+                &[&tenant.as_str(), &id],
+            )
+            .await
+            .map_err(pg_err)?;
+        row.map(|r| change_of(tenant, &r)).transpose()
     }
 
     async fn decide_change(

@@ -92,6 +92,26 @@ fn apply_role(
     Ok(())
 }
 
+impl SqliteStore {
+    /// Runs `f` and appends `audit` in one immediate transaction.
+    async fn audited<F>(&self, audit: &AuditEvent, f: F) -> Result<(), StoreError>
+    where
+        F: FnOnce(&rusqlite::Transaction<'_>) -> Result<(), StoreError> + Send + 'static,
+    {
+        let a = audit.clone();
+        self.pool
+            .write(move |c| {
+                let tx = c
+                    .transaction_with_behavior(TransactionBehavior::Immediate)
+                    .map_err(unavailable)?;
+                f(&tx)?;
+                audit::append(&tx, std::slice::from_ref(&a))?;
+                tx.commit().map_err(unavailable)
+            })
+            .await
+    }
+}
+
 #[async_trait]
 impl AccessStore for SqliteStore {
     async fn role_permissions(
@@ -129,21 +149,12 @@ impl AccessStore for SqliteStore {
         permissions: Option<&[String]>,
         audit: &AuditEvent,
     ) -> Result<(), StoreError> {
-        let (t, role, p, a) = (
+        let (t, role, p) = (
             tenant.to_string(),
             role.to_owned(),
             permissions.map(<[String]>::to_vec),
-            audit.clone(),
         );
-        self.pool
-            .write(move |c| {
-                let tx = c
-                    .transaction_with_behavior(TransactionBehavior::Immediate)
-                    .map_err(unavailable)?;
-                apply_role(&tx, &t, &role, p.as_deref())?;
-                audit::append(&tx, std::slice::from_ref(&a))?;
-                tx.commit().map_err(unavailable)
-            })
+        self.audited(audit, move |tx| apply_role(tx, &t, &role, p.as_deref()))
             .await
     }
 
@@ -169,33 +180,23 @@ impl AccessStore for SqliteStore {
         value: Option<&str>,
         audit: &AuditEvent,
     ) -> Result<(), StoreError> {
-        let (t, k, v, a) = (
-            tenant.to_string(),
-            key.to_owned(),
-            value.map(str::to_owned),
-            audit.clone(),
-        );
-        self.pool
-            .write(move |c| {
-                let tx = c
-                    .transaction_with_behavior(TransactionBehavior::Immediate)
-                    .map_err(unavailable)?;
-                match v {
-                    Some(v) => tx.execute(
-                        "INSERT INTO tenant_settings (tenant, key, value) VALUES (?1, ?2, ?3)
-                         ON CONFLICT (tenant, key) DO UPDATE SET value = excluded.value",
-                        params![t, k, v],
-                    ),
-                    None => tx.execute(
-                        "DELETE FROM tenant_settings WHERE tenant = ?1 AND key = ?2",
-                        params![t, k],
-                    ),
-                }
-                .map_err(unavailable)?;
-                audit::append(&tx, std::slice::from_ref(&a))?;
-                tx.commit().map_err(unavailable)
-            })
-            .await
+        let (t, k, v) = (tenant.to_string(), key.to_owned(), value.map(str::to_owned));
+        self.audited(audit, move |tx| {
+            match v {
+                Some(v) => tx.execute(
+                    "INSERT INTO tenant_settings (tenant, key, value) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (tenant, key) DO UPDATE SET value = excluded.value",
+                    params![t, k, v],
+                ),
+                None => tx.execute(
+                    "DELETE FROM tenant_settings WHERE tenant = ?1 AND key = ?2",
+                    params![t, k],
+                ),
+            }
+            .map(drop)
+            .map_err(unavailable)
+        })
+        .await
     }
 
     async fn insert_change(
@@ -203,31 +204,26 @@ impl AccessStore for SqliteStore {
         change: &PendingChange,
         audit: &AuditEvent,
     ) -> Result<(), StoreError> {
-        let (ch, a) = (change.clone(), audit.clone());
-        self.pool
-            .write(move |c| {
-                let tx = c
-                    .transaction_with_behavior(TransactionBehavior::Immediate)
-                    .map_err(unavailable)?;
-                tx.execute(
-                    "INSERT INTO pending_changes (tenant, id, kind, target, payload, proposed_by, created_at, status)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                    params![
-                        ch.tenant.as_str(),
-                        ch.id,
-                        ch.kind,
-                        ch.target,
-                        ch.payload,
-                        ch.proposed_by,
-                        ch.created_at,
-                        ch.status.as_str()
-                    ],
-                )
-                .map_err(unavailable)?;
-                audit::append(&tx, std::slice::from_ref(&a))?;
-                tx.commit().map_err(unavailable)
-            })
-            .await
+        let ch = change.clone();
+        self.audited(audit, move |tx| {
+            tx.execute(
+                "INSERT INTO pending_changes (tenant, id, kind, target, payload, proposed_by, created_at, status)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    ch.tenant.as_str(),
+                    ch.id,
+                    ch.kind,
+                    ch.target,
+                    ch.payload,
+                    ch.proposed_by,
+                    ch.created_at,
+                    ch.status.as_str()
+                ],
+            )
+            .map(drop)
+            .map_err(unavailable)
+        })
+        .await
     }
 
     async fn changes(
@@ -255,6 +251,25 @@ impl AccessStore for SqliteStore {
         rows.into_iter().map(|r| change_of(tenant, r)).collect()
     }
 
+    async fn change(
+        &self,
+        tenant: &TenantId,
+        id: &str,
+    ) -> Result<Option<PendingChange>, StoreError> {
+        let (t, id) = (tenant.to_string(), id.to_owned());
+        let row = self
+            .pool
+            .read(move |c| {
+                c.prepare_cached(&format!(
+                    "SELECT {CHANGE_COLUMNS} FROM pending_changes WHERE tenant = ?1 AND id = ?2"
+                ))
+                .and_then(|mut s| s.query_row(params![t, id], change_row).optional())
+                .map_err(unavailable)
+            })
+            .await?;
+        row.map(|r| change_of(tenant, r)).transpose()
+    }
+
     async fn decide_change(
         &self,
         tenant: &TenantId,
@@ -263,50 +278,39 @@ impl AccessStore for SqliteStore {
         effect: Option<ChangeEffect>,
         audit: &AuditEvent,
     ) -> Result<(), StoreError> {
-        let (t, id, d, a) = (
-            tenant.to_string(),
-            id.to_owned(),
-            decision.clone(),
-            audit.clone(),
-        );
-        self.pool
-            .write(move |c| {
-                let tx = c
-                    .transaction_with_behavior(TransactionBehavior::Immediate)
-                    .map_err(unavailable)?;
-                let n = tx
-                    .execute(
-                        "UPDATE pending_changes SET status = ?3, decided_by = ?4, decided_at = ?5
-                         WHERE tenant = ?1 AND id = ?2 AND status = 'pending'",
-                        params![t, id, d.status.as_str(), d.decided_by, d.at],
+        let (t, id, d) = (tenant.to_string(), id.to_owned(), decision.clone());
+        self.audited(audit, move |tx| {
+            let n = tx
+                .execute(
+                    "UPDATE pending_changes SET status = ?3, decided_by = ?4, decided_at = ?5
+                     WHERE tenant = ?1 AND id = ?2 AND status = 'pending'",
+                    params![t, id, d.status.as_str(), d.decided_by, d.at],
+                )
+                .map_err(unavailable)?;
+            if n == 0 {
+                let exists: Option<i64> = tx
+                    .query_row(
+                        "SELECT 1 FROM pending_changes WHERE tenant = ?1 AND id = ?2",
+                        params![t, id],
+                        |r| r.get(0),
                     )
+                    .optional()
                     .map_err(unavailable)?;
-                if n == 0 {
-                    let exists: Option<i64> = tx
-                        .query_row(
-                            "SELECT 1 FROM pending_changes WHERE tenant = ?1 AND id = ?2",
-                            params![t, id],
-                            |r| r.get(0),
-                        )
-                        .optional()
-                        .map_err(unavailable)?;
-                    return Err(match exists {
-                        Some(_) => StoreError::Conflict {
-                            what: "change decision",
-                        },
-                        None => StoreError::NotFound { what: "change" },
-                    });
+                return Err(match exists {
+                    Some(_) => StoreError::Conflict {
+                        what: "change decision",
+                    },
+                    None => StoreError::NotFound { what: "change" },
+                });
+            }
+            match &effect {
+                Some(ChangeEffect::Policy(p)) => write_policy_version(tx, &t, p),
+                Some(ChangeEffect::Role { role, permissions }) => {
+                    apply_role(tx, &t, role, permissions.as_deref())
                 }
-                match &effect {
-                    Some(ChangeEffect::Policy(p)) => write_policy_version(&tx, &t, p)?,
-                    Some(ChangeEffect::Role { role, permissions }) => {
-                        apply_role(&tx, &t, role, permissions.as_deref())?
-                    }
-                    None => {}
-                }
-                audit::append(&tx, std::slice::from_ref(&a))?;
-                tx.commit().map_err(unavailable)
-            })
-            .await
+                None => Ok(()),
+            }
+        })
+        .await
     }
 }

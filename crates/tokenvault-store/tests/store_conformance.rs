@@ -501,6 +501,12 @@ mod cases {
             vec![change.clone()]
         );
         assert!(s.changes(&other, None).await.unwrap().is_empty());
+        assert_eq!(
+            s.change(&tenant(), "chg_1").await.unwrap(),
+            Some(change.clone())
+        );
+        assert!(s.change(&other, "chg_1").await.unwrap().is_none());
+        assert!(s.change(&tenant(), "chg_9").await.unwrap().is_none());
         let effect = ChangeEffect::Role {
             role: "auditor".into(),
             permissions: Some(perms.clone()),

@@ -8,6 +8,9 @@ use crate::{
     store::{ChangeDecision, ChangeEffect, ChangeStatus, PendingChange, StoreError},
 };
 
+/// Most roles one tenant maps (every management request reads the mapping).
+pub const MAX_MAPPED_ROLES: usize = 256;
+
 /// Tenant setting: whether changes that widen access need a second approver.
 const TWO_PERSON_RULE: &str = "two_person_rule";
 
@@ -161,7 +164,13 @@ impl Vault {
                 "the admin role holds every permission and cannot be changed".into(),
             ));
         }
-        let before = self.role_mapping(caller).await?.of_role(role);
+        let mapping = self.role_mapping(caller).await?;
+        if permissions.is_some() && !mapping.has(role) && mapping.len() >= MAX_MAPPED_ROLES {
+            return Err(ServiceError::InvalidInput(format!(
+                "a tenant maps at most {MAX_MAPPED_ROLES} roles; remove one first"
+            )));
+        }
+        let before = mapping.of_role(role);
         let after = permissions.unwrap_or_default();
         let widening = Widening {
             added: after.added_since(before).names(),
@@ -251,14 +260,17 @@ impl Vault {
     ) -> Result<PendingChange, ServiceError> {
         let change = self
             .store
-            .changes(&caller.tenant, None)
+            .change(&caller.tenant, id)
             .await?
-            .into_iter()
-            .find(|c| c.id == id)
             .ok_or(ServiceError::NotFound("change"))?;
-        let (permission, endpoint) = match change.kind.as_str() {
-            "policy_update" => (Permission::PoliciesWrite, "POST /changes/{id}"),
-            _ => (Permission::RolesWrite, "POST /changes/{id}"),
+        let permission = match change.kind.as_str() {
+            "policy_update" => Permission::PoliciesWrite,
+            _ => Permission::RolesWrite,
+        };
+        let endpoint = if approve {
+            "POST /api/v1/tokens/changes/{id}/approve"
+        } else {
+            "POST /api/v1/tokens/changes/{id}/reject"
         };
         let own = change.proposed_by == caller.actor;
         if !own || approve {

@@ -16,7 +16,7 @@ mod vault;
 
 use std::sync::Arc;
 
-pub use access::{ChangeOutcome, Widening};
+pub use access::{ChangeOutcome, Widening, MAX_MAPPED_ROLES};
 pub use admin::{ApiKeyIssued, TenantBootstrap};
 pub use auth::{Caller, UserClaims, API_AUDIENCE, ISSUER};
 pub use error::ServiceError;

@@ -118,15 +118,6 @@ impl Vault {
         id: &str,
         trace_id: &str,
     ) -> Result<(), ServiceError> {
-        let known = self
-            .store
-            .api_keys(&caller.tenant)
-            .await?
-            .into_iter()
-            .any(|k| k.id == id);
-        if !known {
-            return Err(ServiceError::NotFound("API key"));
-        }
         match self
             .store
             .revoke_api_key(&caller.tenant, id, self.clock.now())

@@ -128,6 +128,12 @@ pub trait AccessStore: Send + Sync {
         tenant: &TenantId,
         status: Option<ChangeStatus>,
     ) -> Result<Vec<PendingChange>, StoreError>;
+    /// One change of the tenant.
+    async fn change(
+        &self,
+        tenant: &TenantId,
+        id: &str,
+    ) -> Result<Option<PendingChange>, StoreError>;
     /// Decides a pending change and applies `effect` when given, with the audit event, in one
     /// transaction. `Conflict` if the change is no longer pending (decided on another node),
     /// `NotFound` if there is no such change in the tenant.
