@@ -79,17 +79,13 @@ pub(crate) async fn run(global: &Global, cmd: RoleCommand) -> Result<(), String>
         RoleCommand::Approve { tenant: t, id } => decide(vault, &t, &id, true, &trace).await,
         RoleCommand::Reject { tenant: t, id } => decide(vault, &t, &id, false, &trace).await,
         RoleCommand::TwoPerson { tenant: t, state } => {
-            vault
+            let o = vault
                 .set_two_person_rule(&operator(tenant(&t)?), matches!(state, OnOff::On), &trace)
                 .await
                 .map_err(err)?;
-            println!(
-                "two-person rule: {}",
-                if matches!(state, OnOff::On) {
-                    "on"
-                } else {
-                    "off"
-                }
+            report(
+                o,
+                |on| serde_json::json!({"two_person_rule": if on { "on" } else { "off" }}),
             );
             Ok(())
         }

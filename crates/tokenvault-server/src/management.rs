@@ -249,7 +249,7 @@ pub(crate) async fn put_settings(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    s.handle(&headers, &trace, Endpoint::TenantSettings, StatusCode::OK, |s, caller, trace_id| async move {
+    s.handle_with_status(&headers, &trace, Endpoint::TenantSettings, |s, caller, trace_id| async move {
         let b: SettingsBody = json_body(body, s.settings.max_body_bytes).await?;
         if b.quota.is_none() && b.two_person_rule.is_none() {
             return Err(ApiError::invalid("send quota (a number, or null for unlimited) and/or two_person_rule (true or false)"));
@@ -258,10 +258,14 @@ pub(crate) async fn put_settings(
             s.vault.set_quota(&caller, q, &trace_id).await?;
         }
         if let Some(on) = b.two_person_rule {
-            s.vault.set_two_person_rule(&caller, on, &trace_id).await?;
+            if let pending @ ChangeOutcome::Pending(_) =
+                s.vault.set_two_person_rule(&caller, on, &trace_id).await?
+            {
+                return Ok(outcome(pending, |_| Value::Null));
+            }
         }
         let t = s.vault.tenant_of(&caller).await?;
-        tenant_json(&s.vault, &t, &caller).await
+        Ok((StatusCode::OK, tenant_json(&s.vault, &t, &caller).await?))
     })
     .await
 }

@@ -353,6 +353,27 @@ fn the_two_person_rule_holds_widening_changes_until_a_second_holder_approves() {
     ] {
         assert!(actions.contains(&a), "{a} missing from {actions:?}");
     }
+    // Turning the rule off is itself held for a second person.
+    let (status, body) = call(
+        &alice,
+        "PUT",
+        "/tenant/settings",
+        Some(json!({"two_person_rule": false})),
+    );
+    assert_eq!(status, 202, "{body}");
+    let off = body["change"]["id"].as_str().unwrap().to_owned();
+    let (_, t) = call(&alice, "GET", "/tenant", None);
+    assert_eq!(t["two_person_rule"], true, "still on until approved");
+    assert_eq!(
+        call(&alice, "POST", &format!("/changes/{off}/approve"), None).0,
+        403
+    );
+    assert_eq!(
+        call(&bob, "POST", &format!("/changes/{off}/approve"), None).0,
+        200
+    );
+    let (_, t) = call(&alice, "GET", "/tenant", None);
+    assert_eq!(t["two_person_rule"], false);
     // Another tenant sees none of it.
     let (_, other_admin) = s.other_tenant();
     let (status, body) = call(&other_admin, "GET", "/changes", None);

@@ -60,6 +60,33 @@ async fn apply_role<C: GenericClient>(
     Ok(())
 }
 
+async fn apply_setting<C: GenericClient>(
+    c: &C,
+    t: &TenantId,
+    key: &str,
+    value: Option<&str>,
+) -> Result<(), StoreError> {
+    match value {
+        Some(v) => {
+            c.execute(
+                "INSERT INTO tenant_settings (tenant, key, value) VALUES ($1, $2, $3)
+                 ON CONFLICT (tenant, key) DO UPDATE SET value = excluded.value",
+                &[&t.as_str(), &key, &v],
+            )
+            .await
+        }
+        None => {
+            c.execute(
+                "DELETE FROM tenant_settings WHERE tenant = $1 AND key = $2",
+                &[&t.as_str(), &key],
+            )
+            .await
+        }
+    }
+    .map_err(pg_err)?;
+    Ok(())
+}
+
 #[async_trait]
 impl AccessStore for PgStore {
     async fn role_permissions(
@@ -125,24 +152,7 @@ impl AccessStore for PgStore {
     ) -> Result<(), StoreError> {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(pg_err)?;
-        match value {
-            Some(v) => {
-                tx.execute(
-                    "INSERT INTO tenant_settings (tenant, key, value) VALUES ($1, $2, $3)
-                     ON CONFLICT (tenant, key) DO UPDATE SET value = excluded.value",
-                    &[&tenant.as_str(), &key, &v],
-                )
-                .await
-            }
-            None => {
-                tx.execute(
-                    "DELETE FROM tenant_settings WHERE tenant = $1 AND key = $2",
-                    &[&tenant.as_str(), &key],
-                )
-                .await
-            }
-        }
-        .map_err(pg_err)?;
+        apply_setting(&tx, tenant, key, value).await?;
         append_audit(&tx, std::slice::from_ref(audit)).await?;
         tx.commit().await.map_err(pg_err)
     }
@@ -258,6 +268,9 @@ impl AccessStore for PgStore {
             Some(ChangeEffect::Policy(p)) => write_policy_version(&tx, tenant, p).await?,
             Some(ChangeEffect::Role { role, permissions }) => {
                 apply_role(&tx, tenant, role, permissions.as_deref()).await?
+            }
+            Some(ChangeEffect::Setting { key, value }) => {
+                apply_setting(&tx, tenant, key, value.as_deref()).await?
             }
             None => {}
         }

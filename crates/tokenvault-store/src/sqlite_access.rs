@@ -112,6 +112,27 @@ impl SqliteStore {
     }
 }
 
+fn apply_setting(
+    tx: &rusqlite::Transaction<'_>,
+    t: &str,
+    key: &str,
+    value: Option<&str>,
+) -> Result<(), StoreError> {
+    match value {
+        Some(v) => tx.execute(
+            "INSERT INTO tenant_settings (tenant, key, value) VALUES (?1, ?2, ?3)
+             ON CONFLICT (tenant, key) DO UPDATE SET value = excluded.value",
+            params![t, key, v],
+        ),
+        None => tx.execute(
+            "DELETE FROM tenant_settings WHERE tenant = ?1 AND key = ?2",
+            params![t, key],
+        ),
+    }
+    .map(drop)
+    .map_err(unavailable)
+}
+
 #[async_trait]
 impl AccessStore for SqliteStore {
     async fn role_permissions(
@@ -181,22 +202,8 @@ impl AccessStore for SqliteStore {
         audit: &AuditEvent,
     ) -> Result<(), StoreError> {
         let (t, k, v) = (tenant.to_string(), key.to_owned(), value.map(str::to_owned));
-        self.audited(audit, move |tx| {
-            match v {
-                Some(v) => tx.execute(
-                    "INSERT INTO tenant_settings (tenant, key, value) VALUES (?1, ?2, ?3)
-                     ON CONFLICT (tenant, key) DO UPDATE SET value = excluded.value",
-                    params![t, k, v],
-                ),
-                None => tx.execute(
-                    "DELETE FROM tenant_settings WHERE tenant = ?1 AND key = ?2",
-                    params![t, k],
-                ),
-            }
-            .map(drop)
-            .map_err(unavailable)
-        })
-        .await
+        self.audited(audit, move |tx| apply_setting(tx, &t, &k, v.as_deref()))
+            .await
     }
 
     async fn insert_change(
@@ -307,6 +314,9 @@ impl AccessStore for SqliteStore {
                 Some(ChangeEffect::Policy(p)) => write_policy_version(tx, &t, p),
                 Some(ChangeEffect::Role { role, permissions }) => {
                     apply_role(tx, &t, role, permissions.as_deref())
+                }
+                Some(ChangeEffect::Setting { key, value }) => {
+                    apply_setting(tx, &t, key, value.as_deref())
                 }
                 None => Ok(()),
             }

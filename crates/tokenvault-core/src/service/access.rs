@@ -16,6 +16,7 @@ const TWO_PERSON_RULE: &str = "two_person_rule";
 
 /// What a change that may widen access did.
 #[derive(Debug, Clone)]
+#[must_use = "a change may be pending rather than applied; tell the caller which"]
 pub enum ChangeOutcome<T> {
     /// Applied now.
     Applied(T),
@@ -137,15 +138,35 @@ impl Vault {
         caller: &Caller,
         on: bool,
         trace_id: &str,
-    ) -> Result<(), ServiceError> {
+    ) -> Result<ChangeOutcome<bool>, ServiceError> {
+        // Turning the rule off removes the second pair of eyes from every later widening, so
+        // while it is on, turning it off is itself a change that waits for a second holder
+        // of `tenant:settings`.
+        if !on && self.two_person_rule(caller).await? {
+            let widening = Widening {
+                added: vec!["two_person_rule_off".into()],
+                ..Widening::default()
+            };
+            let change = self
+                .propose(
+                    caller,
+                    "two_person_rule_off",
+                    TWO_PERSON_RULE,
+                    "{}".into(),
+                    &widening,
+                    trace_id,
+                )
+                .await?;
+            return Ok(ChangeOutcome::Pending(change));
+        }
         let mut audit = self.audit(caller, "two_person_rule_set", trace_id);
         audit.result = "allowed".into();
         audit.detail = serde_json::json!({ "on": on });
         let value = if on { Some("on") } else { None };
-        Ok(self
-            .store
+        self.store
             .set_tenant_setting(&caller.tenant, TWO_PERSON_RULE, value, &audit)
-            .await?)
+            .await?;
+        Ok(ChangeOutcome::Applied(on))
     }
 
     /// Sets (or with `None` removes) a role's permissions. A change that adds permissions is
@@ -265,6 +286,7 @@ impl Vault {
             .ok_or(ServiceError::NotFound("change"))?;
         let permission = match change.kind.as_str() {
             "policy_update" => Permission::PoliciesWrite,
+            "two_person_rule_off" => Permission::TenantSettings,
             _ => Permission::RolesWrite,
         };
         let endpoint = if approve {
@@ -361,6 +383,10 @@ impl Vault {
                     permissions: r.permissions,
                 })
             }
+            "two_person_rule_off" => Ok(ChangeEffect::Setting {
+                key: TWO_PERSON_RULE.to_owned(),
+                value: None,
+            }),
             _ => Err(corrupt()),
         }
     }

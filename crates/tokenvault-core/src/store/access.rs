@@ -42,7 +42,7 @@ pub struct PendingChange {
     pub id: String,
     /// Owner.
     pub tenant: TenantId,
-    /// `policy_update` or `role_set`.
+    /// `policy_update`, `role_set` or `two_person_rule_off`.
     pub kind: String,
     /// The policy id or the role name.
     pub target: String,
@@ -65,6 +65,13 @@ pub struct PendingChange {
 pub enum ChangeEffect {
     /// A new policy version (fails with `Conflict` unless the current version is one less).
     Policy(Box<Policy>),
+    /// A tenant setting (none clears it).
+    Setting {
+        /// The setting.
+        key: String,
+        /// Its value.
+        value: Option<String>,
+    },
     /// A role's permissions (none removes the mapping).
     Role {
         /// The role.
