@@ -72,6 +72,9 @@ fn work_on_long_digit_runs_is_linear() {
     assert!(per_group[2] <= per_group[0] * 1.1, "{per_group:?}");
 }
 
+/// Candidates grow linearly here; this alone would not catch the quadratic *scan* the probe
+/// found (the candidates were always linear; the automaton's reading past each match was
+/// not). That is guarded by `scan::tests::every_shape_but_url_and_numeric_has_a_bounded_length`.
 #[test]
 fn dash_separated_hex_pairs_yield_linear_candidates() {
     let d = detector();

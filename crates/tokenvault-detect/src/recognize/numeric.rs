@@ -65,8 +65,9 @@ pub(super) fn recognize(ctx: &Ctx<'_>, start: usize, end: usize, out: &mut Vec<R
                 }
             }
             digits += groups[j].end - groups[j].start;
-            // Past MAX_DIGITS, or (see `readings`) two single-digit groups inside an undotted
-            // span: no longer span from this group can be read either.
+            // Past MAX_DIGITS, or two single-digit groups inside an undotted span (no format
+            // read here has them but IPv4; "0 0 0 …" padding): no longer span from this group
+            // can be read either.
             if digits > MAX_DIGITS || (j - g + 1 > 3 && inner_single >= 2 && !dotted) {
                 break;
             }
@@ -153,11 +154,6 @@ fn readings(
     let lens = &lens_buf[..n];
     let d = &digit_buf[..k];
     let plus_or_paren = start < first.start;
-    // No format read here has two single-digit groups inside it unless dotted (IPv4): such
-    // spans ("0 0 0 …" padding) are refused before any recognizer is tried.
-    if n > 3 && lens[1..n - 1].iter().filter(|&&l| l == 1).count() >= 2 && !seps.contains(&".") {
-        return false;
-    }
     // One separator used throughout, if any.
     let uniform = seps.windows(2).all(|w| w[0] == w[1]);
     let sep = if seps.is_empty() { None } else { Some(seps[0]) };
