@@ -510,7 +510,7 @@ fn amplification_is_refused() {
         assert!(r.body.contains("two characters"), "{}", r.body);
     }
     // A text with more findings than one answer may carry is refused whole, not truncated.
-    let text = "1.1.1.1 ".repeat(20_000);
+    let text = "1.1.1.1 ".repeat(60_000);
     let r = client(&s)
         .raw(
             "POST",
