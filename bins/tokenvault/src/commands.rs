@@ -174,7 +174,8 @@ pub async fn run(global: Global, command: Command) -> Result<(), String> {
                 tracing::info!("rate limits are per node (no redis_url)");
             }
             let router = tokenvault_server::router(opened.vault.clone(), opened.settings.clone())?;
-            tokenvault_server::serve(listener, router, shutdown_signal())
+            let limits = opened.settings.connections;
+            tokenvault_server::serve_with(listener, router, limits, shutdown_signal())
                 .await
                 .map_err(|e| format!("server error: {e}"))
         }

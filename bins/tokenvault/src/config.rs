@@ -41,6 +41,18 @@ pub struct FileConfig {
     pub grant_ttl_seconds: Option<i64>,
     /// Largest request body in bytes.
     pub max_body_bytes: Option<usize>,
+    /// Open connections at most (default 4096); more are closed as they arrive.
+    pub max_connections: Option<usize>,
+    /// Open connections from one IP address at most (default 1024).
+    pub max_connections_per_ip: Option<usize>,
+    /// Seconds a write to a client that reads nothing may wait before the connection is
+    /// closed (default 30).
+    pub write_timeout_seconds: Option<u64>,
+    /// Seconds a request's headers may take to arrive, and a keep-alive connection may idle
+    /// (default 10).
+    pub header_timeout_seconds: Option<u64>,
+    /// Seconds a request body may take to arrive (default 30).
+    pub body_timeout_seconds: Option<u64>,
     /// A bearer token `/metrics` requires (also `TOKENVAULT_METRICS_TOKEN`); none leaves the
     /// metrics open to whoever reaches the listener.
     pub metrics_token: Option<String>,

@@ -157,7 +157,48 @@ pub async fn open(global: &Global, create: bool) -> Result<Opened, String> {
             .ok()
             .filter(|t| !t.is_empty())
             .or_else(|| file.metrics_token.clone()),
+        connections: tokenvault_server::ConnectionLimits {
+            max_connections: file
+                .max_connections
+                .unwrap_or(server_defaults.connections.max_connections),
+            header_timeout: file.header_timeout_seconds.map_or(
+                server_defaults.connections.header_timeout,
+                std::time::Duration::from_secs,
+            ),
+            body_timeout: file.body_timeout_seconds.map_or(
+                server_defaults.connections.body_timeout,
+                std::time::Duration::from_secs,
+            ),
+            max_connections_per_ip: file
+                .max_connections_per_ip
+                .unwrap_or(server_defaults.connections.max_connections_per_ip),
+            write_timeout: file.write_timeout_seconds.map_or(
+                server_defaults.connections.write_timeout,
+                std::time::Duration::from_secs,
+            ),
+            ..server_defaults.connections
+        },
     };
+    for (key, zero) in [
+        ("max_connections", file.max_connections == Some(0)),
+        (
+            "header_timeout_seconds",
+            file.header_timeout_seconds == Some(0),
+        ),
+        ("body_timeout_seconds", file.body_timeout_seconds == Some(0)),
+        (
+            "max_connections_per_ip",
+            file.max_connections_per_ip == Some(0),
+        ),
+        (
+            "write_timeout_seconds",
+            file.write_timeout_seconds == Some(0),
+        ),
+    ] {
+        if zero {
+            return Err(format!("config: {key} must be at least 1"));
+        }
+    }
     let jwks_refresh = match (&file.external_jwt, external_keys) {
         (Some(c), Some(keys)) => c.jwks_url.clone().map(|url| {
             (

@@ -200,19 +200,38 @@ impl AppState {
     }
 }
 
-/// Reads and parses a JSON body of at most `limit` bytes.
+/// 408: the body did not arrive within `timeout`.
+pub(crate) fn body_timeout(timeout: std::time::Duration) -> ApiError {
+    ApiError::new(
+        StatusCode::REQUEST_TIMEOUT,
+        "REQUEST_TIMEOUT",
+        "Request body too slow",
+        format!(
+            "the request body did not arrive within {} s; send it at once",
+            timeout.as_secs()
+        ),
+    )
+}
+
+/// Reads and parses a JSON body of at most `max_body_bytes`, arriving within the body timeout.
 pub(crate) async fn json_body<T: DeserializeOwned>(
     body: Body,
-    limit: usize,
+    settings: &crate::ServerSettings,
 ) -> Result<T, ApiError> {
-    let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
-        ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "PAYLOAD_TOO_LARGE",
-            "Request body is too large",
-            format!("the request body exceeds {limit} bytes; split the request"),
-        )
-    })?;
+    let limit = settings.max_body_bytes;
+    let timeout = settings.connections.body_timeout;
+    let read = tokio::time::timeout(timeout, axum::body::to_bytes(body, limit));
+    let bytes = read
+        .await
+        .map_err(|_| body_timeout(timeout))?
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "PAYLOAD_TOO_LARGE",
+                "Request body is too large",
+                format!("the request body exceeds {limit} bytes; split the request"),
+            )
+        })?;
     if bytes.is_empty() {
         return Err(ApiError::invalid(
             "request body is empty; send a JSON object",

@@ -53,7 +53,7 @@ pub(crate) async fn tokenize(
             if let Some(k) = q.keys().find(|k| k.as_str() != "dry_run") {
                 return Err(ApiError::invalid(format!("unknown query parameter {k:?}")));
             }
-            let req: TokenizeRequest = json_body(body, s.settings.max_body_bytes).await?;
+            let req: TokenizeRequest = json_body(body, &s.settings).await?;
             if let Some(t) = req.trace_id.as_deref() {
                 if !valid_trace_id(t) {
                     return Err(ApiError::invalid(
@@ -92,7 +92,7 @@ pub(crate) async fn grant(
         Endpoint::Grant,
         StatusCode::OK,
         |s, caller, trace_id| async move {
-            let req: GrantRequest = json_body(body, s.settings.max_body_bytes).await?;
+            let req: GrantRequest = json_body(body, &s.settings).await?;
             Ok(s.vault.grant(&caller, &req, &trace_id).await?)
         },
     )
@@ -111,7 +111,7 @@ pub(crate) async fn detokenize(
         Endpoint::Detokenize,
         StatusCode::OK,
         |s, caller, trace_id| async move {
-            let req: DetokenizeRequest = json_body(body, s.settings.max_body_bytes).await?;
+            let req: DetokenizeRequest = json_body(body, &s.settings).await?;
             Ok(s.vault.detokenize(&caller, &req, &trace_id).await?)
         },
     )
@@ -150,7 +150,7 @@ pub(crate) async fn revoke(
         Endpoint::Revoke,
         StatusCode::OK,
         |s, caller, trace_id| async move {
-            let req: RevokeRequest = json_body(body, s.settings.max_body_bytes).await?;
+            let req: RevokeRequest = json_body(body, &s.settings).await?;
             Ok(s.vault
                 .revoke(&caller, &token_id, req.reason.as_deref(), &trace_id)
                 .await?)
@@ -213,7 +213,7 @@ pub(crate) async fn create_policy(
         Endpoint::PolicyCreate,
         StatusCode::CREATED,
         |s, caller, trace_id| async move {
-            let spec: PolicySpec = json_body(body, s.settings.max_body_bytes).await?;
+            let spec: PolicySpec = json_body(body, &s.settings).await?;
             Ok(s.vault.create_policy(&caller, &spec, &trace_id).await?)
         },
     )
@@ -232,7 +232,7 @@ pub(crate) async fn update_policy(
         &trace,
         Endpoint::PolicyUpdate,
         |s, caller, trace_id| async move {
-            let spec: PolicySpec = json_body(body, s.settings.max_body_bytes).await?;
+            let spec: PolicySpec = json_body(body, &s.settings).await?;
             let o = s
                 .vault
                 .update_policy(&caller, &id, &spec, &trace_id)
@@ -430,8 +430,7 @@ pub(crate) async fn rehydrate(
         Endpoint::Rehydrate,
         StatusCode::OK,
         |s, caller, trace_id| async move {
-            let req: tokenvault_proto::RehydrateRequest =
-                json_body(body, s.settings.max_body_bytes).await?;
+            let req: tokenvault_proto::RehydrateRequest = json_body(body, &s.settings).await?;
             Ok(s.vault.rehydrate(&caller, &req, &trace_id).await?)
         },
     )

@@ -13,6 +13,7 @@ pub mod error;
 mod handlers;
 pub mod jwks;
 pub mod limits;
+mod listener;
 mod management;
 pub mod metrics;
 mod middleware;
@@ -29,6 +30,7 @@ use axum::{
 use tokenvault_core::{policy::TextAction, service::Vault};
 
 pub use limits::{Limit, RateLimits};
+pub use listener::{serve_with, ConnectionLimits};
 
 /// The OpenAPI document of the tokens API (also in `docs/openapi.json`).
 pub const OPENAPI: &str = include_str!("../../../docs/openapi.json");
@@ -46,6 +48,8 @@ pub struct ServerSettings {
     pub redis_prefix: String,
     /// When set, `/metrics` answers only `Authorization: Bearer <this token>`.
     pub metrics_token: Option<String>,
+    /// Connection cap and header timeout of the listener (see [`serve_with`]).
+    pub connections: ConnectionLimits,
 }
 
 impl Default for ServerSettings {
@@ -56,6 +60,7 @@ impl Default for ServerSettings {
             redis_url: None,
             redis_prefix: "tokenvault".into(),
             metrics_token: None,
+            connections: ConnectionLimits::default(),
         }
     }
 }
@@ -156,13 +161,12 @@ pub fn router(vault: Arc<Vault>, settings: ServerSettings) -> Result<Router, Str
         .with_state(state))
 }
 
-/// Serves until `shutdown` completes, then finishes in-flight requests.
+/// Serves until `shutdown` completes, then finishes in-flight requests, with the default
+/// [`ConnectionLimits`].
 pub async fn serve(
     listener: tokio::net::TcpListener,
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await
+    serve_with(listener, router, ConnectionLimits::default(), shutdown).await
 }

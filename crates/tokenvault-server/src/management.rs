@@ -123,7 +123,7 @@ pub(crate) async fn set_role(
         &trace,
         Endpoint::RoleSet,
         |s, caller, trace_id| async move {
-            let b: RoleBody = json_body(body, s.settings.max_body_bytes).await?;
+            let b: RoleBody = json_body(body, &s.settings).await?;
             let set = PermissionSet::parse(&b.permissions).map_err(ApiError::invalid)?;
             let o = s
                 .vault
@@ -250,7 +250,7 @@ pub(crate) async fn put_settings(
     body: Body,
 ) -> Response {
     s.handle_with_status(&headers, &trace, Endpoint::TenantSettings, |s, caller, trace_id| async move {
-        let b: SettingsBody = json_body(body, s.settings.max_body_bytes).await?;
+        let b: SettingsBody = json_body(body, &s.settings).await?;
         if b.quota.is_none() && b.two_person_rule.is_none() {
             return Err(ApiError::invalid("send quota (a number, or null for unlimited) and/or two_person_rule (true or false)"));
         }
@@ -288,7 +288,7 @@ pub(crate) async fn put_kill_switch(
         Endpoint::KillSwitch,
         StatusCode::OK,
         |s, caller, trace_id| async move {
-            let b: KillSwitchBody = json_body(body, s.settings.max_body_bytes).await?;
+            let b: KillSwitchBody = json_body(body, &s.settings).await?;
             s.vault.set_kill_switch(&caller, b.on, &trace_id).await?;
             let t = s.vault.tenant_of(&caller).await?;
             tenant_json(&s.vault, &t, &caller).await
@@ -329,7 +329,7 @@ pub(crate) async fn create_api_key(
         Endpoint::ApiKeyCreate,
         StatusCode::CREATED,
         |s, caller, trace_id| async move {
-            let b: ApiKeyBody = json_body(body, s.settings.max_body_bytes).await?;
+            let b: ApiKeyBody = json_body(body, &s.settings).await?;
             let k = s.vault.issue_api_key(&caller, &b.name, &trace_id).await?;
             Ok(json!({ "id": k.id, "name": b.name, "api_key": k.key }))
         },

@@ -56,7 +56,7 @@ async fn run(
         Endpoint::PiiText,
         StatusCode::OK,
         |s, caller, trace_id| async move {
-            let req = parse_request(json_body(body, s.settings.max_body_bytes).await?)?;
+            let req = parse_request(json_body(body, &s.settings).await?)?;
             check_text(&req.text)?;
             let locale = parse_locale(req.locale.as_deref())?;
             if pinned.is_some() && req.action.is_some() {
@@ -209,7 +209,7 @@ pub(crate) async fn detokenize(
         Endpoint::PiiDetokenize,
         StatusCode::OK,
         |s, caller, trace_id| async move {
-            let raw: Value = json_body(body, s.settings.max_body_bytes).await?;
+            let raw: Value = json_body(body, &s.settings).await?;
             let (text, vault) = parse_detokenize(raw)?;
             s.vault.text_api_open(&caller).await?;
             check_text(&text)?;

@@ -27,6 +27,19 @@ use crate::{error::ApiError, AppState};
 const MAX_LINE: usize = 4 * MAX_REHYDRATE_BYTES;
 /// Most text one stream may carry.
 const MAX_STREAM_BYTES: usize = 64 * MAX_REHYDRATE_BYTES;
+/// Answer lines queued for a client at most: a client that stops reading stops the stream
+/// (backpressure) instead of letting answers pile up in memory; one that reads nothing for
+/// the listener's write timeout loses the connection, which ends the stream.
+const QUEUED_LINES: usize = 2;
+/// A client that sends nothing for this long gets an error line and the end of the stream.
+const IDLE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
+type Line = Result<axum::body::Bytes, std::io::Error>;
+
+/// Queues an answer line (waiting while the queue is full); false when the client is gone.
+async fn emit(tx: &tokio::sync::mpsc::Sender<Line>, l: Line) -> bool {
+    tx.send(l).await.is_ok()
+}
 
 /// What a stream restores.
 #[allow(clippy::large_enum_variant)] // one per stream, never moved in a loop
@@ -158,7 +171,8 @@ where
         Err(r) => return r,
     };
     let started = async {
-        let (first, rest, input) = first_line(body).await?;
+        let (first, rest, input) =
+            first_line(body, state.settings.connections.body_timeout).await?;
         let restorer = build(first, ctx.caller.clone(), ctx.trace_id.clone()).await?;
         Ok::<_, ApiError>((restorer, rest, input))
     };
@@ -169,7 +183,10 @@ where
 }
 
 /// Reads the first line (the settings) of a stream; the rest is handed to [`run`].
-async fn first_line(body: Body) -> Result<(Value, Vec<u8>, axum::body::BodyDataStream), ApiError> {
+async fn first_line(
+    body: Body,
+    timeout: std::time::Duration,
+) -> Result<(Value, Vec<u8>, axum::body::BodyDataStream), ApiError> {
     let mut stream = body.into_data_stream();
     let mut buf = Vec::new();
     loop {
@@ -186,7 +203,10 @@ async fn first_line(body: Body) -> Result<(Value, Vec<u8>, axum::body::BodyDataS
         if buf.len() > MAX_LINE {
             return Err(ApiError::invalid("the first line is too long"));
         }
-        match stream.next().await {
+        let next = tokio::time::timeout(timeout, stream.next())
+            .await
+            .map_err(|_| crate::context::body_timeout(timeout))?;
+        match next {
             Some(Ok(bytes)) => buf.extend_from_slice(&bytes),
             Some(Err(_)) => return Err(ApiError::invalid("the request body could not be read")),
             None => {
@@ -204,7 +224,7 @@ pub(crate) fn run(
     mut pending: Vec<u8>,
     mut input: axum::body::BodyDataStream,
 ) -> Response {
-    let (tx, rx) = tokio::sync::mpsc::channel::<Result<axum::body::Bytes, std::io::Error>>(16);
+    let (tx, rx) = tokio::sync::mpsc::channel::<Line>(QUEUED_LINES);
     tokio::spawn(async move {
         let mut text = String::new();
         let mut total = 0usize;
@@ -222,30 +242,36 @@ pub(crate) fn run(
                     Ok(Value::Object(mut o)) => match o.remove("chunk") {
                         Some(Value::String(c)) => c,
                         _ => {
-                            let _ = tx
-                                .send(line(&error_line(ApiError::invalid(
+                            let _ = emit(
+                                &tx,
+                                line(&error_line(ApiError::invalid(
                                     "each line after the first must be {\"chunk\": \"…\"}",
-                                ))))
-                                .await;
+                                ))),
+                            )
+                            .await;
                             return;
                         }
                     },
                     _ => {
-                        let _ = tx
-                            .send(line(&error_line(ApiError::invalid(
+                        let _ = emit(
+                            &tx,
+                            line(&error_line(ApiError::invalid(
                                 "a line is not a JSON object",
-                            ))))
-                            .await;
+                            ))),
+                        )
+                        .await;
                         return;
                     }
                 };
                 total += chunk.len();
                 if total > MAX_STREAM_BYTES {
-                    let _ = tx
-                        .send(line(&error_line(ApiError::invalid(format!(
+                    let _ = emit(
+                        &tx,
+                        line(&error_line(ApiError::invalid(format!(
                             "a stream carries at most {MAX_STREAM_BYTES} bytes"
-                        )))))
-                        .await;
+                        )))),
+                    )
+                    .await;
                     return;
                 }
                 text.push_str(&chunk);
@@ -255,12 +281,12 @@ pub(crate) fn run(
                     let ready = std::mem::replace(&mut text, rest);
                     match restorer.restore(&ready).await {
                         Ok(out) => {
-                            if tx.send(line(&json!({"chunk": out}))).await.is_err() {
+                            if !emit(&tx, line(&json!({"chunk": out}))).await {
                                 return;
                             }
                         }
                         Err(e) => {
-                            let _ = tx.send(line(&error_line(e))).await;
+                            let _ = emit(&tx, line(&error_line(e))).await;
                             return;
                         }
                     }
@@ -270,12 +296,28 @@ pub(crate) fn run(
                 break;
             }
             if pending.len() > MAX_LINE {
-                let _ = tx
-                    .send(line(&error_line(ApiError::invalid("a line is too long"))))
-                    .await;
+                let _ = emit(
+                    &tx,
+                    line(&error_line(ApiError::invalid("a line is too long"))),
+                )
+                .await;
                 return;
             }
-            match input.next().await {
+            let next = match tokio::time::timeout(IDLE_TIMEOUT, input.next()).await {
+                Ok(next) => next,
+                Err(_) => {
+                    let _ = emit(
+                        &tx,
+                        line(&error_line(ApiError::invalid(format!(
+                            "the stream sent nothing for {} s; it was closed",
+                            IDLE_TIMEOUT.as_secs()
+                        )))),
+                    )
+                    .await;
+                    return;
+                }
+            };
+            match next {
                 Some(Ok(bytes)) => pending.extend_from_slice(&bytes),
                 Some(Err(_)) => return,
                 None => {
@@ -289,15 +331,15 @@ pub(crate) fn run(
         if !text.is_empty() {
             match restorer.restore(&text).await {
                 Ok(out) => {
-                    let _ = tx.send(line(&json!({"chunk": out}))).await;
+                    let _ = emit(&tx, line(&json!({"chunk": out}))).await;
                 }
                 Err(e) => {
-                    let _ = tx.send(line(&error_line(e))).await;
+                    let _ = emit(&tx, line(&error_line(e))).await;
                     return;
                 }
             }
         }
-        let _ = tx.send(line(&restorer.summary())).await;
+        let _ = emit(&tx, line(&restorer.summary())).await;
     });
     let body = Body::from_stream(tokio_stream_from(rx));
     (

@@ -70,10 +70,16 @@ impl TestServer {
             .unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let limits = settings.connections;
         let router = tokenvault_server::router(vault.clone(), settings).unwrap();
-        rt.spawn(tokenvault_server::serve(listener, router, async {
-            let _ = rx.await;
-        }));
+        rt.spawn(tokenvault_server::serve_with(
+            listener,
+            router,
+            limits,
+            async {
+                let _ = rx.await;
+            },
+        ));
         Self {
             base,
             clock,
@@ -122,10 +128,12 @@ impl TestServer {
             .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
             .unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
+        let limits = settings.connections;
         let router = tokenvault_server::router(self.vault.clone(), settings).unwrap();
-        self.rt.spawn(tokenvault_server::serve(
+        self.rt.spawn(tokenvault_server::serve_with(
             listener,
             router,
+            limits,
             std::future::pending(),
         ));
         base
