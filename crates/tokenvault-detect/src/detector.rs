@@ -284,7 +284,6 @@ impl Detector {
         text: &str,
         locale: Option<&str>,
     ) -> Result<(Vec<Finding>, Work), DetectError> {
-        let scanner = Scanner::get().map_err(|e| DetectError::Engine(e.to_owned()))?;
         let extra = locale
             .and_then(PhoneRegions::of_locale)
             .filter(|id| !self.regions.0.contains(id));
@@ -298,6 +297,31 @@ impl Detector {
             }
             None => &self.regions,
         };
+        // Unicode spaces, dashes, foreign digits, invisible and look-alike characters are
+        // folded before matching; spans are mapped back to the caller's text.
+        let folded = crate::fold::fold(text);
+        let scanned = folded.as_ref().map_or(text, |f| f.text.as_str());
+        let (raws, work) = self.readings(scanned, regions)?;
+        let mut kept = resolve_overlaps(raws);
+        if kept.len() > MAX_FINDINGS {
+            return Err(DetectError::TooManyFindings { max: MAX_FINDINGS });
+        }
+        if let Some(f) = &folded {
+            for (_, span) in &mut kept {
+                (span.start, span.end) = f.original(span.start, span.end);
+            }
+        }
+        Ok((self.finish(text, kept), work))
+    }
+
+    /// Every reading the recognizers and custom patterns accept, before the overlap rule;
+    /// stops early past `MAX_READINGS`.
+    fn readings(
+        &self,
+        text: &str,
+        regions: &PhoneRegions,
+    ) -> Result<(Vec<(Kind, Span)>, Work), DetectError> {
+        let scanner = Scanner::get().map_err(|e| DetectError::Engine(e.to_owned()))?;
         let ctx = Ctx {
             text,
             enabled: self.enabled,
@@ -345,20 +369,15 @@ impl Detector {
                 ));
             }
         }
-        let too_many = DetectError::TooManyFindings { max: MAX_FINDINGS };
         if raws.len() > MAX_READINGS {
-            return Err(too_many);
+            return Err(DetectError::TooManyFindings { max: MAX_FINDINGS });
         }
         let work = Work {
             candidates,
             spans: ctx.spans.get(),
             readings: raws.len(),
         };
-        let kept = resolve_overlaps(raws);
-        if kept.len() > MAX_FINDINGS {
-            return Err(too_many);
-        }
-        Ok((self.finish(text, kept), work))
+        Ok((raws, work))
     }
 
     fn finish(&self, text: &str, kept: Vec<(Kind, Span)>) -> Vec<Finding> {

@@ -10,6 +10,7 @@
 pub mod catalog;
 mod context;
 mod detector;
+mod fold;
 mod labels;
 pub mod outcome;
 mod recognize;

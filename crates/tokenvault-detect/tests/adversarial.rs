@@ -116,3 +116,62 @@ fn patterns_matching_nothing_or_one_character_are_refused() {
     }
     assert!(tokenvault_detect::check_pattern("ORD-[0-9]{6}").is_ok());
 }
+
+/// The Unicode evasions the probe used: each value is found, reported at its place in the
+/// text as written, and restored exactly by the tokenize → detokenize round trip.
+#[test]
+fn unicode_evasions_are_folded_and_found_where_written() {
+    let d = detector();
+    let cases = [
+        (
+            "card 4111\u{00A0}1111\u{00A0}1111\u{00A0}1111 ok",
+            "creditCard",
+            "4111\u{00A0}1111\u{00A0}1111\u{00A0}1111",
+        ),
+        (
+            "SSN 536\u{2013}90\u{2013}4399 ok",
+            "us_ssn",
+            "536\u{2013}90\u{2013}4399",
+        ),
+        (
+            "SSN ５３６-９０-４３９９ ok",
+            "us_ssn",
+            "５３６-９０-４３９９",
+        ),
+        ("SSN ٥٣٦-٩٠-٤٣٩٩ ok", "us_ssn", "٥٣٦-٩٠-٤٣٩٩"),
+        (
+            "mail ja\u{200D}ne@example.com ok",
+            "email",
+            "ja\u{200D}ne@example.com",
+        ),
+        (
+            "mail j\u{0430}ne@example.com ok",
+            "email",
+            "j\u{0430}ne@example.com",
+        ),
+    ];
+    for (text, category, value) in cases {
+        let found = d.detect(text).unwrap();
+        let f = found
+            .iter()
+            .find(|f| f.category == category)
+            .unwrap_or_else(|| panic!("{text:?}: {found:?}"));
+        assert_eq!(&text[f.byte_start..f.byte_end], value, "{text:?}");
+        // Character offsets count the caller's characters.
+        let start_chars = text[..f.byte_start].chars().count();
+        assert_eq!(f.start, start_chars, "{text:?}");
+        assert_eq!(f.end, start_chars + value.chars().count(), "{text:?}");
+        let out = tokenvault_detect::apply(&d, text, tokenvault_core::policy::TextAction::Tokenize)
+            .unwrap();
+        assert!(!out.output_text.contains(value));
+        let vault: Vec<(String, String)> = out
+            .vault
+            .unwrap()
+            .into_iter()
+            .map(|e| (e.placeholder, e.value))
+            .collect();
+        let (back, _) =
+            tokenvault_detect::transform::detokenize(&out.output_text, &vault, usize::MAX).unwrap();
+        assert_eq!(back, text);
+    }
+}

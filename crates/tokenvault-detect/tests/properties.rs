@@ -37,6 +37,11 @@ fn pii_soup() -> impl Strategy<Value = String> {
         Just("11/1/2020".to_owned()),
         Just("Ops@Acme.com".to_owned()),
         Just("4111-1111-1111-1111".to_owned()),
+        // Folded before matching, restored as written.
+        Just("4111\u{00A0}1111\u{00A0}1111\u{00A0}1111".to_owned()),
+        Just("536\u{2013}90\u{2013}4399".to_owned()),
+        Just("ja\u{200D}ne@example.com".to_owned()),
+        Just("٥٣٦-٩٠-٤٣٩٩".to_owned()),
         Just("[EMAIL_1]".to_owned()),
         "[0-9 .:/()+-]{1,24}",
         "[A-Za-z@._-]{1,12}",
