@@ -691,3 +691,37 @@ fn metrics_can_require_a_token() {
     assert_eq!(right.status, 200);
     assert!(right.body.contains("# TYPE"));
 }
+
+/// A client's idempotency key is free text (people put order numbers and e-mail addresses in
+/// it): the database holds only a keyed digest, and retries still find their first answer.
+#[test]
+fn idempotency_keys_are_stored_as_keyed_digests() {
+    let s = TestServer::start();
+    s.hipaa_policy();
+    let api = s.api();
+    let mut req = request(vec![item("536-90-4399", "us_ssn")]);
+    let key = "retry-for-jane.doe@example.com-order-778812";
+    req.idempotency_key = Some(key.into());
+    let first = api.tokenize(&req, false).unwrap();
+    let again = api.tokenize(&req, false).unwrap();
+    assert_eq!(first.results, again.results);
+    req.items.push(item("x@y.co", "email"));
+    assert_eq!(
+        api.tokenize(&req, false).unwrap_err().code(),
+        Some("CONFLICT")
+    );
+    let mut stored = Vec::new();
+    for suffix in ["", "-wal"] {
+        let path = format!("{}{suffix}", s.db_path().display());
+        if let Ok(bytes) = std::fs::read(&path) {
+            stored.extend(bytes);
+        }
+    }
+    assert!(!stored.is_empty());
+    let needle = key.as_bytes();
+    assert!(
+        !stored.windows(needle.len()).any(|w| w == needle),
+        "the idempotency key is in the database file"
+    );
+    assert!(!stored.windows(8).any(|w| w == b"jane.doe"));
+}

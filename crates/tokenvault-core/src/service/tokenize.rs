@@ -99,9 +99,15 @@ impl Vault {
         if tenant.kill_switch {
             return Err(ServiceError::KillSwitchActive);
         }
+        let ring = self.keys.keyring(&caller.tenant).await?;
+        // The client's key is free text: the store holds a keyed digest of it, never the key.
+        let stored_key = req
+            .idempotency_key
+            .as_deref()
+            .map(|k| idempotency_digest(&ring, k));
         // Only requests with an idempotency key are hashed: the hash costs a serialization of
         // the whole request.
-        let hash = match &req.idempotency_key {
+        let hash = match &stored_key {
             Some(key) => {
                 let hash = request_hash(req)?;
                 if let Some(found) = self.idempotent_replay(caller, key, &hash).await? {
@@ -112,7 +118,6 @@ impl Vault {
             None => [0; 32],
         };
         let policy = self.policy_for_tokenize(caller, req).await?;
-        let ring = self.keys.keyring(&caller.tenant).await?;
         let now = self.clock.now();
 
         let mut records: Vec<TokenRecord> = Vec::new();
@@ -199,7 +204,7 @@ impl Vault {
             records,
             period,
             quota: tenant.quota,
-            idempotency: req.idempotency_key.as_ref().map(|key| IdempotencyRecord {
+            idempotency: stored_key.as_ref().map(|key| IdempotencyRecord {
                 key: key.clone(),
                 request_hash: hash,
                 response: String::new(),
@@ -216,7 +221,7 @@ impl Vault {
                 what: "idempotency key",
             }) => {
                 // A concurrent retry with the same key committed first: answer as it did.
-                let key = req.idempotency_key.as_deref().unwrap_or_default();
+                let key = stored_key.as_deref().unwrap_or_default();
                 self.idempotent_replay(caller, key, &hash)
                     .await?
                     .ok_or_else(|| {
@@ -244,6 +249,7 @@ impl Vault {
         }
     }
 
+    /// Looks up the response first given for an idempotency key (its stored digest).
     async fn idempotent_replay(
         &self,
         caller: &Caller,
@@ -556,4 +562,14 @@ fn fail_open(
         trace_id: trace_id.to_owned(),
         dry_run: false,
     }
+}
+
+/// What the store keeps of a client's idempotency key: `idk_` and the hex HMAC of the key under
+/// the tenant's fingerprint key, which does not rotate (so retries find their record across a
+/// rotation) and is domain-separated from value fingerprints.
+fn idempotency_digest(ring: &crate::keys::TenantKeyring, key: &str) -> String {
+    let d = ring
+        .fingerprinter()
+        .digest(&[b"tokenvault/v1/idempotency-key", key.as_bytes()]);
+    format!("idk_{}", hex::encode(d))
 }
