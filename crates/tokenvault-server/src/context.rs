@@ -202,7 +202,7 @@ impl AppState {
 
 /// 408: the body did not arrive within `timeout`.
 pub(crate) fn body_timeout(timeout: std::time::Duration) -> ApiError {
-    ApiError::new(
+    let mut e = ApiError::new(
         StatusCode::REQUEST_TIMEOUT,
         "REQUEST_TIMEOUT",
         "Request body too slow",
@@ -210,7 +210,9 @@ pub(crate) fn body_timeout(timeout: std::time::Duration) -> ApiError {
             "the request body did not arrive within {} s; send it at once",
             timeout.as_secs()
         ),
-    )
+    );
+    e.retryable = true;
+    e
 }
 
 /// Reads and parses a JSON body of at most `max_body_bytes`, arriving within the body timeout.

@@ -130,6 +130,7 @@ fn a_body_that_trickles_gets_408() {
     let answer = String::from_utf8_lossy(&buf[..n]);
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
     assert!(answer.contains("REQUEST_TIMEOUT"), "{answer}");
+    assert!(answer.contains("\"retryable\":true"), "{answer}");
 }
 
 /// A client that streams model output but never reads the answer: the server stops reading
