@@ -69,6 +69,10 @@ pub async fn migrate_store(from: &Path, to: &str) -> Result<(), String> {
             .import_policies(&t.id, &source.export_policies(&t.id).await.map_err(e)?)
             .await
             .map_err(e)?;
+        target
+            .import_access(&t.id, &source.export_access(&t.id).await.map_err(e)?)
+            .await
+            .map_err(e)?;
     }
 
     let progress = from.with_extension("migrate-progress");

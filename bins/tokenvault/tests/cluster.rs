@@ -327,6 +327,21 @@ fn migrate_a_sqlite_vault_to_postgres() {
     admin
         .revoke(sin.results[0].token_id.as_deref().unwrap(), "gdpr")
         .unwrap();
+    // Authorization state moves too: a role mapping and the two-person rule.
+    let put = |path: &str, body: Value| {
+        admin
+            .raw("PUT", path, Some(&body.to_string()), &[])
+            .unwrap()
+            .status
+    };
+    assert_eq!(
+        put("/roles/auditor", json!({"permissions": ["audit:read"]})),
+        200
+    );
+    assert_eq!(
+        put("/tenant/settings", json!({"two_person_rule": true})),
+        200
+    );
     let before = admin.usage().unwrap();
     drop(server);
 
@@ -367,6 +382,13 @@ fn migrate_a_sqlite_vault_to_postgres() {
             before.operations_this_period
         )
     );
+    let roles = admin.raw("GET", "/roles", None, &[]).unwrap().json();
+    assert_eq!(
+        roles["roles"][1],
+        json!({"role": "auditor", "permissions": ["audit:read"]})
+    );
+    let tenant = admin.raw("GET", "/tenant", None, &[]).unwrap().json();
+    assert_eq!(tenant["two_person_rule"], true);
     let id = ssn.results[0].token_id.clone().unwrap();
     let g = admin
         .grant(&GrantRequest {

@@ -278,3 +278,52 @@ impl AccessStore for PgStore {
         tx.commit().await.map_err(pg_err)
     }
 }
+
+/// Writes an exported access state as it is: no audit events (the audit chain is copied
+/// separately), existing entries kept, so an interrupted migration can run again.
+pub(crate) async fn import(
+    store: &PgStore,
+    t: &TenantId,
+    access: &tokenvault_core::store::AccessExport,
+) -> Result<(), StoreError> {
+    let mut c = store.client().await?;
+    let tx = c.transaction().await.map_err(pg_err)?;
+    for (role, permissions) in &access.roles {
+        let json = serde_json::to_string(permissions).map_err(|_| corrupt("role permissions"))?;
+        tx.execute(
+            "INSERT INTO role_permissions (tenant, role, permissions) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            &[&t.as_str(), role, &json],
+        )
+        .await
+        .map_err(pg_err)?;
+    }
+    for (key, value) in &access.settings {
+        tx.execute(
+            "INSERT INTO tenant_settings (tenant, key, value) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            &[&t.as_str(), key, value],
+        )
+        .await
+        .map_err(pg_err)?;
+    }
+    for ch in &access.changes {
+        tx.execute(
+            "INSERT INTO pending_changes (tenant, id, kind, target, payload, proposed_by, created_at, status, decided_by, decided_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING",
+            &[
+                &t.as_str(),
+                &ch.id,
+                &ch.kind,
+                &ch.target,
+                &ch.payload,
+                &ch.proposed_by,
+                &ch.created_at,
+                &ch.status.as_str(),
+                &ch.decided_by,
+                &ch.decided_at,
+            ],
+        )
+        .await
+        .map_err(pg_err)?;
+    }
+    tx.commit().await.map_err(pg_err)
+}

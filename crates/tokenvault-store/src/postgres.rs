@@ -1224,6 +1224,14 @@ impl tokenvault_core::store::StoreImport for PgStore {
         Ok(())
     }
 
+    async fn import_access(
+        &self,
+        t: &TenantId,
+        access: &tokenvault_core::store::AccessExport,
+    ) -> Result<(), StoreError> {
+        crate::pg_access::import(self, t, access).await
+    }
+
     async fn last_audit_seq(&self) -> Result<u64, StoreError> {
         let seq: i64 = self
             .client()

@@ -10,9 +10,9 @@ use tokenvault_core::{
     keys::{KeyStoreError, TenantKeyStore, WrappedTenantKey},
     policy::Policy,
     store::{
-        ApiKeyRecord, AuditEvent, AuditFilter, AuditRecord, IdempotencyRecord, StoreError,
-        TenantRecord, TokenRecord, TokenStatus, TokenizeCommit, UsageCounts, VaultFilter,
-        VaultStore,
+        AccessExport, ApiKeyRecord, AuditEvent, AuditFilter, AuditRecord, IdempotencyRecord,
+        StoreError, TenantRecord, TokenRecord, TokenStatus, TokenizeCommit, UsageCounts,
+        VaultFilter, VaultStore,
     },
 };
 
@@ -937,5 +937,9 @@ impl tokenvault_core::store::StoreExport for SqliteStore {
                 rows.collect::<Result<Vec<_>, _>>().map_err(unavailable)
             })
             .await
+    }
+
+    async fn export_access(&self, tenant: &TenantId) -> Result<AccessExport, StoreError> {
+        crate::sqlite_access::export(self, tenant).await
     }
 }

@@ -324,3 +324,45 @@ impl AccessStore for SqliteStore {
         .await
     }
 }
+
+/// Everything of a tenant's access state, for `migrate-store`.
+pub(crate) async fn export(
+    store: &SqliteStore,
+    tenant: &TenantId,
+) -> Result<tokenvault_core::store::AccessExport, StoreError> {
+    let roles = store.role_permissions(tenant).await?;
+    let t = tenant.to_string();
+    let (settings, rows) = store
+        .pool
+        .read(move |c| {
+            let mut s = c
+                .prepare("SELECT key, value FROM tenant_settings WHERE tenant = ?1 ORDER BY key")
+                .map_err(unavailable)?;
+            let settings = s
+                .query_map([&t], |r| Ok((r.get(0)?, r.get(1)?)))
+                .map_err(unavailable)?
+                .collect::<Result<Vec<(String, String)>, _>>()
+                .map_err(unavailable)?;
+            let mut s = c
+                .prepare(&format!(
+                    "SELECT {CHANGE_COLUMNS} FROM pending_changes WHERE tenant = ?1 ORDER BY created_at, id"
+                ))
+                .map_err(unavailable)?;
+            let rows = s
+                .query_map([&t], change_row)
+                .map_err(unavailable)?
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(unavailable)?;
+            Ok((settings, rows))
+        })
+        .await?;
+    let changes = rows
+        .into_iter()
+        .map(|r| change_of(tenant, r))
+        .collect::<Result<_, _>>()?;
+    Ok(tokenvault_core::store::AccessExport {
+        roles,
+        settings,
+        changes,
+    })
+}

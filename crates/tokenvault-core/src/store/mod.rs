@@ -462,6 +462,19 @@ pub trait StoreExport: Send + Sync {
     async fn export_audit(&self, after: u64, limit: usize) -> Result<Vec<AuditRecord>, StoreError>;
     /// Usage counters: `(tenant, period, operations)`.
     async fn export_usage(&self) -> Result<Vec<(String, i64, i64)>, StoreError>;
+    /// A tenant's role mapping, settings and every change under the two-person rule.
+    async fn export_access(&self, tenant: &TenantId) -> Result<AccessExport, StoreError>;
+}
+
+/// A tenant's management-authorization state, as moved between stores.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AccessExport {
+    /// Mapped roles with their permissions' wire names.
+    pub roles: Vec<(String, Vec<String>)>,
+    /// Tenant settings.
+    pub settings: Vec<(String, String)>,
+    /// Changes, decided or pending.
+    pub changes: Vec<PendingChange>,
 }
 
 /// Writing exported contents as they are (no new audit events, no recounting). Every method
@@ -482,6 +495,12 @@ pub trait StoreImport: Send + Sync {
     async fn import_audit(&self, records: &[AuditRecord]) -> Result<(), StoreError>;
     /// Usage counters (replacing the target's).
     async fn import_usage(&self, rows: &[(String, i64, i64)]) -> Result<(), StoreError>;
+    /// A tenant's role mapping, settings and changes (existing entries are kept).
+    async fn import_access(
+        &self,
+        tenant: &TenantId,
+        access: &AccessExport,
+    ) -> Result<(), StoreError>;
     /// The highest audit sequence present.
     async fn last_audit_seq(&self) -> Result<u64, StoreError>;
 }
