@@ -2,8 +2,13 @@
 
 /// Whether the ASCII digit string passes the Luhn (mod 10) check.
 pub fn luhn_valid(digits: &str) -> bool {
+    luhn(digits.as_bytes())
+}
+
+/// Luhn (mod 10) over ASCII digits: payment cards, the Canadian SIN. False on anything else.
+pub fn luhn(digits: &[u8]) -> bool {
     let mut sum = 0u32;
-    for (i, b) in digits.bytes().rev().enumerate() {
+    for (i, &b) in digits.iter().rev().enumerate() {
         if !b.is_ascii_digit() {
             return false;
         }
@@ -17,6 +22,24 @@ pub fn luhn_valid(digits: &str) -> bool {
         sum += d;
     }
     !digits.is_empty() && sum.is_multiple_of(10)
+}
+
+/// ISO 13616 / ISO 7064 mod 97-10 check of an IBAN in electronic format (upper-case
+/// alphanumeric, no spaces): the first four characters moved to the end, letters read as
+/// 10–35, the remainder mod 97 is 1.
+pub fn iban_mod97(s: &[u8]) -> bool {
+    if s.len() < 5 {
+        return false;
+    }
+    let mut rem = 0u32;
+    for &b in s[4..].iter().chain(&s[..4]) {
+        match b {
+            b'0'..=b'9' => rem = (rem * 10 + u32::from(b - b'0')) % 97,
+            b'A'..=b'Z' => rem = (rem * 100 + u32::from(b - b'A') + 10) % 97,
+            _ => return false,
+        }
+    }
+    rem == 1
 }
 
 /// The Luhn check digit to append to `payload` (ASCII digits).

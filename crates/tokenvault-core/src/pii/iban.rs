@@ -103,25 +103,6 @@ pub fn iban_length_for_country(country: &str) -> Option<usize> {
         .map(|(_, len)| *len)
 }
 
-/// Whether an electronic-format IBAN (uppercase, no spaces) passes ISO 7064 mod 97-10.
-pub(crate) fn mod97_valid(iban: &str) -> bool {
-    let (head, tail) = iban.split_at(4.min(iban.len()));
-    let mut remainder: u32 = 0;
-    for c in tail.chars().chain(head.chars()) {
-        let value = match c {
-            '0'..='9' => u32::from(c) - u32::from('0'),
-            'A'..='Z' => u32::from(c) - u32::from('A') + 10,
-            _ => return false,
-        };
-        remainder = if value >= 10 {
-            (remainder * 100 + value) % 97
-        } else {
-            (remainder * 10 + value) % 97
-        };
-    }
-    remainder == 1
-}
-
 /// Canonical form: electronic format, e.g. `TR330006100519786457841326`.
 pub(super) fn normalize(s: &str) -> Result<String, InvalidReason> {
     let compact: String = s
@@ -150,7 +131,7 @@ pub(super) fn normalize(s: &str) -> Result<String, InvalidReason> {
             expected: "the IBAN length of its country",
         });
     }
-    if !mod97_valid(&compact) {
+    if !super::iban_mod97(compact.as_bytes()) {
         return Err(InvalidReason::ChecksumFailed {
             algorithm: "ISO 7064 mod 97-10",
         });

@@ -9,31 +9,8 @@ fn all_digits(s: &[u8]) -> bool {
     !s.is_empty() && s.iter().all(u8::is_ascii_digit)
 }
 
-/// Luhn (mod 10), used by payment cards and the Canadian SIN.
-pub fn luhn(d: &[u8]) -> bool {
-    if !all_digits(d) {
-        return false;
-    }
-    let sum: u32 = d
-        .iter()
-        .rev()
-        .enumerate()
-        .map(|(i, &b)| {
-            let v = digit(b);
-            if i % 2 == 1 {
-                let x = v * 2;
-                if x > 9 {
-                    x - 9
-                } else {
-                    x
-                }
-            } else {
-                v
-            }
-        })
-        .sum();
-    sum.is_multiple_of(10)
-}
+/// Luhn and the IBAN check are the ones the tokens API validates with: one copy, in core.
+pub use tokenvault_core::pii::{iban_mod97, luhn};
 
 /// Verhoeff (dihedral group D5), used by Aadhaar.
 pub fn verhoeff(d: &[u8]) -> bool {
@@ -67,23 +44,6 @@ pub fn verhoeff(d: &[u8]) -> bool {
         c = MUL[usize::from(c)][usize::from(PERM[i % 8][usize::from(b - b'0')])];
     }
     c == 0
-}
-
-/// ISO 13616 IBAN check: move the first four characters to the end, letters to numbers,
-/// remainder mod 97 is 1. `s` is upper-case alphanumeric.
-pub fn iban_mod97(s: &[u8]) -> bool {
-    if s.len() < 5 {
-        return false;
-    }
-    let mut rem = 0u32;
-    for &b in s[4..].iter().chain(&s[..4]) {
-        match b {
-            b'0'..=b'9' => rem = (rem * 10 + digit(b)) % 97,
-            b'A'..=b'Z' => rem = (rem * 100 + u32::from(b - b'A') + 10) % 97,
-            _ => return false,
-        }
-    }
-    rem == 1
 }
 
 /// TC Kimlik No: 11 digits, first not 0, two check digits.
