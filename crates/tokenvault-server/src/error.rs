@@ -105,6 +105,7 @@ fn status_and_message(e: &ServiceError) -> (StatusCode, &'static str) {
         ServiceError::Unavailable(_) => {
             (StatusCode::SERVICE_UNAVAILABLE, "Transient service failure")
         }
+        ServiceError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "Internal error"),
     }
 }
 

@@ -91,10 +91,8 @@ fn conflict(what: &'static str) -> impl Fn(StoreError) -> StoreError {
     }
 }
 
-pub(crate) fn corrupt(what: &str) -> StoreError {
-    StoreError::Unavailable {
-        detail: format!("stored {what} is unreadable"),
-    }
+pub(crate) fn corrupt(what: &'static str) -> StoreError {
+    StoreError::Corrupt { what }
 }
 
 fn u32_of(v: i64) -> u32 {

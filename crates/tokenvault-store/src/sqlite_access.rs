@@ -16,10 +16,8 @@ use crate::{audit, pool::unavailable, sqlite::write_policy_version, SqliteStore}
 const CHANGE_COLUMNS: &str =
     "id, kind, target, payload, proposed_by, created_at, status, decided_by, decided_at";
 
-fn corrupt(what: &str) -> StoreError {
-    StoreError::Unavailable {
-        detail: format!("corrupt {what} row"),
-    }
+fn corrupt(what: &'static str) -> StoreError {
+    StoreError::Corrupt { what }
 }
 
 fn permissions_json(p: &[String]) -> Result<String, StoreError> {

@@ -80,7 +80,7 @@ impl Vault {
             // Names are written only after parsing; one that no longer parses is corrupt.
             let set = PermissionSet::parse(&names).map_err(|_| {
                 tracing::error!("stored role mapping names an unknown permission");
-                ServiceError::Unavailable("the role mapping is unreadable".into())
+                ServiceError::Internal
             })?;
             entries.push((role, set));
         }
@@ -364,7 +364,10 @@ impl Vault {
     }
 
     fn effect_of(&self, change: &PendingChange) -> Result<ChangeEffect, ServiceError> {
-        let corrupt = || ServiceError::Unavailable("a pending change is unreadable".into());
+        let corrupt = || {
+            tracing::error!(change = %change.id, "a pending change is unreadable");
+            ServiceError::Internal
+        };
         match change.kind.as_str() {
             "policy_update" => {
                 let mut p: Policy = serde_json::from_str(&change.payload).map_err(|_| corrupt())?;

@@ -60,6 +60,10 @@ pub enum ServiceError {
     /// The period's quota is used up.
     #[error("{0}")]
     QuotaExceeded(String),
+    /// A fault of this server (corrupt stored data, a broken invariant): a generic 500; the
+    /// cause is logged where it was found.
+    #[error("the server failed to process the request; it has been logged")]
+    Internal,
     /// A transient failure of the store or the keys.
     #[error("{0}")]
     Unavailable(String),
@@ -85,6 +89,7 @@ impl ServiceError {
             ServiceError::KillSwitchActive => "KILL_SWITCH_ACTIVE",
             ServiceError::QuotaExceeded(_) => "QUOTA_EXCEEDED",
             ServiceError::Unavailable(_) => "SERVICE_UNAVAILABLE",
+            ServiceError::Internal => "INTERNAL_ERROR",
         }
     }
 
@@ -105,6 +110,10 @@ impl From<StoreError> for ServiceError {
             }
             StoreError::NotFound { what } => {
                 ServiceError::InvalidInput(format!("{what} not found"))
+            }
+            StoreError::Corrupt { what } => {
+                tracing::error!(what, "stored data is unreadable");
+                ServiceError::Internal
             }
             StoreError::Unavailable { detail } => {
                 tracing::error!(%detail, "store unavailable");

@@ -42,6 +42,13 @@ pub enum StoreError {
         /// The quota.
         quota: u64,
     },
+    /// Stored data does not read back as what was written (a bug, or tampering): not the
+    /// caller's fault and not worth a retry.
+    #[error("stored {what} is unreadable")]
+    Corrupt {
+        /// What could not be read.
+        what: &'static str,
+    },
     /// The backend failed; the detail is for logs and carries no PII or key material.
     #[error("store unavailable: {detail}")]
     Unavailable {
