@@ -139,7 +139,8 @@ impl IntoResponse for ApiError {
                 trace_id: None,
             },
         };
-        let mut response = (self.status, Json(body)).into_response();
+        let mut response = (self.status, Json(&body)).into_response();
+        response.extensions_mut().insert(Envelope(body));
         if let Some(after) = self.retry_after {
             if let Ok(v) = HeaderValue::from_str(&after.to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, v);
@@ -149,6 +150,11 @@ impl IntoResponse for ApiError {
         response
     }
 }
+
+/// The envelope of an error response, so the request's trace id can be written into it
+/// where the trace id is known (the middleware).
+#[derive(Debug, Clone)]
+pub(crate) struct Envelope(pub ErrorEnvelope);
 
 /// The code of an error response, for metrics.
 #[derive(Debug, Clone, Copy)]

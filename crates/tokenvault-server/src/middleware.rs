@@ -65,6 +65,18 @@ pub(crate) async fn around(
     if let Ok(v) = HeaderValue::from_str(&trace) {
         response.headers_mut().insert("x-trace-id", v);
     }
+    // Every error body names the request's trace id, wherever the error was made.
+    if let Some(crate::error::Envelope(mut envelope)) =
+        response.extensions_mut().remove::<crate::error::Envelope>()
+    {
+        envelope.error.trace_id = Some(trace.clone());
+        if let Ok(json) = serde_json::to_vec(&envelope) {
+            response
+                .headers_mut()
+                .remove(axum::http::header::CONTENT_LENGTH);
+            *response.body_mut() = axum::body::Body::from(json);
+        }
+    }
     let status = response.status().as_u16();
     let seconds = started.elapsed().as_secs_f64();
     state.metrics.request(&method, &route, status, seconds);

@@ -725,3 +725,32 @@ fn idempotency_keys_are_stored_as_keyed_digests() {
     );
     assert!(!stored.windows(8).any(|w| w == b"jane.doe"));
 }
+
+/// Every error body names the request's trace id, the one in `X-Trace-Id` and the log, whether
+/// the error came from authentication, parsing, the domain or routing.
+#[test]
+fn error_bodies_carry_the_trace_id() {
+    let s = TestServer::start();
+    let anon = Client::new(&s.base);
+    for (client, method, path, body) in [
+        (&anon, "GET", "/policies", None),
+        (&s.api(), "POST", "/tokenize", Some("{")),
+        (&s.admin(), "GET", "/policies/pol_nope", None),
+        (&anon, "GET", "/nowhere", None),
+    ] {
+        let r = client
+            .raw(method, path, body, &[("X-Trace-Id", "tr-given-by-client")])
+            .unwrap();
+        assert!(r.status >= 400, "{path}");
+        assert_eq!(r.header("x-trace-id"), Some("tr-given-by-client"));
+        assert_eq!(
+            r.json()["error"]["trace_id"],
+            "tr-given-by-client",
+            "{path}: {}",
+            r.body
+        );
+        let r = client.raw(method, path, body, &[]).unwrap();
+        let header = r.header("x-trace-id").unwrap().to_owned();
+        assert_eq!(r.json()["error"]["trace_id"], header.as_str(), "{path}");
+    }
+}
