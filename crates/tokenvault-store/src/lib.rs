@@ -1,7 +1,8 @@
-//! Persistence of tokenvault: [`SqliteStore`] (embedded) and [`PgStore`] (several nodes on one
-//! PostgreSQL) implement the domain's
-//! [`VaultStore`](tokenvault_core::store::VaultStore) and
-//! [`TenantKeyStore`](tokenvault_core::keys::TenantKeyStore) on embedded SQLite.
+//! Persistence of tokenvault: [`SqliteStore`] (embedded, one file) and [`PgStore`] (several
+//! nodes on one PostgreSQL) each implement the domain's
+//! [`VaultStore`](tokenvault_core::store::VaultStore),
+//! [`AccessStore`](tokenvault_core::store::AccessStore) and
+//! [`TenantKeyStore`](tokenvault_core::keys::TenantKeyStore).
 //!
 //! All SQL of the project lives in this crate.
 #![forbid(unsafe_code)]
