@@ -235,15 +235,23 @@ pub async fn run(global: Global, command: Command) -> Result<(), String> {
             }
             Ok(())
         }
-        Command::Tenant(TenantCommand::Quota { tenant: t, quota }) => {
+        Command::Tenant(TenantCommand::Quota {
+            tenant: t,
+            quota,
+            unlimited,
+        }) => {
             let opened = open(&global, false).await?;
-            opened
-                .vault
-                .store()
-                .set_quota(&tenant(&t)?, quota)
-                .await
-                .map_err(|e| e.to_string())?;
-            match quota {
+            let caller = crate::policy_cmd::operator(tenant(&t)?);
+            let trace = tokenvault_core::service::new_trace_id();
+            let vault = &opened.vault;
+            if quota.is_some() || unlimited {
+                vault
+                    .set_quota(&caller, quota, &trace)
+                    .await
+                    .map_err(|e| e.to_string())?;
+            }
+            let now = vault.tenant_of(&caller).await.map_err(|e| e.to_string())?;
+            match now.quota {
                 Some(q) => println!("quota: {q} operations per month"),
                 None => println!("quota: unlimited"),
             }
@@ -253,9 +261,10 @@ pub async fn run(global: Global, command: Command) -> Result<(), String> {
         Command::Role(cmd) => crate::role_cmd::run(&global, cmd).await,
         Command::Apikey(ApiKeyCommand::Create { tenant: t, name }) => {
             let opened = open(&global, false).await?;
+            let trace = tokenvault_core::service::new_trace_id();
             let k = opened
                 .vault
-                .create_api_key(&tenant(&t)?, &name)
+                .issue_api_key(&crate::policy_cmd::operator(tenant(&t)?), &name, &trace)
                 .await
                 .map_err(|e| e.to_string())?;
             println!("{}", serde_json::json!({ "id": k.id, "api_key": k.key }));
@@ -281,11 +290,10 @@ pub async fn run(global: Global, command: Command) -> Result<(), String> {
         }
         Command::Apikey(ApiKeyCommand::Revoke { tenant: t, id }) => {
             let opened = open(&global, false).await?;
-            let now = opened.vault.now();
+            let trace = tokenvault_core::service::new_trace_id();
             opened
                 .vault
-                .store()
-                .revoke_api_key(&tenant(&t)?, &id, now)
+                .revoke_api_key(&crate::policy_cmd::operator(tenant(&t)?), &id, &trace)
                 .await
                 .map_err(|e| e.to_string())
         }
@@ -311,10 +319,10 @@ pub async fn run(global: Global, command: Command) -> Result<(), String> {
         }
         Command::Keys(KeysCommand::Rotate { tenant: t }) => {
             let opened = open(&global, false).await?;
+            let trace = tokenvault_core::service::new_trace_id();
             let v = opened
                 .vault
-                .keys()
-                .rotate(&tenant(&t)?)
+                .rotate_keys(&crate::policy_cmd::operator(tenant(&t)?), &trace)
                 .await
                 .map_err(|e| e.to_string())?;
             println!("tenant key version {v} is now current");
@@ -323,10 +331,10 @@ pub async fn run(global: Global, command: Command) -> Result<(), String> {
         Command::KillSwitch { state, tenant: t } => {
             let opened = open(&global, false).await?;
             let on = matches!(state, OnOff::On);
+            let trace = tokenvault_core::service::new_trace_id();
             opened
                 .vault
-                .store()
-                .set_kill_switch(&tenant(&t)?, on)
+                .set_kill_switch(&crate::policy_cmd::operator(tenant(&t)?), on, &trace)
                 .await
                 .map_err(|e| e.to_string())?;
             println!("kill switch {}", if on { "on" } else { "off" });

@@ -140,14 +140,18 @@ enum TenantCommand {
     },
     /// List tenants.
     List,
-    /// Set a tenant's quota of billable operations per month.
+    /// Show, set (`--quota N`) or remove (`--unlimited`) a tenant's monthly quota.
     Quota {
         /// The tenant.
         #[arg(long)]
         tenant: String,
-        /// Operations per calendar month; omit for unlimited.
-        #[arg(long)]
+        /// Set the quota: operations per calendar month. Without `--quota` or `--unlimited`
+        /// the quota is shown, not changed.
+        #[arg(long, conflicts_with = "unlimited")]
         quota: Option<u64>,
+        /// Remove the quota.
+        #[arg(long)]
+        unlimited: bool,
     },
 }
 

@@ -174,12 +174,42 @@ fn cli_bootstrap_and_administration() {
     )
     .status
     .success());
+    // The quota is shown without changing it, set, and removed only when asked.
+    let show = |args: &[&str]| {
+        let mut all = vec!["tenant", "quota", "--tenant", tenant];
+        all.extend_from_slice(args);
+        String::from_utf8(cli(&data, &all).stdout).unwrap()
+    };
+    assert!(show(&["--quota", "500"]).contains("quota: 500"));
+    assert!(
+        show(&[]).contains("quota: 500"),
+        "showing does not clear it"
+    );
+    assert!(show(&["--unlimited"]).contains("unlimited"));
     let server = Server::start(&data, &[]);
     let api = Client::new(&server.base).with_api_key(key["api_key"].as_str().unwrap());
     assert_eq!(
         api.tokenize(&req, false).unwrap_err().code(),
         Some("UNAUTHORIZED")
     );
+    // Every administrative change made offline is in the audit trail, by the operator `cli`.
+    let admin = Client::new(&server.base).with_jwt(boot["admin_jwt"].as_str().unwrap());
+    let page = admin.audit("actor=cli&limit=100").unwrap();
+    let actions: Vec<&str> = page["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    for a in [
+        "api_key_create",
+        "kill_switch_set",
+        "key_rotate",
+        "api_key_revoke",
+        "quota_set",
+    ] {
+        assert!(actions.contains(&a), "{a} missing from {actions:?}");
+    }
     drop(server);
     let out = cli(&data, &["audit", "verify"]);
     assert!(

@@ -754,3 +754,44 @@ fn error_bodies_carry_the_trace_id() {
         assert_eq!(r.json()["error"]["trace_id"], header.as_str(), "{path}");
     }
 }
+
+/// A writer who read an older version does not silently overwrite a newer one.
+#[test]
+fn a_stale_policy_version_is_refused() {
+    let s = TestServer::start();
+    s.hipaa_policy();
+    let admin = s.admin();
+    let read = admin
+        .raw("GET", "/policies/pol_hipaa", None, &[])
+        .unwrap()
+        .json();
+    assert_eq!(read["version"], 1);
+    let mut first = read.clone();
+    first["name"] = json!("First writer");
+    let r = admin
+        .raw("PUT", "/policies/pol_hipaa", Some(&first.to_string()), &[])
+        .unwrap();
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["version"], 2);
+    let mut second = read;
+    second["name"] = json!("Second writer");
+    let r = admin
+        .raw("PUT", "/policies/pol_hipaa", Some(&second.to_string()), &[])
+        .unwrap();
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert_eq!(r.json()["error"]["code"], "CONFLICT");
+    let now = admin
+        .raw("GET", "/policies/pol_hipaa", None, &[])
+        .unwrap()
+        .json();
+    assert_eq!(now["name"], "First writer");
+    let r = admin
+        .raw(
+            "PUT",
+            "/policies/pol_hipaa",
+            Some(&json!({"version": "two"}).to_string()),
+            &[],
+        )
+        .unwrap();
+    assert_eq!(r.status, 400);
+}

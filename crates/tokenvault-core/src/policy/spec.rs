@@ -67,13 +67,14 @@ pub struct PolicySpec {
     /// Text API settings.
     #[serde(default)]
     pub detection: Option<DetectionSpec>,
-    /// Accepted and ignored: responses carry it, so a client may send a fetched policy back.
+    /// On an update, the version the writer read: a policy changed since is not overwritten
+    /// (409). Ignored on create. Responses carry it, so a fetched policy can be sent back.
     #[serde(default)]
     pub version: Option<serde_json::Value>,
-    /// Accepted and ignored, as `version`.
+    /// Accepted and ignored (responses carry it).
     #[serde(default)]
     pub created_at: Option<serde_json::Value>,
-    /// Accepted and ignored, as `version`.
+    /// Accepted and ignored (responses carry it).
     #[serde(default)]
     pub updated_at: Option<serde_json::Value>,
 }

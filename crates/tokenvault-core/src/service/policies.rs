@@ -83,6 +83,17 @@ impl Vault {
                 "id in the body differs from the policy in the path".into(),
             ));
         }
+        if let Some(v) = &spec.version {
+            let read = v.as_u64().ok_or_else(|| {
+                ServiceError::InvalidInput("version must be the policy version you read".into())
+            })?;
+            if read != u64::from(current.version) {
+                return Err(ServiceError::Conflict(format!(
+                    "the policy is at version {}, not the version {read} this change was made to; re-read it and apply the change again",
+                    current.version
+                )));
+            }
+        }
         let body = spec
             .validate(self.catalog.as_ref())
             .map_err(ServiceError::PolicyInvalid)?;
