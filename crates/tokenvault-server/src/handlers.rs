@@ -467,8 +467,7 @@ pub(crate) async fn rehydrate_stream(
                 caller,
                 purpose,
                 trace_id,
-                seen: Default::default(),
-                restored: 0,
+                tokens: Vec::new(),
             })
         },
     )

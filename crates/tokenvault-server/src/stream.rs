@@ -6,7 +6,7 @@
 //! A token or placeholder split across chunks is held back until it is complete: only the part
 //! of the buffer that cannot be the start of one is released (see `settled_len`).
 
-use std::{collections::HashSet, sync::Arc};
+use std::sync::Arc;
 
 use axum::{
     body::Body,
@@ -16,7 +16,7 @@ use axum::{
 use futures_util::StreamExt;
 use serde_json::{json, Value};
 use tokenvault_core::{
-    service::{Caller, MAX_REHYDRATE_BYTES},
+    service::{Caller, ServiceError, MAX_REHYDRATE_BYTES},
     token::in_text,
 };
 use tokenvault_proto::{RehydrateRequest, MAX_REHYDRATE_TOKENS};
@@ -52,8 +52,9 @@ pub(crate) enum Restorer {
         reason: Option<String>,
         trace_id: String,
         prefix: String,
-        seen: HashSet<String>,
-        restored: usize,
+        /// Each distinct token seen, in order, with its latest status (as `/rehydrate`
+        /// reports them).
+        tokens: Vec<(String, &'static str)>,
     },
     /// Placeholders of a PII tokenize vault.
     Placeholders {
@@ -97,45 +98,70 @@ impl Restorer {
                 reason,
                 trace_id,
                 prefix,
-                seen,
-                restored,
+                tokens,
             } => {
-                let found = in_text::find_tokens(text, prefix);
+                let found: Vec<String> = in_text::find_tokens(text, prefix)
+                    .into_iter()
+                    .map(|r| text[r].to_owned())
+                    .collect();
                 if found.is_empty() {
                     return Ok(text.to_owned());
                 }
-                for r in found {
-                    seen.insert(text[r].to_owned());
+                for t in &found {
+                    if !tokens.iter().any(|(k, _)| k == t) {
+                        tokens.push((t.clone(), "NOT_FOUND"));
+                    }
                 }
-                if seen.len() > MAX_REHYDRATE_TOKENS {
+                if tokens.len() > MAX_REHYDRATE_TOKENS {
                     return Err(ApiError::invalid(format!(
                         "the stream holds more than {MAX_REHYDRATE_TOKENS} distinct tokens"
                     )));
                 }
-                let resp = state
-                    .vault
-                    .rehydrate(
-                        caller,
-                        &RehydrateRequest {
-                            text: text.to_owned(),
-                            grant_jwt: None,
-                            purpose: Some(purpose.clone()),
-                            reason: reason.clone(),
-                            trace_id: None,
-                        },
-                        trace_id,
-                    )
-                    .await?;
-                *restored += resp.restored_count;
-                Ok(resp.output_text)
+                let request = RehydrateRequest {
+                    text: text.to_owned(),
+                    grant_jwt: None,
+                    purpose: Some(purpose.clone()),
+                    reason: reason.clone(),
+                    trace_id: None,
+                };
+                let mut set = |token: &str, status: &'static str| {
+                    if let Some(e) = tokens.iter_mut().find(|(k, _)| k == token) {
+                        e.1 = status;
+                    }
+                };
+                match state.vault.rehydrate(caller, &request, trace_id).await {
+                    Ok(resp) => {
+                        for t in &resp.tokens {
+                            set(&t.token, status_name(&t.status));
+                        }
+                        Ok(resp.output_text)
+                    }
+                    // Every token of this chunk is refused by its policy: like `/rehydrate`
+                    // with some tokens denied, they stay in the text and are reported; the
+                    // stream goes on.
+                    Err(ServiceError::AccessDenied(_)) => {
+                        for t in &found {
+                            set(t, "DENIED");
+                        }
+                        Ok(text.to_owned())
+                    }
+                    Err(e) => Err(e.into()),
+                }
             }
         }
     }
 
     fn summary(&self) -> Value {
         match self {
-            Restorer::Vault { seen, restored, .. } => {
-                json!({"done": true, "tokens_seen": seen.len(), "restored_count": restored})
+            Restorer::Vault { tokens, .. } => {
+                // The same meaning as `/rehydrate`: distinct tokens restored and left.
+                let restored = tokens.iter().filter(|(_, s)| *s == "RESTORED").count();
+                let list: Vec<Value> = tokens
+                    .iter()
+                    .map(|(t, s)| json!({"token": t, "status": s}))
+                    .collect();
+                json!({"done": true, "tokens_seen": tokens.len(), "restored_count": restored,
+                       "left_count": tokens.len() - restored, "tokens": list})
             }
             Restorer::Placeholders { replaced, .. } => json!({"done": true, "replaced": replaced}),
         }
@@ -149,7 +175,18 @@ fn line(v: &Value) -> Result<axum::body::Bytes, std::io::Error> {
 }
 
 fn error_line(e: ApiError) -> Value {
-    json!({"error": {"code": e.code, "message": e.message, "detail": e.detail}})
+    json!({"error": {"code": e.code, "message": e.message, "detail": e.detail, "retryable": e.retryable}})
+}
+
+/// A status of `/rehydrate` as a static name (statuses are a closed set).
+fn status_name(s: &str) -> &'static str {
+    match s {
+        "RESTORED" => "RESTORED",
+        "DENIED" => "DENIED",
+        "REVOKED" => "REVOKED",
+        "EXPIRED" => "EXPIRED",
+        _ => "NOT_FOUND",
+    }
 }
 
 /// Authenticates and limits the request, reads its first line, lets `build` turn it into a

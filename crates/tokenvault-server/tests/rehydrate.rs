@@ -348,3 +348,75 @@ fn per_token_policies_decide_without_a_grant() {
     );
     assert_eq!(status, 403);
 }
+
+/// A token the caller may not read does not end the stream: like `/rehydrate`, it stays in the
+/// text and is reported, the rest of the model's output is restored, and `restored_count`
+/// counts distinct tokens, as the plain form does.
+#[test]
+fn streaming_leaves_a_denied_token_and_goes_on() {
+    let s = TestServer::start();
+    let (email, _, ssn, _) = tokens(&s);
+    // A second policy that does not allow this purpose, and a token under it.
+    s.admin()
+        .create_policy(&json!({
+            "id": "pol_strict", "name": "Strict", "type_rules": {"email": {"mode": "randomized"}},
+            "allowed_roles": ["admin"], "allowed_purposes": ["regulatory"], "require_reason": false
+        }))
+        .unwrap();
+    let mut req = request(vec![item("ceo@acme.com", "email")]);
+    req.policy_id = "pol_strict".into();
+    let secret = s.api().tokenize(&req, false).unwrap().results[0]
+        .token
+        .clone()
+        .unwrap();
+    let chunks = [
+        format!("First {secret} stays. "),
+        format!("Then {email} and {ssn}. "),
+        format!("Again {email}."),
+    ];
+    let refs: Vec<&str> = chunks.iter().map(String::as_str).collect();
+    let body = ndjson(
+        &json!({"purpose": "customer_support", "reason": "ticket 9"}),
+        &refs,
+    );
+    let r = s
+        .admin()
+        .raw("POST", "/rehydrate/stream", Some(&body), &[])
+        .unwrap();
+    assert_eq!(r.status, 200, "{}", r.body);
+    let (out, done) = stream_output(&r.body);
+    assert_eq!(
+        out,
+        format!("First {secret} stays. Then sara@acme.com and 123-45-6789. Again sara@acme.com.")
+    );
+    assert_eq!(done["done"], true, "{}", r.body);
+    assert_eq!(done["restored_count"], 2);
+    assert_eq!(done["left_count"], 1);
+    let statuses: Vec<(&str, &str)> = done["tokens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["token"].as_str().unwrap(), t["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        statuses,
+        vec![
+            (secret.as_str(), "DENIED"),
+            (email.as_str(), "RESTORED"),
+            (ssn.as_str(), "RESTORED")
+        ]
+    );
+}
+
+#[test]
+fn stream_error_lines_say_whether_to_retry() {
+    let s = TestServer::start();
+    let body = "{\"purpose\": \"customer_support\"}\nnot json\n";
+    let r = s
+        .admin()
+        .raw("POST", "/rehydrate/stream", Some(body), &[])
+        .unwrap();
+    let (_, last) = stream_output(&r.body);
+    assert_eq!(last["error"]["code"], "INVALID_INPUT", "{}", r.body);
+    assert_eq!(last["error"]["retryable"], false);
+}
