@@ -20,17 +20,26 @@ pub(crate) fn tenant(s: &str) -> Result<TenantId, String> {
     TenantId::parse(s).map_err(|e| format!("--tenant: {e}"))
 }
 
-fn init_logs(format: Option<&str>) {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("TOKENVAULT_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+/// Logs to stderr: JSON lines, or text (coloured only on a terminal). An unparsable
+/// `TOKENVAULT_LOG` is refused rather than silently replaced.
+fn init_logs(format: Option<&str>) -> Result<(), String> {
+    use std::io::IsTerminal;
+    let filter = match std::env::var("TOKENVAULT_LOG") {
+        Ok(v) => tracing_subscriber::EnvFilter::try_new(&v).map_err(|_| {
+            "TOKENVAULT_LOG is not a log filter; use a level (info, debug) or directives such as tokenvault=debug,info".to_owned()
+        })?,
+        Err(_) => tracing_subscriber::EnvFilter::new("info"),
+    };
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal());
     if format == Some("text") {
         builder.init();
     } else {
         builder.json().flatten_event(true).init();
     }
+    Ok(())
 }
 
 /// Checks a backup (it opens, its audit chain is whole, it was made under this root key) and
@@ -150,7 +159,10 @@ pub async fn run(global: Global, command: Command) -> Result<(), String> {
     match command {
         Command::Serve { listen } => {
             let file = file_config(&global)?;
-            init_logs(file.log_format.as_deref());
+            if let Some(url) = &global.redis_url {
+                crate::config::check_redis_url(url).map_err(|e| format!("--redis-url: {e}"))?;
+            }
+            init_logs(file.log_format.as_deref())?;
             let opened = open(&global, true).await?;
             let addr = listen_address(listen, &opened.file);
             let listener = tokio::net::TcpListener::bind(&addr)

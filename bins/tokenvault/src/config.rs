@@ -115,6 +115,67 @@ impl FileConfig {
     pub fn load(path: &Path) -> Result<Self, String> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("config file {}: {e}", path.display()))?;
-        toml::from_str(&text).map_err(|e| format!("config file {}: {e}", path.display()))
+        let config: Self =
+            toml::from_str(&text).map_err(|e| format!("config file {}: {e}", path.display()))?;
+        config
+            .validate()
+            .map_err(|e| format!("config file {}: {e}", path.display()))?;
+        Ok(config)
+    }
+
+    /// Refuses values that would start a server that cannot work, naming the key and what it
+    /// accepts.
+    pub fn validate(&self) -> Result<(), String> {
+        if let Some(t) = self.grant_ttl_seconds {
+            if !(1..=3600).contains(&t) {
+                return Err("grant_ttl_seconds must be 1 to 3600 (default 300)".into());
+            }
+        }
+        if let Some(l) = &self.locale {
+            tokenvault_core::pii::NormalizeOptions::parse_locale(l)?;
+        }
+        if let Some(f) = &self.log_format {
+            if f != "json" && f != "text" {
+                return Err("log_format must be json or text".into());
+            }
+        }
+        if let Some(b) = self.max_body_bytes {
+            if !(1024..=(64 << 20)).contains(&b) {
+                return Err("max_body_bytes must be 1024 to 67108864 (default 4194304)".into());
+            }
+        }
+        if let Some(url) = &self.redis_url {
+            check_redis_url(url)?;
+        }
+        for (key, zero) in [
+            ("max_connections", self.max_connections == Some(0)),
+            (
+                "max_connections_per_ip",
+                self.max_connections_per_ip == Some(0),
+            ),
+            (
+                "header_timeout_seconds",
+                self.header_timeout_seconds == Some(0),
+            ),
+            ("body_timeout_seconds", self.body_timeout_seconds == Some(0)),
+            (
+                "write_timeout_seconds",
+                self.write_timeout_seconds == Some(0),
+            ),
+        ] {
+            if zero {
+                return Err(format!("{key} must be at least 1"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A Redis URL the limiter can use: `redis://` or `rediss://` (`--redis-url`, `redis_url`).
+pub fn check_redis_url(url: &str) -> Result<(), String> {
+    if url.starts_with("redis://") || url.starts_with("rediss://") {
+        Ok(())
+    } else {
+        Err("redis_url must be a redis:// or rediss:// URL".into())
     }
 }

@@ -130,7 +130,9 @@ pub async fn open(global: &Global, create: bool) -> Result<Opened, String> {
         normalize: file
             .locale
             .as_deref()
-            .map_or_else(NormalizeOptions::default, NormalizeOptions::for_locale),
+            .map(NormalizeOptions::parse_locale)
+            .transpose()?
+            .unwrap_or_default(),
         default_quota: file.default_quota,
         external_issuer: file
             .external_jwt
@@ -179,26 +181,6 @@ pub async fn open(global: &Global, create: bool) -> Result<Opened, String> {
             ..server_defaults.connections
         },
     };
-    for (key, zero) in [
-        ("max_connections", file.max_connections == Some(0)),
-        (
-            "header_timeout_seconds",
-            file.header_timeout_seconds == Some(0),
-        ),
-        ("body_timeout_seconds", file.body_timeout_seconds == Some(0)),
-        (
-            "max_connections_per_ip",
-            file.max_connections_per_ip == Some(0),
-        ),
-        (
-            "write_timeout_seconds",
-            file.write_timeout_seconds == Some(0),
-        ),
-    ] {
-        if zero {
-            return Err(format!("config: {key} must be at least 1"));
-        }
-    }
     let jwks_refresh = match (&file.external_jwt, external_keys) {
         (Some(c), Some(keys)) => c.jwks_url.clone().map(|url| {
             (

@@ -48,6 +48,32 @@ impl Default for NormalizeOptions {
 }
 
 impl NormalizeOptions {
+    /// Regions whose phone numbering and currency the locale setting knows.
+    pub const REGIONS: [&'static str; 11] = [
+        "US", "CA", "GB", "DE", "FR", "ES", "IT", "NL", "TR", "IN", "AU",
+    ];
+
+    /// As [`for_locale`](Self::for_locale), refusing a tag that is not `language` or
+    /// `language-REGION` with a 2–3 letter language and a region of [`REGIONS`](Self::REGIONS).
+    pub fn parse_locale(tag: &str) -> Result<Self, String> {
+        let mut parts = tag.split(['-', '_']);
+        let lang_ok = parts.next().is_some_and(|l| {
+            (2..=3).contains(&l.len()) && l.bytes().all(|b| b.is_ascii_alphabetic())
+        });
+        let region_ok = match parts.next() {
+            None => true,
+            Some(r) => Self::REGIONS.contains(&r.to_ascii_uppercase().as_str()),
+        };
+        if lang_ok && region_ok && parts.next().is_none() {
+            Ok(Self::for_locale(tag))
+        } else {
+            Err(format!(
+                "locale must be a language (en) or language-REGION with REGION one of {}",
+                Self::REGIONS.join(", ")
+            ))
+        }
+    }
+
     /// Settings for a locale tag such as `en-US`, `en-CA`, `de-DE` or `tr-TR`. Unknown tags get
     /// the defaults of their language, and unknown languages the `en-US` defaults.
     pub fn for_locale(tag: &str) -> Self {

@@ -1,0 +1,67 @@
+//! Each config value that would start a server that cannot work is refused at start, with a
+//! message naming the key (or variable) and what it accepts — the server never starts.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+mod common;
+
+use std::process::Command;
+
+use common::{cli, BIN};
+
+#[test]
+fn bad_values_are_refused_at_start_naming_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    assert!(cli(&data, &["init", "--json"]).status.success());
+    let cases: [(&str, &str); 10] = [
+        ("grant_ttl_seconds = 0", "grant_ttl_seconds"),
+        ("locale = \"klingon\"", "locale"),
+        ("locale = \"en-XX\"", "locale"),
+        ("log_format = \"yaml\"", "log_format"),
+        ("max_body_bytes = 0", "max_body_bytes"),
+        ("redis_url = \"http://nope\"", "redis_url"),
+        ("max_connections = 0", "max_connections"),
+        ("header_timeout_seconds = 0", "header_timeout_seconds"),
+        ("body_timeout_seconds = 0", "body_timeout_seconds"),
+        ("write_timeout_seconds = 0", "write_timeout_seconds"),
+    ];
+    for (line, key) in cases {
+        let config = dir.path().join("bad.toml");
+        std::fs::write(&config, format!("listen = \"256.256.256.256:1\"\n{line}\n")).unwrap();
+        let out = Command::new(BIN)
+            .arg("--data-dir")
+            .arg(&data)
+            .arg("--config")
+            .arg(&config)
+            .arg("serve")
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{line} started a server");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(key), "{line}: {err}");
+    }
+    // The flag and the environment variable too.
+    let out = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(&data)
+        .args([
+            "--redis-url",
+            "http://nope",
+            "serve",
+            "--listen",
+            "256.256.256.256:1",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--redis-url"));
+    let out = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(&data)
+        .env("TOKENVAULT_LOG", "tokenvault=loud[")
+        .args(["serve", "--listen", "256.256.256.256:1"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("TOKENVAULT_LOG"));
+}
