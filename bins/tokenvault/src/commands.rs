@@ -164,6 +164,11 @@ pub async fn run(global: Global, command: Command) -> Result<(), String> {
             }
             init_logs(file.log_format.as_deref())?;
             let opened = open(&global, true).await?;
+            if let Some(sqlite) = &opened.sqlite {
+                sqlite
+                    .claim_writer()
+                    .map_err(|e| format!("refusing to start: {e}"))?;
+            }
             let addr = listen_address(listen, &opened.file);
             let listener = tokio::net::TcpListener::bind(&addr)
                 .await

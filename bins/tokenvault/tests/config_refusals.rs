@@ -65,3 +65,26 @@ fn bad_values_are_refused_at_start_naming_the_key() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("TOKENVAULT_LOG"));
 }
+
+/// A second server on the same SQLite data directory refuses to start and names the process
+/// that holds it, instead of starting and answering every tokenize with a 503.
+#[test]
+fn a_second_server_on_one_data_directory_refuses_to_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    assert!(cli(&data, &["init", "--json"]).status.success());
+    let first = common::Server::start(&data, &[]);
+    let out = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "a second server started");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("refusing to start") && err.contains(&format!("pid {}", first.child.id())),
+        "{err}"
+    );
+    drop(first);
+}

@@ -246,14 +246,31 @@ impl Pool {
             .map_err(|e| StoreError::Unavailable {
                 detail: format!("lock file {}: {e}", path.display()),
             })?;
-        file.try_lock().map_err(|_| StoreError::Unavailable {
-            detail: format!(
-                "another process is writing tokens to {}; run one server per SQLite database",
-                self.path.display()
-            ),
-        })?;
+        if file.try_lock().is_err() {
+            let holder = std::fs::read_to_string(&path).unwrap_or_default();
+            let holder = holder.trim();
+            let who = if holder.is_empty() {
+                "another process".to_owned()
+            } else {
+                format!("another process (pid {holder})")
+            };
+            return Err(StoreError::Unavailable {
+                detail: format!(
+                    "{who} is writing tokens to {}; run one server per SQLite database",
+                    self.path.display()
+                ),
+            });
+        }
+        // Name the holder for whoever finds the lock taken.
+        let _ = file.set_len(0);
+        let _ = std::io::Write::write_all(&mut &file, std::process::id().to_string().as_bytes());
         *held = Some(file);
         Ok(())
+    }
+
+    /// Takes the token-writer lock now (a server at start), instead of at the first write.
+    pub(crate) fn claim_writer(&self) -> Result<(), StoreError> {
+        self.hold_append_lock()
     }
 
     pub(crate) async fn read<R, F>(self: &Arc<Self>, f: F) -> Result<R, StoreError>

@@ -75,6 +75,12 @@ impl SqliteStore {
         }
     }
 
+    /// Makes this process the database's only token writer now, or says which process is
+    /// (a second server on the same data directory refuses to start).
+    pub fn claim_writer(&self) -> Result<(), StoreError> {
+        self.pool.claim_writer()
+    }
+
     /// Copies the database to `dest` while it is in use (SQLite's online `VACUUM INTO`),
     /// giving a consistent snapshot.
     pub async fn backup(&self, dest: &Path) -> Result<(), StoreError> {
