@@ -39,45 +39,56 @@ pub(crate) async fn tokenize(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    s.handle(
-        &headers,
-        &trace,
-        Endpoint::Tokenize,
-        StatusCode::OK,
-        |s, caller, mut trace_id| async move {
-            let dry_run = match q.get("dry_run").map(String::as_str) {
-                None | Some("false") | Some("0") => false,
-                Some("true") | Some("1") | Some("") => true,
-                Some(_) => return Err(ApiError::invalid("dry_run must be true or false")),
-            };
-            if let Some(k) = q.keys().find(|k| k.as_str() != "dry_run") {
-                return Err(ApiError::invalid(format!("unknown query parameter {k:?}")));
-            }
-            let req: TokenizeRequest = json_body(body, &s.settings).await?;
-            if let Some(t) = req.trace_id.as_deref() {
-                if !valid_trace_id(t) {
+    // A trace id in the body becomes the request's, for the audit, the header and the log.
+    let chosen: Arc<parking_lot::Mutex<Option<String>>> = Arc::default();
+    let slot = Arc::clone(&chosen);
+    let mut response = s
+        .handle(
+            &headers,
+            &trace,
+            Endpoint::Tokenize,
+            StatusCode::OK,
+            |s, caller, mut trace_id| async move {
+                let dry_run = match q.get("dry_run").map(String::as_str) {
+                    None | Some("false") | Some("0") => false,
+                    Some("true") | Some("1") | Some("") => true,
+                    Some(_) => return Err(ApiError::invalid("dry_run must be true or false")),
+                };
+                if q.keys().any(|k| k.as_str() != "dry_run") {
                     return Err(ApiError::invalid(
-                        "trace_id must be 1 to 128 letters, digits, '-', '_', '.' or ':'",
+                        "the only query parameter of /tokenize is dry_run",
                     ));
                 }
-                trace_id = t.to_owned();
-            }
-            let resp = s.vault.tokenize(&caller, &req, dry_run, &trace_id).await?;
-            if !dry_run {
-                let mut by_mode: HashMap<&str, u64> = HashMap::new();
-                for r in resp.results.iter().filter(|r| r.status == "TOKENIZED") {
-                    *by_mode
-                        .entry(r.mode.as_deref().unwrap_or("unknown"))
-                        .or_default() += 1;
+                let req: TokenizeRequest = json_body(body, &s.settings).await?;
+                if let Some(t) = req.trace_id.as_deref() {
+                    if !valid_trace_id(t) {
+                        return Err(ApiError::invalid(
+                            "trace_id must be 1 to 128 letters, digits, '-', '_', '.' or ':'",
+                        ));
+                    }
+                    trace_id = t.to_owned();
+                    *slot.lock() = Some(trace_id.clone());
                 }
-                for (mode, n) in by_mode {
-                    s.metrics.tokens(mode, n);
+                let resp = s.vault.tokenize(&caller, &req, dry_run, &trace_id).await?;
+                if !dry_run {
+                    let mut by_mode: HashMap<&str, u64> = HashMap::new();
+                    for r in resp.results.iter().filter(|r| r.status == "TOKENIZED") {
+                        *by_mode
+                            .entry(r.mode.as_deref().unwrap_or("unknown"))
+                            .or_default() += 1;
+                    }
+                    for (mode, n) in by_mode {
+                        s.metrics.tokens(mode, n);
+                    }
                 }
-            }
-            Ok(resp)
-        },
-    )
-    .await
+                Ok(resp)
+            },
+        )
+        .await;
+    if let Some(t) = chosen.lock().take() {
+        response.extensions_mut().insert(TraceId(t));
+    }
+    response
 }
 
 pub(crate) async fn grant(

@@ -62,6 +62,11 @@ pub(crate) async fn around(
         Some(Err(e)) => e.into_response(),
         _ => next.run(req).await,
     };
+    // A handler may adopt a trace id the client sent in the body (tokenize's `trace_id`).
+    let trace = response
+        .extensions_mut()
+        .remove::<TraceId>()
+        .map_or(trace, |t| t.0);
     if let Ok(v) = HeaderValue::from_str(&trace) {
         response.headers_mut().insert("x-trace-id", v);
     }

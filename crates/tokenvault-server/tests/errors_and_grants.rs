@@ -795,3 +795,51 @@ fn a_stale_policy_version_is_refused() {
         .unwrap();
     assert_eq!(r.status, 400);
 }
+
+/// Each grant decision names the policy (and its version) that made it.
+#[test]
+fn grant_events_name_the_deciding_policy() {
+    let s = TestServer::start();
+    s.hipaa_policy();
+    let ids = tokenize_ids(&s, &[("536-90-4399", "us_ssn")]);
+    let admin = s.admin();
+    grant(&admin, &ids).unwrap();
+    let analyst = Client::new(&s.base).with_jwt(&s.jwt("carol", &["analyst"]));
+    assert!(grant(&analyst, &ids).is_err());
+    let page = admin.audit("action=grant").unwrap();
+    let events = page["events"].as_array().unwrap();
+    assert_eq!(events.len(), 2);
+    for e in events {
+        assert_eq!(e["policy_id"], "pol_hipaa", "{e}");
+        assert_eq!(e["policy_version"], 1, "{e}");
+        assert_eq!(
+            e["detail"]["policies"],
+            json!([{"policy_id": "pol_hipaa", "policy_version": 1}])
+        );
+    }
+}
+
+/// One trace id per request: a `trace_id` in the tokenize body is the one in the answer, the
+/// `X-Trace-Id` header and the audit record.
+#[test]
+fn a_trace_id_in_the_body_is_the_requests_everywhere() {
+    let s = TestServer::start();
+    s.hipaa_policy();
+    let body = json!({"policy_id": "pol_hipaa", "trace_id": "tr-from-body",
+        "items": [{"value": "536-90-4399", "pii_type": "us_ssn"}]});
+    let r = s
+        .api()
+        .raw("POST", "/tokenize", Some(&body.to_string()), &[])
+        .unwrap();
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["trace_id"], "tr-from-body");
+    assert_eq!(r.header("x-trace-id"), Some("tr-from-body"));
+    let page = s.admin().audit("action=tokenize").unwrap();
+    assert_eq!(page["events"][0]["trace_id"], "tr-from-body");
+    let r = s
+        .api()
+        .raw("POST", "/tokenize?verbose=1", Some(&body.to_string()), &[])
+        .unwrap();
+    assert_eq!(r.status, 400);
+    assert!(!r.body.contains("verbose"), "{}", r.body);
+}

@@ -63,6 +63,34 @@ fn validate_ids(ids: &[String], field: &str) -> Result<(), ServiceError> {
     Ok(())
 }
 
+/// What the tokens' policies decided for a grant request.
+#[derive(Debug, Default)]
+pub(super) struct AccessDecision {
+    /// Tokens refused, with the code of the refusal.
+    pub denials: Vec<(TokenId, &'static str)>,
+    /// The policies consulted, with their current version (none: deleted).
+    pub policies: Vec<(PolicyId, Option<u32>)>,
+}
+
+impl AccessDecision {
+    /// Writes the deciding policies into an audit event: the policy and version when one
+    /// policy decided, and every one of them in the detail.
+    fn describe(&self, audit: &mut crate::store::AuditEvent) {
+        if let [(id, version)] = self.policies.as_slice() {
+            audit.policy_id = Some(id.to_string());
+            audit.policy_version = *version;
+        }
+        let list: Vec<serde_json::Value> = self
+            .policies
+            .iter()
+            .map(|(id, v)| serde_json::json!({"policy_id": id.as_str(), "policy_version": v}))
+            .collect();
+        if let Some(o) = audit.detail.as_object_mut() {
+            o.insert("policies".into(), list.into());
+        }
+    }
+}
+
 impl Vault {
     /// Issues a grant if the caller's roles, purpose and reason satisfy the policy of every
     /// named token. Unknown ids may be named; detokenize reports them `NOT_FOUND`.
@@ -105,10 +133,10 @@ impl Vault {
             purpose: &req.purpose,
             reason: req.reason.as_deref(),
         };
-        let denials: Vec<serde_json::Value> = self
-            .access_denials(caller, &records, &request)
-            .await?
-            .into_iter()
+        let decision = self.access_denials(caller, &records, &request).await?;
+        let denials: Vec<serde_json::Value> = decision
+            .denials
+            .iter()
             .map(|(id, code)| serde_json::json!({"token_id": id.as_str(), "code": code}))
             .collect();
         let now = self.clock.now();
@@ -123,6 +151,7 @@ impl Vault {
         if !denials.is_empty() {
             audit.result = "denied".into();
             audit.detail = serde_json::json!({ "denials": denials });
+            decision.describe(&mut audit);
             self.store.append_audit(&[audit]).await?;
             let codes: HashSet<&str> = denials.iter().filter_map(|d| d["code"].as_str()).collect();
             let mut codes: Vec<&str> = codes.into_iter().collect();
@@ -152,6 +181,7 @@ impl Vault {
         audit.result = "allowed".into();
         audit.detail =
             serde_json::json!({ "grant_id": claims.jti, "expires_at": rfc3339(claims.exp) });
+        decision.describe(&mut audit);
         self.store.append_audit(&[audit]).await?;
         Ok(GrantResponse {
             grant_jwt,
@@ -168,26 +198,29 @@ impl Vault {
         caller: &Caller,
         records: &[TokenRecord],
         request: &AccessRequest<'_>,
-    ) -> Result<Vec<(TokenId, &'static str)>, ServiceError> {
+    ) -> Result<AccessDecision, ServiceError> {
         let mut verdicts: HashMap<PolicyId, Result<(), &'static str>> = HashMap::new();
-        let mut denials = Vec::new();
+        let mut decision = AccessDecision::default();
         for r in records {
             if !verdicts.contains_key(&r.policy_id) {
-                let verdict = match self
+                let policy = self
                     .store
                     .policy(&caller.tenant, &r.policy_id, None)
-                    .await?
-                {
+                    .await?;
+                decision
+                    .policies
+                    .push((r.policy_id.clone(), policy.as_ref().map(|p| p.version)));
+                let verdict = match policy {
                     Some(p) => check_access(&p.body, request).map_err(|d| d.code()),
                     None => Err("POLICY_NOT_FOUND"),
                 };
                 verdicts.insert(r.policy_id.clone(), verdict);
             }
             if let Some(Err(code)) = verdicts.get(&r.policy_id) {
-                denials.push((r.token_id.clone(), *code));
+                decision.denials.push((r.token_id.clone(), *code));
             }
         }
-        Ok(denials)
+        Ok(decision)
     }
 
     /// Opens tokens (ids or values) under a grant, consuming it.

@@ -123,6 +123,7 @@ impl Vault {
                 let denied: HashSet<TokenId> = self
                     .access_denials(caller, &records, &request)
                     .await?
+                    .denials
                     .into_iter()
                     .map(|(id, _)| id)
                     .collect();
