@@ -404,6 +404,11 @@ pub(crate) async fn metrics(State(s): AppStateRef, headers: HeaderMap) -> Respon
             "tokenvault_redis_limiter_up {}\n",
             u8::from(r.is_up())
         ));
+        text.push_str("# HELP tokenvault_redis_limiter_attempts_total Rate-limit checks sent to Redis (while it is down, one probe per backoff).\n# TYPE tokenvault_redis_limiter_attempts_total counter\n");
+        text.push_str(&format!(
+            "tokenvault_redis_limiter_attempts_total {}\n",
+            r.attempts()
+        ));
     }
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
 }

@@ -1,11 +1,12 @@
 //! Cluster-wide request limits in Redis: the same fixed one-minute windows as the per-node
 //! limiter, counted with `INCR` on keys every node shares. If Redis does not answer within
 //! [`REDIS_TIMEOUT`], the node falls back to its own limiter, says so in its logs and in the
-//! `tokenvault_redis_limiter_up` metric, and tries Redis again on the next request.
+//! `tokenvault_redis_limiter_up` metric, and leaves Redis alone for a backoff (1 s, doubling
+//! to 30 s) before one request probes it again: an outage costs requests no latency.
 
 use std::{
-    sync::atomic::{AtomicBool, AtomicI64, Ordering},
-    time::Duration,
+    sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering},
+    time::{Duration, Instant},
 };
 
 use redis::aio::ConnectionManager;
@@ -23,7 +24,19 @@ pub struct RedisLimiter {
     prefix: String,
     up: AtomicBool,
     last_warning: AtomicI64,
+    /// Milliseconds since `started` before which Redis is not tried while it is down.
+    retry_at: AtomicU64,
+    /// The current backoff, in milliseconds.
+    backoff: AtomicU64,
+    /// Times Redis was asked (requests and probes), for the metric and the tests.
+    attempts: AtomicU64,
+    started: Instant,
 }
+
+/// First backoff after a failure; it doubles up to [`MAX_BACKOFF_MS`].
+const FIRST_BACKOFF_MS: u64 = 1_000;
+/// Longest wait between probes of an unreachable Redis.
+const MAX_BACKOFF_MS: u64 = 30_000;
 
 impl std::fmt::Debug for RedisLimiter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -55,12 +68,45 @@ impl RedisLimiter {
             prefix: prefix.to_owned(),
             up: AtomicBool::new(true),
             last_warning: AtomicI64::new(0),
+            retry_at: AtomicU64::new(0),
+            backoff: AtomicU64::new(FIRST_BACKOFF_MS),
+            attempts: AtomicU64::new(0),
+            started: Instant::now(),
         })
     }
 
     /// Whether the last call reached Redis.
     pub fn is_up(&self) -> bool {
         self.up.load(Ordering::Relaxed)
+    }
+
+    /// How many times Redis was asked.
+    pub fn attempts(&self) -> u64 {
+        self.attempts.load(Ordering::Relaxed)
+    }
+
+    fn elapsed_ms(&self) -> u64 {
+        u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
+
+    /// Whether this request may ask Redis: always while it is up; while it is down, one
+    /// request once the backoff has passed (it claims the probe for everyone else).
+    fn may_try(&self) -> bool {
+        if self.up.load(Ordering::Relaxed) {
+            return true;
+        }
+        let now = self.elapsed_ms();
+        let at = self.retry_at.load(Ordering::Relaxed);
+        now >= at
+            && self
+                .retry_at
+                .compare_exchange(
+                    at,
+                    now + self.backoff.load(Ordering::Relaxed),
+                    Ordering::Relaxed,
+                    Ordering::Relaxed,
+                )
+                .is_ok()
     }
 
     /// Counts one request in Redis; `None` if Redis did not answer in time.
@@ -71,10 +117,15 @@ impl RedisLimiter {
         user: &str,
         now: i64,
     ) -> Option<Verdict> {
+        if !self.may_try() {
+            return None;
+        }
+        self.attempts.fetch_add(1, Ordering::Relaxed);
         let outcome =
             tokio::time::timeout(REDIS_TIMEOUT, self.count(class, tenant, user, now)).await;
         match outcome {
             Ok(Ok(v)) => {
+                self.backoff.store(FIRST_BACKOFF_MS, Ordering::Relaxed);
                 if !self.up.swap(true, Ordering::Relaxed) {
                     tracing::info!("redis rate limiter reachable again; limits are cluster-wide");
                 }
@@ -92,6 +143,15 @@ impl RedisLimiter {
     }
 
     fn down(&self, now: i64, why: &str) {
+        // Back off before the next probe: 1 s, doubling to 30 s.
+        let backoff = if self.up.load(Ordering::Relaxed) {
+            FIRST_BACKOFF_MS
+        } else {
+            (self.backoff.load(Ordering::Relaxed) * 2).min(MAX_BACKOFF_MS)
+        };
+        self.backoff.store(backoff, Ordering::Relaxed);
+        self.retry_at
+            .store(self.elapsed_ms() + backoff, Ordering::Relaxed);
         self.up.store(false, Ordering::Relaxed);
         // One warning a minute, not one per request.
         let last = self.last_warning.load(Ordering::Relaxed);

@@ -106,3 +106,34 @@ fn without_redis_each_node_keeps_its_own_limits() {
         m.body
     );
 }
+
+/// An unreachable Redis is not asked by every request: after a failure the node uses its own
+/// limits and probes Redis once per backoff (1 s, doubling), so an outage adds no latency to
+/// requests. Asserted on the attempts counted, not on time.
+#[test]
+fn an_unreachable_redis_is_probed_with_backoff_not_per_request() {
+    let s = TestServer::start_with(
+        settings("redis://127.0.0.1:1", "tv-backoff"),
+        VaultConfig::default(),
+    );
+    let api = s.api();
+    for _ in 0..40 {
+        let r = api.raw("POST", "/tokenize", Some("{}"), &[]).unwrap();
+        assert_eq!(r.status, 400, "answered, by the node's own limiter");
+    }
+    let metrics = Client::new(&s.base)
+        .raw("GET", "/metrics", None, &[])
+        .unwrap()
+        .body;
+    let attempts: u64 = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("tokenvault_redis_limiter_attempts_total "))
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        (1..=3).contains(&attempts),
+        "{attempts} of 40 requests waited for Redis"
+    );
+    assert!(metrics.contains("tokenvault_redis_limiter_up 0"));
+}
