@@ -84,6 +84,26 @@ fn pool_err(e: impl std::fmt::Display) -> StoreError {
     }
 }
 
+/// A pool error, with the server's own message when it refused (a missing database or role is
+/// named by PostgreSQL's message).
+fn pool_get_err(e: deadpool_postgres::PoolError) -> StoreError {
+    match e {
+        deadpool_postgres::PoolError::Backend(e) => match e.as_db_error() {
+            Some(db) => StoreError::Unavailable {
+                detail: format!(
+                    "database connection: {} ({})",
+                    db.message(),
+                    db.code().code()
+                ),
+            },
+            None => StoreError::Unavailable {
+                detail: format!("database connection: {e}"),
+            },
+        },
+        other => pool_err(other),
+    }
+}
+
 fn conflict(what: &'static str) -> impl Fn(StoreError) -> StoreError {
     move |e| match e {
         StoreError::Conflict { .. } => StoreError::Conflict { what },
@@ -350,38 +370,149 @@ impl rustls::client::danger::ServerCertVerifier for EncryptOnly {
     }
 }
 
-/// The TLS connector. Whether TLS is used follows the URL's `sslmode`. With a CA file the
-/// server's certificate must chain to it (or to a public root), like libpq's `verify-full`;
-/// without one, connections are encrypted but the certificate is not checked, like libpq's
-/// `prefer` and `require`.
+/// How the server's certificate is checked, from the URL's `sslmode` and the CA file, as libpq
+/// does: `disable` (no TLS; a CA file with it is refused as a contradiction), `prefer` or
+/// `require` (encrypted; without a CA file the certificate is not checked, with one it must
+/// chain to it and name the host), `verify-ca` (must chain to the CA file or a public root;
+/// the host name is not checked), `verify-full` (must chain and name the host).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verify {
+    Nothing,
+    Chain,
+    ChainAndHost,
+}
+
+/// Splits the `sslmode` tokio-postgres does not know (`verify-ca`, `verify-full`) out of the
+/// URL, leaving `require` in its place; returns the URL to parse and the check to make.
+fn ssl_mode(url: &str, ca_file: Option<&std::path::Path>) -> Result<(String, Verify), StoreError> {
+    let bad = |detail: String| StoreError::Unavailable { detail };
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
+    let mut mode = None;
+    let params: Vec<String> = query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| match p.split_once('=') {
+            Some(("sslmode", m)) => {
+                mode = Some(m.to_owned());
+                match m {
+                    "verify-ca" | "verify-full" => "sslmode=require".to_owned(),
+                    _ => p.to_owned(),
+                }
+            }
+            _ => p.to_owned(),
+        })
+        .collect();
+    let verify =
+        match (mode.as_deref(), ca_file.is_some()) {
+            (Some("disable"), true) => return Err(bad(
+                "sslmode=disable turns TLS off, but database_ca_file is set: remove one of them"
+                    .into(),
+            )),
+            (Some("verify-ca"), _) => Verify::Chain,
+            (Some("verify-full"), _) | (_, true) => Verify::ChainAndHost,
+            _ => Verify::Nothing,
+        };
+    let url = if params.is_empty() {
+        base.to_owned()
+    } else {
+        format!("{base}?{}", params.join("&"))
+    };
+    Ok((url, verify))
+}
+
+/// Checks the chain but not the host name (libpq's `verify-ca`).
+#[derive(Debug)]
+struct ChainOnly(std::sync::Arc<rustls::client::WebPkiServerVerifier>);
+
+impl rustls::client::danger::ServerCertVerifier for ChainOnly {
+    fn verify_server_cert(
+        &self,
+        end_entity: &rustls::pki_types::CertificateDer<'_>,
+        intermediates: &[rustls::pki_types::CertificateDer<'_>],
+        server_name: &rustls::pki_types::ServerName<'_>,
+        ocsp: &[u8],
+        now: rustls::pki_types::UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        use rustls::{CertificateError, Error};
+        match self
+            .0
+            .verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
+        {
+            Err(Error::InvalidCertificate(
+                CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
+            )) => Ok(rustls::client::danger::ServerCertVerified::assertion()),
+            other => other,
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        self.0.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        self.0.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.0.supported_verify_schemes()
+    }
+}
+
+/// The TLS connector for the check `verify` asks (see [`Verify`]). Roots are the CA file's
+/// certificates and the public roots.
 fn tls(
     ca_file: Option<&std::path::Path>,
+    verify: Verify,
 ) -> Result<tokio_postgres_rustls::MakeRustlsConnect, StoreError> {
     let bad = |what: String| StoreError::Unavailable { detail: what };
     let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
     let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
         .map_err(|e| bad(format!("TLS: {e}")))?;
-    let config = match ca_file {
-        None => builder
+    if verify == Verify::Nothing {
+        let config = builder
             .dangerous()
             .with_custom_certificate_verifier(std::sync::Arc::new(EncryptOnly(provider)))
-            .with_no_client_auth(),
-        Some(path) => {
-            use rustls::pki_types::{pem::PemObject, CertificateDer};
-            let mut roots = rustls::RootCertStore::empty();
-            roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-            let certs = CertificateDer::pem_file_iter(path)
+            .with_no_client_auth();
+        return Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config));
+    }
+    use rustls::pki_types::{pem::PemObject, CertificateDer};
+    let mut roots = rustls::RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    if let Some(path) = ca_file {
+        let certs = CertificateDer::pem_file_iter(path)
+            .map_err(|e| bad(format!("database CA file {}: {e}", path.display())))?;
+        for cert in certs {
+            let cert =
+                cert.map_err(|e| bad(format!("database CA file {}: {e}", path.display())))?;
+            roots
+                .add(cert)
                 .map_err(|e| bad(format!("database CA file {}: {e}", path.display())))?;
-            for cert in certs {
-                let cert =
-                    cert.map_err(|e| bad(format!("database CA file {}: {e}", path.display())))?;
-                roots
-                    .add(cert)
-                    .map_err(|e| bad(format!("database CA file {}: {e}", path.display())))?;
-            }
-            builder.with_root_certificates(roots).with_no_client_auth()
         }
+    }
+    let config = if verify == Verify::Chain {
+        let inner = rustls::client::WebPkiServerVerifier::builder_with_provider(
+            std::sync::Arc::new(roots),
+            provider,
+        )
+        .build()
+        .map_err(|e| bad(format!("TLS: {e}")))?;
+        builder
+            .dangerous()
+            .with_custom_certificate_verifier(std::sync::Arc::new(ChainOnly(inner)))
+            .with_no_client_auth()
+    } else {
+        builder.with_root_certificates(roots).with_no_client_auth()
     };
     Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
 }
@@ -390,8 +521,9 @@ impl PgStore {
     /// Connects to `url` (`postgres://…`), checks the server answers and runs the migrations.
     /// An unreachable server or a wrong URL is an error here, at start.
     pub async fn connect(url: &str, options: &PgOptions) -> Result<Self, StoreError> {
+        let (url, verify) = ssl_mode(url, options.ca_file.as_deref())?;
         let mut cfg =
-            tokio_postgres::Config::from_str(url).map_err(|e| StoreError::Unavailable {
+            tokio_postgres::Config::from_str(&url).map_err(|e| StoreError::Unavailable {
                 detail: format!("database URL is not a PostgreSQL URL: {e}"),
             })?;
         cfg.connect_timeout(options.connect_timeout);
@@ -405,7 +537,7 @@ impl PgStore {
                 });
             }
             let (client, conn) = cfg
-                .connect(tls(options.ca_file.as_deref())?)
+                .connect(tls(options.ca_file.as_deref(), verify)?)
                 .await
                 .map_err(pg_err)?;
             tokio::spawn(conn);
@@ -417,7 +549,7 @@ impl PgStore {
         }
         let manager = Manager::from_config(
             cfg,
-            tls(options.ca_file.as_deref())?,
+            tls(options.ca_file.as_deref(), verify)?,
             ManagerConfig {
                 recycling_method: RecyclingMethod::Fast,
             },
@@ -429,7 +561,7 @@ impl PgStore {
             .runtime(deadpool_postgres::Runtime::Tokio1)
             .build()
             .map_err(pool_err)?;
-        let mut client = pool.get().await.map_err(pool_err)?;
+        let mut client = pool.get().await.map_err(pool_get_err)?;
         pg_schema::migrate(&mut client).await.map_err(pg_err)?;
         Ok(Self { pool })
     }

@@ -882,5 +882,30 @@ fn postgres_tls_follows_sslmode() {
         };
         let e = PgStore::connect(&url, &missing).await.unwrap_err();
         assert!(e.to_string().contains("database CA file"), "{e}");
+        // libpq's verify-ca and verify-full are understood (not "not a PostgreSQL URL"): the
+        // local self-signed certificate chains to no root, so both refuse it.
+        for mode in ["verify-ca", "verify-full"] {
+            let e = PgStore::connect(&format!("{url}{sep}sslmode={mode}"), &PgOptions::default())
+                .await
+                .unwrap_err()
+                .to_string();
+            assert!(!e.contains("not a PostgreSQL URL"), "{mode}: {e}");
+        }
+        // A CA file with TLS turned off is a contradiction, refused rather than ignored.
+        let e = PgStore::connect(&format!("{url}{sep}sslmode=disable"), &strict)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("sslmode=disable") && e.contains("database_ca_file"),
+            "{e}"
+        );
+        // A database that does not exist is named.
+        let (base, _) = url.rsplit_once('/').unwrap();
+        let e = PgStore::connect(&format!("{base}/tv_no_such_db"), &PgOptions::default())
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("tv_no_such_db"), "{e}");
     });
 }
