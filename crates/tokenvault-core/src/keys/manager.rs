@@ -1,6 +1,10 @@
 //! The key manager: creates, caches, rotates and destroys tenant keys.
 
-use std::{collections::HashMap, sync::Arc};
+use std::{
+    collections::HashMap,
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use parking_lot::RwLock;
 
@@ -14,8 +18,20 @@ pub struct KeyManager {
     root: Arc<dyn RootKeyProvider>,
     store: Arc<dyn TenantKeyStore>,
     clock: Arc<dyn Clock>,
-    cache: RwLock<HashMap<TenantId, Arc<TenantKeyring>>>,
+    cache: RwLock<HashMap<TenantId, Cached>>,
+    revalidate: Duration,
 }
+
+/// A keyring and when the store was last asked whether it is still the newest.
+#[derive(Clone)]
+struct Cached {
+    ring: Arc<TenantKeyring>,
+    checked: Instant,
+}
+
+/// How often a cached keyring is checked against the store, so a rotation (or a shredding)
+/// made by another node or the CLI is seen within this long without a restart.
+pub const KEY_REVALIDATE: Duration = Duration::from_secs(2);
 
 impl std::fmt::Debug for KeyManager {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -35,7 +51,15 @@ impl KeyManager {
             store,
             clock,
             cache: RwLock::new(HashMap::new()),
+            revalidate: KEY_REVALIDATE,
         }
+    }
+
+    /// Checks cached keyrings against the store this often instead of [`KEY_REVALIDATE`]
+    /// (zero: on every use, for tests of several nodes in one process).
+    pub fn with_revalidate(mut self, every: Duration) -> Self {
+        self.revalidate = every;
+        self
     }
 
     /// The root key provider.
@@ -57,13 +81,33 @@ impl KeyManager {
         }
     }
 
-    /// The tenant's keyring, from the cache or unwrapped from the store.
+    /// The tenant's keyring, from the cache or unwrapped from the store. A cached keyring older
+    /// than the revalidation interval is checked against the store's newest version (one small
+    /// read) and reloaded when another node rotated or shredded.
     pub async fn keyring(&self, tenant: &TenantId) -> Result<Arc<TenantKeyring>, KeyError> {
-        if let Some(k) = self.cache.read().get(tenant) {
-            return Ok(k.clone());
+        let cached = self.cache.read().get(tenant).cloned();
+        if let Some(c) = cached {
+            if c.checked.elapsed() < self.revalidate {
+                return Ok(c.ring);
+            }
+            // Mark it checked first, so a burst of requests asks the store once.
+            if let Some(e) = self.cache.write().get_mut(tenant) {
+                e.checked = Instant::now();
+            }
+            let stored = self.store.tenant_keys(tenant).await?;
+            let newest = stored.iter().map(|k| k.version).max();
+            if newest == Some(c.ring.current().version) {
+                return Ok(c.ring);
+            }
         }
         let ring = Arc::new(self.load(tenant).await?);
-        self.cache.write().insert(tenant.clone(), ring.clone());
+        self.cache.write().insert(
+            tenant.clone(),
+            Cached {
+                ring: ring.clone(),
+                checked: Instant::now(),
+            },
+        );
         Ok(ring)
     }
 

@@ -15,7 +15,7 @@ mod store;
 mod tenant;
 
 pub use error::KeyError;
-pub use manager::KeyManager;
+pub use manager::{KeyManager, KEY_REVALIDATE};
 pub use root::{KeyFileProvider, RootKeyProvider};
 pub use store::{KeyStoreError, MemoryKeyStore, TenantKeyStore};
 pub use tenant::{TenantKeyring, VersionKeys, WrappedTenantKey};

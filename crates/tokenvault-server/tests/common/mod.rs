@@ -28,6 +28,8 @@ pub struct TestServer {
     pub base: String,
     pub clock: Arc<ManualClock>,
     pub vault: Arc<Vault>,
+    pub store: Arc<SqliteStore>,
+    root: Key256,
     pub tenant: TenantId,
     pub api_key: String,
     rt: tokio::runtime::Runtime,
@@ -49,14 +51,17 @@ impl TestServer {
             .unwrap();
         let clock = Arc::new(ManualClock::new(START));
         let store = Arc::new(SqliteStore::open(&dir.path().join("t.db"), true).unwrap());
+        let root = Key256::generate();
         let keys = KeyManager::new(
-            Arc::new(KeyFileProvider::from_key(&Key256::generate(), "test")),
+            Arc::new(KeyFileProvider::from_key(&root, "test")),
             store.clone(),
             clock.clone(),
-        );
+        )
+        // Several nodes in one process: each sees the others' rotations at once.
+        .with_revalidate(std::time::Duration::ZERO);
         let vault = Arc::new(
             rt.block_on(Vault::open(
-                store,
+                store.clone(),
                 keys,
                 clock.clone(),
                 Arc::new(Catalog),
@@ -84,6 +89,8 @@ impl TestServer {
             base,
             clock,
             vault,
+            store,
+            root,
             tenant: boot.tenant,
             api_key: boot.api_key.key,
             rt,
@@ -134,6 +141,40 @@ impl TestServer {
             listener,
             router,
             limits,
+            std::future::pending(),
+        ));
+        base
+    }
+
+    /// Another node: its own vault, key cache and limiter over the same store and root key,
+    /// serving on its own port. Stops with the test's runtime.
+    pub fn independent_node(&self) -> String {
+        let keys = KeyManager::new(
+            Arc::new(KeyFileProvider::from_key(&self.root, "test")),
+            self.store.clone(),
+            self.clock.clone(),
+        )
+        .with_revalidate(std::time::Duration::ZERO);
+        let vault = Arc::new(
+            self.rt
+                .block_on(Vault::open(
+                    self.store.clone(),
+                    keys,
+                    self.clock.clone(),
+                    Arc::new(Catalog),
+                    VaultConfig::default(),
+                ))
+                .unwrap(),
+        );
+        let listener = self
+            .rt
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let router = tokenvault_server::router(vault, ServerSettings::default()).unwrap();
+        self.rt.spawn(tokenvault_server::serve(
+            listener,
+            router,
             std::future::pending(),
         ));
         base
