@@ -61,8 +61,7 @@ impl Vault {
         }
         let hash = api_key_hash(key);
         let record = self
-            .store
-            .api_key_by_hash(&hash)
+            .api_key_or_last_known(&hash)
             .await?
             .ok_or_else(denied)?;
         if !digest::ct_eq(&record.hash, &hash) || record.revoked_at.is_some() {

@@ -7,6 +7,7 @@ mod admin;
 mod auth;
 mod error;
 mod grant;
+mod last_known;
 mod policies;
 mod rehydrate;
 mod tenant_admin;
@@ -21,6 +22,7 @@ pub use admin::{ApiKeyIssued, TenantBootstrap};
 pub use auth::{Caller, UserClaims, API_AUDIENCE, ISSUER};
 pub use error::ServiceError;
 pub use grant::{GrantClaims, GRANT_AUDIENCE};
+pub use last_known::LAST_KNOWN_MAX_AGE;
 pub use rehydrate::MAX_REHYDRATE_BYTES;
 pub use tenant_admin::{KeyVersionInfo, MAX_API_KEY_NAME_CHARS};
 pub use tokenvault_crypto::jwt::JwksVerifier;
@@ -116,6 +118,7 @@ pub struct Vault {
     grant_signer: JwtSigner,
     catalog: Arc<dyn DetectionCatalog + Send + Sync>,
     config: VaultConfig,
+    last_known: last_known::LastKnown,
 }
 
 impl std::fmt::Debug for Vault {
@@ -163,6 +166,7 @@ impl Vault {
             grant_signer,
             catalog,
             config,
+            last_known: last_known::LastKnown::default(),
         })
     }
 

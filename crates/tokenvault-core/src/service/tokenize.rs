@@ -95,7 +95,7 @@ impl Vault {
         trace_id: &str,
     ) -> Result<TokenizeResponse, ServiceError> {
         let all_or_nothing = validate_request(req)?;
-        let tenant = self.require_tenant(&caller.tenant).await?;
+        let (tenant, mut store_down) = self.tenant_or_last_known(caller).await?;
         if tenant.kill_switch {
             return Err(ServiceError::KillSwitchActive);
         }
@@ -110,14 +110,29 @@ impl Vault {
         let hash = match &stored_key {
             Some(key) => {
                 let hash = request_hash(req)?;
-                if let Some(found) = self.idempotent_replay(caller, key, &hash).await? {
-                    return Ok(found);
+                if !store_down {
+                    match self.idempotent_replay(caller, key, &hash).await {
+                        Ok(Some(found)) => return Ok(found),
+                        Ok(None) => {}
+                        Err(ServiceError::Unavailable(_)) => store_down = true,
+                        Err(e) => return Err(e),
+                    }
                 }
                 hash
             }
             None => [0; 32],
         };
-        let policy = self.policy_for_tokenize(caller, req).await?;
+        let (policy, policy_stale) = self.policy_for_tokenize(caller, req).await?;
+        if store_down || policy_stale {
+            // The store is unreachable: the policy (as last read) decides.
+            if policy.body.failure_policy == FailurePolicy::FailOpen {
+                tracing::error!(trace_id, "store unreachable; policy is fail_open");
+                return Ok(fail_open(&req.items, policy.version, trace_id));
+            }
+            return Err(ServiceError::Unavailable(
+                "the vault store is unavailable; retry shortly".into(),
+            ));
+        }
         let now = self.clock.now();
 
         let mut records: Vec<TokenRecord> = Vec::new();
@@ -276,14 +291,10 @@ impl Vault {
         &self,
         caller: &Caller,
         req: &TokenizeRequest,
-    ) -> Result<Policy, ServiceError> {
+    ) -> Result<(Policy, bool), ServiceError> {
         let id = PolicyId::parse(&req.policy_id)
             .map_err(|e| ServiceError::InvalidInput(format!("policy_id: {e}")))?;
-        let policy = self
-            .store
-            .policy(&caller.tenant, &id, None)
-            .await?
-            .ok_or(ServiceError::PolicyNotFound)?;
+        let (policy, stale) = self.policy_or_last_known(caller, &id).await?;
         if let Some(v) = req.batch_policy_version {
             if v != policy.version {
                 return Err(ServiceError::PolicyVersionMismatch(format!(
@@ -292,7 +303,7 @@ impl Vault {
                 )));
             }
         }
-        Ok(policy)
+        Ok((policy, stale))
     }
 
     #[allow(clippy::too_many_arguments)]
