@@ -36,6 +36,19 @@ impl ApiError {
         )
     }
 
+    /// A 400 `INVALID_INPUT` about the query string.
+    pub fn invalid_query(detail: impl Into<String>) -> Self {
+        Self::invalid(detail).in_query()
+    }
+
+    /// The same error, said of the query string rather than the body (400s only).
+    pub fn in_query(mut self) -> Self {
+        if self.status == StatusCode::BAD_REQUEST {
+            self.message = "Query is malformed".to_owned();
+        }
+        self
+    }
+
     /// Any error.
     pub fn new(
         status: StatusCode,

@@ -27,9 +27,11 @@ use crate::{
 type AppStateRef = State<Arc<AppState>>;
 
 fn query<T: serde::de::DeserializeOwned>(raw: &HashMap<String, String>) -> Result<T, ApiError> {
-    let value = serde_json::to_value(raw).map_err(|_| ApiError::invalid("malformed query"))?;
-    serde_json::from_value(value)
-        .map_err(|e| ApiError::invalid(format!("query: {}", crate::error::describe_json_error(&e))))
+    let value =
+        serde_json::to_value(raw).map_err(|_| ApiError::invalid_query("malformed query"))?;
+    serde_json::from_value(value).map_err(|e| {
+        ApiError::invalid_query(format!("query: {}", crate::error::describe_json_error(&e)))
+    })
 }
 
 pub(crate) async fn tokenize(
@@ -52,7 +54,9 @@ pub(crate) async fn tokenize(
                 let dry_run = match q.get("dry_run").map(String::as_str) {
                     None | Some("false") | Some("0") => false,
                     Some("true") | Some("1") | Some("") => true,
-                    Some(_) => return Err(ApiError::invalid("dry_run must be true or false")),
+                    Some(_) => {
+                        return Err(ApiError::invalid_query("dry_run must be true or false"))
+                    }
                 };
                 if q.keys().any(|k| k.as_str() != "dry_run") {
                     return Err(ApiError::invalid(
@@ -142,7 +146,10 @@ pub(crate) async fn list_vault(
         StatusCode::OK,
         |s, caller, _trace_id| async move {
             let q: VaultQuery = query(&q)?;
-            Ok(s.vault.list_vault(&caller, &q).await?)
+            s.vault
+                .list_vault(&caller, &q)
+                .await
+                .map_err(|e| ApiError::from(e).in_query())
         },
     )
     .await
@@ -320,7 +327,7 @@ pub(crate) async fn audit(
                 .as_deref()
                 .map(|b| {
                     b.parse::<u64>()
-                        .map_err(|_| ApiError::invalid("before must be a sequence number"))
+                        .map_err(|_| ApiError::invalid_query("before must be a sequence number"))
                 })
                 .transpose()?;
             let filter = AuditFilter {
@@ -333,7 +340,8 @@ pub(crate) async fn audit(
             let page = s
                 .vault
                 .audit_page(&caller, &filter, before, q.limit.as_deref())
-                .await?;
+                .await
+                .map_err(|e| ApiError::from(e).in_query())?;
             let next = page.last().map(|r| r.seq);
             let events: Vec<serde_json::Value> = page
                 .into_iter()

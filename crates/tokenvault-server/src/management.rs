@@ -169,12 +169,15 @@ pub(crate) async fn list_changes(
         StatusCode::OK,
         |s, caller, _| async move {
             if q.keys().any(|k| k != "status") {
-                return Err(ApiError::invalid("the only query parameter is status"));
+                return Err(ApiError::invalid_query(
+                    "the only query parameter is status",
+                ));
             }
             let changes = s
                 .vault
                 .changes(&caller, q.get("status").map(String::as_str))
-                .await?;
+                .await
+                .map_err(|e| ApiError::from(e).in_query())?;
             Ok(json!({ "changes": changes.iter().map(change_json).collect::<Vec<_>>() }))
         },
     )

@@ -843,3 +843,22 @@ fn a_trace_id_in_the_body_is_the_requests_everywhere() {
     assert_eq!(r.status, 400);
     assert!(!r.body.contains("verbose"), "{}", r.body);
 }
+
+/// An error about the query string says so; one about the body says that.
+#[test]
+fn query_errors_name_the_query() {
+    let s = TestServer::start();
+    let admin = s.admin();
+    for path in [
+        "/vault?limit=1000",
+        "/vault?colour=red",
+        "/audit?before=x",
+        "/changes?status=x",
+    ] {
+        let r = admin.raw("GET", path, None, &[]).unwrap();
+        assert_eq!(r.status, 400, "{path}");
+        assert_eq!(r.json()["error"]["message"], "Query is malformed", "{path}");
+    }
+    let r = s.api().raw("POST", "/tokenize", Some("{"), &[]).unwrap();
+    assert_eq!(r.json()["error"]["message"], "Request body is malformed");
+}
