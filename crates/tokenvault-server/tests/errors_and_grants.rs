@@ -862,3 +862,23 @@ fn query_errors_name_the_query() {
     let r = s.api().raw("POST", "/tokenize", Some("{"), &[]).unwrap();
     assert_eq!(r.json()["error"]["message"], "Request body is malformed");
 }
+
+/// `docs/api.md` quotes the health answer: keep the two equal.
+#[test]
+fn health_answers_as_documented() {
+    let s = TestServer::start();
+    let r = Client::new(&s.base)
+        .raw("GET", "/health", None, &[])
+        .unwrap();
+    let body = r.json();
+    assert_eq!(body["status"], "ok");
+    assert_eq!(body["store"], "ok");
+    assert_eq!(body["version"], tokenvault_core::VERSION);
+    let doc = include_str!("../../../docs/api.md");
+    assert!(doc.contains(r#"{"status": "ok", "version": "0.1.0", "store": "ok"}"#));
+    assert_eq!(
+        tokenvault_core::VERSION,
+        "0.1.0",
+        "update docs/api.md's health example"
+    );
+}
