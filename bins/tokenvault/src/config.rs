@@ -147,6 +147,13 @@ impl FileConfig {
         if let Some(url) = &self.redis_url {
             check_redis_url(url)?;
         }
+        if let Some(ext) = &self.external_jwt {
+            if ext.jwks_refresh_seconds < 10 {
+                return Err(
+                    "external_jwt.jwks_refresh_seconds must be at least 10 (default 300)".into(),
+                );
+            }
+        }
         for (key, zero) in [
             ("max_connections", self.max_connections == Some(0)),
             (

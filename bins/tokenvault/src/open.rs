@@ -186,7 +186,7 @@ pub async fn open(global: &Global, create: bool) -> Result<Opened, String> {
             (
                 keys,
                 url,
-                std::time::Duration::from_secs(c.jwks_refresh_seconds.max(10)),
+                std::time::Duration::from_secs(c.jwks_refresh_seconds),
             )
         }),
         _ => None,

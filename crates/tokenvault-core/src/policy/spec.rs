@@ -451,7 +451,7 @@ impl PolicySpec {
         if self.type_rules.is_empty() && self.default_rule.is_none() && self.detection.is_none() {
             problems.add(
                 "type_rules",
-                "must have at least one rule (or a default_rule)",
+                "must have at least one rule, a default_rule, or a detection object (a policy for the PII API only)",
             );
         }
         let mut type_rules = BTreeMap::new();
