@@ -131,7 +131,7 @@ pub async fn migrate_store(from: &Path, to: &str) -> Result<(), String> {
     }
     let _ = std::fs::remove_file(&progress);
     println!(
-        "migrated {} tenants and {copied} token records this run; counts match; audit chain intact ({} records)",
+        "migrated {} tenants; {copied} token records sent this run (those already in the target were kept, not counted twice); counts match; audit chain intact ({} records)",
         tenants.len(),
         audit_after
     );

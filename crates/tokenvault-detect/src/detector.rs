@@ -489,3 +489,15 @@ fn resolve_cluster(cluster: &mut Vec<(Kind, Span)>, kept: &mut Vec<(Kind, Span)>
     }
     kept[from..].sort_by_key(|(_, r)| r.start);
 }
+
+#[cfg(test)]
+mod tests {
+    /// The rule `docs/detection.md` states for custom-pattern labels.
+    #[test]
+    fn custom_labels_are_upper_case_with_underscores() {
+        assert_eq!(super::label_of("order.id"), "ORDER_ID");
+        assert_eq!(super::label_of("n° client"), "N__CLIENT");
+        let doc = include_str!("../../../docs/detection.md");
+        assert!(doc.contains("`order.id` → `ORDER_ID`, `n° client` →\n`N__CLIENT`"));
+    }
+}
