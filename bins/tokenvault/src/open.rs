@@ -59,9 +59,12 @@ pub async fn open(global: &Global, create: bool) -> Result<Opened, String> {
         .clone()
         .or_else(|| file.database_url.clone());
     let explicit_key = global.root_key_file.is_some() || file.root_key_file.is_some();
-    if create {
+    // The data directory holds the SQLite database and the default root key file; a node on
+    // PostgreSQL with its own key file needs none, and none is made.
+    let needs_data_dir = database_url.is_none() || !explicit_key;
+    if create && needs_data_dir {
         create_private_dir(&data_dir)?;
-    } else if (database_url.is_none() || !explicit_key) && !data_dir.is_dir() {
+    } else if needs_data_dir && !data_dir.is_dir() {
         return Err(format!(
             "data directory {} does not exist; run `tokenvault init` first or pass the right --data-dir",
             data_dir.display()
@@ -73,6 +76,10 @@ pub async fn open(global: &Global, create: bool) -> Result<Opened, String> {
         .or_else(|| file.root_key_file.clone())
         .unwrap_or_else(|| KeyFileProvider::default_path(&data_dir));
     let root = if create {
+        // A key file in a directory that does not exist yet: make the directory (0700).
+        if let Some(parent) = key_path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            create_private_dir(parent)?;
+        }
         let (root, created) =
             KeyFileProvider::load_or_create(&key_path).map_err(|e| e.to_string())?;
         if created {

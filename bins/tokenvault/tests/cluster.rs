@@ -440,3 +440,47 @@ fn migrate_a_sqlite_vault_to_postgres() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Bootstrapping a PostgreSQL node: `init` makes the root key's directory when it does not
+/// exist, and makes no `./tokenvault-data` it will never use.
+#[test]
+fn init_on_postgres_makes_the_key_directory_and_no_data_directory() {
+    let db = Database::with_schema(&format!("tv_init_{}", std::process::id()));
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(BIN)
+        .current_dir(dir.path())
+        .args([
+            "--database-url",
+            &db.url(),
+            "--root-key-file",
+            "keys/root.key",
+        ])
+        .args(["init", "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let boot: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(boot["admin_jwt"].is_string());
+    assert!(dir.path().join("keys/root.key").is_file());
+    assert!(
+        !dir.path().join("tokenvault-data").exists(),
+        "a PostgreSQL node made a data directory it does not use"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &str| {
+            std::fs::metadata(dir.path().join(p))
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777
+        };
+        assert_eq!(mode("keys"), 0o700);
+        assert_eq!(mode("keys/root.key"), 0o600);
+    }
+}
