@@ -12,6 +12,8 @@ use crate::limits::LimitClass;
 pub enum Endpoint {
     /// `POST /tokenize`.
     Tokenize,
+    /// `POST /mask`.
+    Mask,
     /// `POST /grant`.
     Grant,
     /// `POST /detokenize`.
@@ -90,8 +92,9 @@ pub struct Access {
 
 impl Endpoint {
     /// Every endpoint, for the tests and the docs' table.
-    pub const ALL: [Endpoint; 31] = [
+    pub const ALL: [Endpoint; 32] = [
         Endpoint::Tokenize,
+        Endpoint::Mask,
         Endpoint::Grant,
         Endpoint::Detokenize,
         Endpoint::Rehydrate,
@@ -132,6 +135,7 @@ impl Endpoint {
         use Permission as P;
         let (route, auth, class, permission) = match self {
             E::Tokenize => ("POST /api/v1/tokens/tokenize", ApiKey, L::Tokenize, None),
+            E::Mask => ("POST /api/v1/tokens/mask", ApiKey, L::Tokenize, None),
             E::Grant => ("POST /api/v1/tokens/grant", Bearer, L::Grant, None),
             E::Detokenize => (
                 "POST /api/v1/tokens/detokenize",

@@ -15,6 +15,7 @@ pub mod jwks;
 pub mod limits;
 mod listener;
 mod management;
+mod masking;
 pub mod metrics;
 mod middleware;
 pub mod pii;
@@ -100,6 +101,7 @@ pub fn router(vault: Arc<Vault>, settings: ServerSettings) -> Result<Router, Str
     });
     let tokens = Router::new()
         .route("/tokenize", post(handlers::tokenize))
+        .route("/mask", post(masking::mask))
         .route("/grant", post(handlers::grant))
         .route("/detokenize", post(handlers::detokenize))
         .route("/rehydrate", post(handlers::rehydrate))

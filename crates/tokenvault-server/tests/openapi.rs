@@ -215,6 +215,16 @@ fn real_responses_match_the_document() {
     let (_, t) = c.call(&api, "POST", "/tokenize", Some(tokenize.clone()));
     c.call(&api, "POST", "/tokenize?dry_run=true", Some(tokenize));
     c.call(&api, "POST", "/tokenize", Some(json!({"items": []})));
+    c.call(
+        &api,
+        "POST",
+        "/mask",
+        Some(
+            json!({"items": [{"value": "536-90-4399", "pii_type": "us_ssn", "strategy": "partial"},
+                              {"value": "", "pii_type": "email"}]}),
+        ),
+    );
+    c.call(&api, "POST", "/mask", Some(json!({"items": []})));
     let ids: Vec<String> = t["results"]
         .as_array()
         .unwrap()

@@ -1,0 +1,111 @@
+//! `POST /mask`: seed 001's masking strategies on the tokens API (see
+//! `tokenvault_core::service::masking`).
+
+use std::sync::Arc;
+
+use axum::{
+    body::Body,
+    extract::State,
+    http::{HeaderMap, StatusCode},
+    response::Response,
+    Extension,
+};
+use serde_json::{json, Value};
+use tokenvault_core::{
+    mask::MaskStrategy,
+    service::{MaskInput, MaskOutcome},
+};
+
+use crate::{
+    access::Endpoint,
+    context::{json_body, TraceId},
+    error::ApiError,
+    AppState,
+};
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MaskItem {
+    value: String,
+    pii_type: String,
+    #[serde(default)]
+    strategy: Option<String>,
+    #[serde(default)]
+    keep_last: Option<usize>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MaskRequest {
+    items: Vec<MaskItem>,
+    #[serde(default)]
+    strategy: Option<String>,
+    #[serde(default)]
+    keep_last: Option<usize>,
+    #[serde(default)]
+    scope: Option<String>,
+    #[serde(default)]
+    batch_mode: Option<String>,
+}
+
+fn strategy(name: Option<&str>, keep_last: Option<usize>) -> Result<MaskStrategy, ApiError> {
+    Ok(match name.unwrap_or("redact") {
+        "redact" => MaskStrategy::Redact,
+        "partial" => MaskStrategy::Partial {
+            keep_last: keep_last.unwrap_or(tokenvault_core::mask::DEFAULT_KEEP_LAST),
+        },
+        "category" => MaskStrategy::Category,
+        "hash" => MaskStrategy::Hash,
+        "null" => MaskStrategy::Null,
+        _ => {
+            return Err(ApiError::invalid(
+                "strategy must be redact, partial, category, hash or null",
+            ))
+        }
+    })
+}
+
+pub(crate) async fn mask(
+    State(s): State<Arc<AppState>>,
+    Extension(trace): Extension<TraceId>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    s.handle(&headers, &trace, Endpoint::Mask, StatusCode::OK, |s, caller, trace_id| async move {
+        let req: MaskRequest = json_body(body, &s.settings).await?;
+        let all_or_nothing = match req.batch_mode.as_deref() {
+            None | Some("BEST_EFFORT") => false,
+            Some("ALL_OR_NOTHING") => true,
+            Some(_) => return Err(ApiError::invalid("batch_mode must be BEST_EFFORT or ALL_OR_NOTHING")),
+        };
+        let default = (req.strategy.as_deref(), req.keep_last);
+        let mut inputs = Vec::with_capacity(req.items.len());
+        for (i, it) in req.items.iter().enumerate() {
+            let chosen = match it.strategy.as_deref() {
+                Some(name) => strategy(Some(name), it.keep_last.or(default.1)),
+                None => strategy(default.0, it.keep_last.or(default.1)),
+            }
+            .map_err(|e| ApiError::invalid(format!("items[{i}]: {}", e.detail)))?;
+            inputs.push(MaskInput { value: &it.value, pii_type: &it.pii_type, strategy: chosen });
+        }
+        let scope = req.scope.as_deref().unwrap_or("global");
+        let outcomes = s.vault.mask(&caller, &inputs, scope, all_or_nothing, &trace_id).await?;
+        let mut masked = 0;
+        let results: Vec<Value> = outcomes
+            .into_iter()
+            .enumerate()
+            .map(|(index, o)| match o {
+                MaskOutcome::Masked(m) => {
+                    masked += 1;
+                    json!({"index": index, "status": "MASKED", "masked": m})
+                }
+                MaskOutcome::Failed { code, message } => {
+                    json!({"index": index, "status": "FAILED", "error": {"code": code, "message": message}})
+                }
+            })
+            .collect();
+        let failed = results.len() - masked;
+        Ok(json!({"results": results, "success_count": masked, "failure_count": failed, "trace_id": trace_id}))
+    })
+    .await
+}
