@@ -1,15 +1,12 @@
 //! Per-request context: authentication, rate limiting, body parsing, and the headers every
 //! answer carries.
 
-use std::{future::Future, sync::Arc};
-
 use axum::{
     body::Body,
     http::{HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
-    Json,
 };
-use serde::{de::DeserializeOwned, Serialize};
+use serde::de::DeserializeOwned;
 use tokenvault_core::service::Caller;
 
 use crate::{
@@ -35,7 +32,6 @@ pub enum AuthKind {
 pub(crate) struct Ctx {
     pub caller: Caller,
     pub trace_id: String,
-    verdict: Verdict,
 }
 
 /// The trace id chosen by the middleware.
@@ -52,6 +48,7 @@ impl AppState {
         headers: &HeaderMap,
         trace: &TraceId,
         endpoint: Endpoint,
+        slot: Option<&crate::extract::LimitSlot>,
     ) -> Result<Ctx, Response> {
         let access = endpoint.access();
         let class = access.class;
@@ -104,6 +101,9 @@ impl AppState {
                 .limiter
                 .check(class, caller.tenant.as_str(), &caller.actor, now),
         };
+        if let Some(slot) = slot {
+            *slot.0.lock() = Some(verdict.clone());
+        }
         if !verdict.allowed {
             let retry = u64::try_from((verdict.reset - self.vault.now()).max(1)).unwrap_or(1);
             let mut e = ApiError::new(
@@ -132,12 +132,11 @@ impl AppState {
         Ok(Ctx {
             caller,
             trace_id: trace.0.clone(),
-            verdict,
         })
     }
 }
 
-fn add_limit_headers(r: &mut Response, v: &Verdict) {
+pub(crate) fn add_limit_headers(r: &mut Response, v: &Verdict) {
     let h = r.headers_mut();
     for (name, value) in [
         ("x-ratelimit-limit", v.limit.to_string()),
@@ -147,56 +146,6 @@ fn add_limit_headers(r: &mut Response, v: &Verdict) {
         if let Ok(value) = HeaderValue::from_str(&value) {
             h.insert(name, value);
         }
-    }
-}
-
-impl AppState {
-    /// Authenticates and limits the request, runs `work` with the caller and trace id, and
-    /// answers with `status` (or the error) and the rate-limit headers.
-    pub(crate) async fn handle<T, F, Fut>(
-        self: &Arc<Self>,
-        headers: &HeaderMap,
-        trace: &TraceId,
-        endpoint: Endpoint,
-        status: StatusCode,
-        work: F,
-    ) -> Response
-    where
-        T: Serialize,
-        F: FnOnce(Arc<AppState>, Caller, String) -> Fut,
-        Fut: Future<Output = Result<T, ApiError>>,
-    {
-        self.handle_with_status(headers, trace, endpoint, |s, caller, trace_id| async move {
-            work(s, caller, trace_id).await.map(|body| (status, body))
-        })
-        .await
-    }
-
-    /// As `handle`, for endpoints whose success status depends on the outcome (a change
-    /// applied now answers 200, one waiting for a second approver 202).
-    pub(crate) async fn handle_with_status<T, F, Fut>(
-        self: &Arc<Self>,
-        headers: &HeaderMap,
-        trace: &TraceId,
-        endpoint: Endpoint,
-        work: F,
-    ) -> Response
-    where
-        T: Serialize,
-        F: FnOnce(Arc<AppState>, Caller, String) -> Fut,
-        Fut: Future<Output = Result<(StatusCode, T), ApiError>>,
-    {
-        let ctx = match self.begin(headers, trace, endpoint).await {
-            Ok(c) => c,
-            Err(r) => return r,
-        };
-        let result = work(Arc::clone(self), ctx.caller.clone(), ctx.trace_id.clone()).await;
-        let mut r = match result {
-            Ok((status, body)) => (status, Json(body)).into_response(),
-            Err(e) => e.into_response(),
-        };
-        add_limit_headers(&mut r, &ctx.verdict);
-        r
     }
 }
 

@@ -6,11 +6,12 @@
 #![warn(missing_docs)]
 
 pub mod access;
+mod api;
 pub mod catalog;
 mod context;
 mod detectors;
 pub mod error;
-mod handlers;
+mod extract;
 pub mod jwks;
 pub mod limits;
 mod listener;
@@ -20,15 +21,14 @@ pub mod metrics;
 mod middleware;
 pub mod pii;
 pub mod redis_limits;
+mod routes;
 mod stream;
+mod wire;
 
 use std::{future::Future, sync::Arc};
 
-use axum::{
-    routing::{delete, get, post, put},
-    Router,
-};
-use tokenvault_core::{policy::TextAction, service::Vault};
+use axum::Router;
+use tokenvault_core::service::Vault;
 
 pub use limits::{Limit, RateLimits};
 pub use listener::{serve_with, ConnectionLimits};
@@ -99,68 +99,7 @@ pub fn router(vault: Arc<Vault>, settings: ServerSettings) -> Result<Router, Str
         settings,
         detectors: detectors::DetectorCache::default(),
     });
-    let tokens = Router::new()
-        .route("/tokenize", post(handlers::tokenize))
-        .route("/mask", post(masking::mask))
-        .route("/grant", post(handlers::grant))
-        .route("/detokenize", post(handlers::detokenize))
-        .route("/rehydrate", post(handlers::rehydrate))
-        .route("/rehydrate/stream", post(handlers::rehydrate_stream))
-        .route("/vault", get(handlers::list_vault))
-        .route("/vault/{token_id}", delete(handlers::revoke))
-        .route(
-            "/policies",
-            get(handlers::list_policies).post(handlers::create_policy),
-        )
-        .route(
-            "/policies/{id}",
-            get(handlers::get_policy)
-                .put(handlers::update_policy)
-                .delete(handlers::delete_policy),
-        )
-        .route("/usage", get(handlers::usage))
-        .route("/permissions", get(management::my_permissions))
-        .route("/roles", get(management::list_roles))
-        .route(
-            "/roles/{role}",
-            put(management::set_role).delete(management::delete_role),
-        )
-        .route("/changes", get(management::list_changes))
-        .route("/changes/{id}/{decision}", post(management::decide_change))
-        .route("/tenant", get(management::get_tenant))
-        .route("/tenant/settings", put(management::put_settings))
-        .route("/tenant/kill-switch", put(management::put_kill_switch))
-        .route(
-            "/api-keys",
-            get(management::list_api_keys).post(management::create_api_key),
-        )
-        .route("/api-keys/{id}", delete(management::revoke_api_key))
-        .route("/keys", get(management::list_keys))
-        .route("/keys/rotate", post(management::rotate_keys))
-        .route("/audit", get(handlers::audit))
-        .route("/health", get(handlers::health))
-        .route("/jwks.json", get(handlers::jwks))
-        .route("/openapi.json", get(handlers::openapi));
-    let pii = Router::new()
-        .route("/detect", pii::endpoint(Some(TextAction::Detect)))
-        .route("/redact", pii::endpoint(Some(TextAction::Redact)))
-        .route("/mask", pii::endpoint(Some(TextAction::Mask)))
-        .route("/tokenize", pii::endpoint(Some(TextAction::Tokenize)))
-        .route("/detokenize", post(pii::detokenize))
-        .route("/detokenize/stream", post(pii::detokenize_stream))
-        .route("/scan", pii::endpoint(None));
-    Ok(Router::new()
-        .nest("/api/v1/tokens", tokens)
-        .nest("/api/client/v1/pii", pii)
-        .route("/metrics", get(handlers::metrics))
-        .route("/.well-known/jwks.json", get(handlers::jwks))
-        .fallback(handlers::not_found)
-        .method_not_allowed_fallback(handlers::method_not_allowed)
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            middleware::around,
-        ))
-        .with_state(state))
+    Ok(routes::all(state))
 }
 
 /// Serves until `shutdown` completes, then finishes in-flight requests, with the default

@@ -1,14 +1,12 @@
 //! Management endpoints: the role → permission mapping, two-person changes, tenant settings,
 //! the kill switch, API keys and key rotation. Who may call each is in `access`.
 
-use std::{collections::HashMap, sync::Arc};
+use std::sync::Arc;
 
 use axum::{
-    body::Body,
-    extract::{Path, Query, State},
-    http::{HeaderMap, StatusCode},
-    response::Response,
-    Extension,
+    extract::{Path, State},
+    http::StatusCode,
+    Json,
 };
 use serde_json::{json, Value};
 use tokenvault_core::{
@@ -19,13 +17,14 @@ use tokenvault_core::{
 };
 
 use crate::{
-    access::Endpoint,
-    context::{json_body, TraceId},
     error::ApiError,
+    extract::{ApiJson, ApiQuery, Authed},
     AppState,
 };
 
-type AppStateRef = State<Arc<AppState>>;
+type St = State<Arc<AppState>>;
+type Answer = Result<Json<Value>, ApiError>;
+type AnswerWithStatus = Result<(StatusCode, Json<Value>), ApiError>;
 
 fn change_json(c: &PendingChange) -> Value {
     json!({
@@ -38,14 +37,14 @@ fn change_json(c: &PendingChange) -> Value {
 /// A change applied now (200), or waiting for a second approver (202).
 pub(crate) fn outcome<T>(
     o: ChangeOutcome<T>,
-    applied: impl FnOnce(T) -> Value,
-) -> (StatusCode, Value) {
+    applied: impl FnOnce(T) -> Result<Value, ApiError>,
+) -> AnswerWithStatus {
     match o {
-        ChangeOutcome::Applied(v) => (StatusCode::OK, applied(v)),
-        ChangeOutcome::Pending(c) => (
+        ChangeOutcome::Applied(v) => Ok((StatusCode::OK, Json(applied(v)?))),
+        ChangeOutcome::Pending(c) => Ok((
             StatusCode::ACCEPTED,
-            json!({ "status": "pending_approval", "change": change_json(&c) }),
-        ),
+            Json(json!({ "status": "pending_approval", "change": change_json(&c) })),
+        )),
     }
 }
 
@@ -61,181 +60,106 @@ async fn tenant_json(
     }))
 }
 
-pub(crate) async fn my_permissions(
-    State(s): AppStateRef,
-    Extension(trace): Extension<TraceId>,
-    headers: HeaderMap,
-) -> Response {
-    s.handle(
-        &headers,
-        &trace,
-        Endpoint::MyPermissions,
-        StatusCode::OK,
-        |s, caller, _| async move {
-            let p = s.vault.permissions_of(&caller).await?;
-            Ok(json!({ "actor": caller.actor, "roles": caller.roles, "permissions": p.names() }))
-        },
-    )
-    .await
+pub(crate) async fn my_permissions(State(s): St, a: Authed) -> Answer {
+    let p = s.vault.permissions_of(&a.caller).await?;
+    Ok(Json(
+        json!({ "actor": a.caller.actor, "roles": a.caller.roles, "permissions": p.names() }),
+    ))
 }
 
-pub(crate) async fn list_roles(
-    State(s): AppStateRef,
-    Extension(trace): Extension<TraceId>,
-    headers: HeaderMap,
-) -> Response {
-    s.handle(
-        &headers,
-        &trace,
-        Endpoint::RoleList,
-        StatusCode::OK,
-        |s, caller, _| async move {
-            let roles: Vec<Value> = s
-                .vault
-                .role_mapping(&caller)
-                .await?
-                .entries()
-                .into_iter()
-                .map(|(role, p)| json!({ "role": role, "permissions": p.names() }))
-                .collect();
-            let all: Vec<&str> = Permission::ALL.iter().map(|p| p.as_str()).collect();
-            Ok(json!({ "roles": roles, "available_permissions": all }))
-        },
-    )
-    .await
+pub(crate) async fn list_roles(State(s): St, a: Authed) -> Answer {
+    let roles: Vec<Value> = s
+        .vault
+        .role_mapping(&a.caller)
+        .await?
+        .entries()
+        .into_iter()
+        .map(|(role, p)| json!({ "role": role, "permissions": p.names() }))
+        .collect();
+    let all: Vec<&str> = Permission::ALL.iter().map(|p| p.as_str()).collect();
+    Ok(Json(
+        json!({ "roles": roles, "available_permissions": all }),
+    ))
 }
 
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RoleBody {
+pub(crate) struct RoleBody {
     permissions: Vec<String>,
 }
 
 pub(crate) async fn set_role(
-    State(s): AppStateRef,
-    Extension(trace): Extension<TraceId>,
+    State(s): St,
+    a: Authed,
     Path(role): Path<String>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    s.handle_with_status(
-        &headers,
-        &trace,
-        Endpoint::RoleSet,
-        |s, caller, trace_id| async move {
-            let b: RoleBody = json_body(body, &s.settings).await?;
-            let set = PermissionSet::parse(&b.permissions).map_err(ApiError::invalid)?;
-            let o = s
-                .vault
-                .set_role(&caller, &role, Some(set), &trace_id)
-                .await?;
-            Ok(outcome(
-                o,
-                |p| json!({ "role": role, "permissions": p.names() }),
-            ))
-        },
-    )
-    .await
+    ApiJson(b): ApiJson<RoleBody>,
+) -> AnswerWithStatus {
+    let set = PermissionSet::parse(&b.permissions).map_err(|e| ApiError::invalid(e.to_string()))?;
+    let o = s
+        .vault
+        .set_role(&a.caller, &role, Some(set), &a.trace_id)
+        .await?;
+    outcome(o, |p| Ok(json!({ "role": role, "permissions": p.names() })))
 }
 
 pub(crate) async fn delete_role(
-    State(s): AppStateRef,
-    Extension(trace): Extension<TraceId>,
+    State(s): St,
+    a: Authed,
     Path(role): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    s.handle_with_status(
-        &headers,
-        &trace,
-        Endpoint::RoleDelete,
-        |s, caller, trace_id| async move {
-            let o = s.vault.set_role(&caller, &role, None, &trace_id).await?;
-            Ok(outcome(o, |_| json!({ "role": role, "deleted": true })))
-        },
-    )
-    .await
+) -> AnswerWithStatus {
+    let o = s
+        .vault
+        .set_role(&a.caller, &role, None, &a.trace_id)
+        .await?;
+    outcome(o, |_| Ok(json!({ "role": role, "deleted": true })))
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ChangeParams {
+    status: Option<String>,
 }
 
 pub(crate) async fn list_changes(
-    State(s): AppStateRef,
-    Extension(trace): Extension<TraceId>,
-    Query(q): Query<HashMap<String, String>>,
-    headers: HeaderMap,
-) -> Response {
-    s.handle(
-        &headers,
-        &trace,
-        Endpoint::ChangeList,
-        StatusCode::OK,
-        |s, caller, _| async move {
-            if q.keys().any(|k| k != "status") {
-                return Err(ApiError::invalid_query(
-                    "the only query parameter is status",
-                ));
-            }
-            let changes = s
-                .vault
-                .changes(&caller, q.get("status").map(String::as_str))
-                .await
-                .map_err(|e| ApiError::from(e).in_query())?;
-            Ok(json!({ "changes": changes.iter().map(change_json).collect::<Vec<_>>() }))
-        },
-    )
-    .await
+    State(s): St,
+    a: Authed,
+    ApiQuery(q): ApiQuery<ChangeParams>,
+) -> Answer {
+    let changes = s
+        .vault
+        .changes(&a.caller, q.status.as_deref())
+        .await
+        .map_err(|e| ApiError::from(e).in_query())?;
+    Ok(Json(
+        json!({ "changes": changes.iter().map(change_json).collect::<Vec<_>>() }),
+    ))
 }
 
 pub(crate) async fn decide_change(
-    State(s): AppStateRef,
-    Extension(trace): Extension<TraceId>,
+    State(s): St,
+    a: Authed,
     Path((id, decision)): Path<(String, String)>,
-    headers: HeaderMap,
-) -> Response {
-    s.handle(
-        &headers,
-        &trace,
-        Endpoint::ChangeDecide,
-        StatusCode::OK,
-        |s, caller, trace_id| async move {
-            let approve = match decision.as_str() {
-                "approve" => true,
-                "reject" => false,
-                _ => {
-                    return Err(ApiError::from(
-                        tokenvault_core::service::ServiceError::NotFound("endpoint"),
-                    ))
-                }
-            };
-            let c = s
-                .vault
-                .decide_change(&caller, &id, approve, &trace_id)
-                .await?;
-            Ok(change_json(&c))
-        },
-    )
-    .await
+) -> Answer {
+    let approve = match decision.as_str() {
+        "approve" => true,
+        "reject" => false,
+        _ => return Err(tokenvault_core::service::ServiceError::NotFound("endpoint").into()),
+    };
+    let c = s
+        .vault
+        .decide_change(&a.caller, &id, approve, &a.trace_id)
+        .await?;
+    Ok(Json(change_json(&c)))
 }
 
-pub(crate) async fn get_tenant(
-    State(s): AppStateRef,
-    Extension(trace): Extension<TraceId>,
-    headers: HeaderMap,
-) -> Response {
-    s.handle(
-        &headers,
-        &trace,
-        Endpoint::TenantGet,
-        StatusCode::OK,
-        |s, caller, _| async move {
-            let t = s.vault.tenant_of(&caller).await?;
-            tenant_json(&s.vault, &t, &caller).await
-        },
-    )
-    .await
+pub(crate) async fn get_tenant(State(s): St, a: Authed) -> Answer {
+    let t = s.vault.tenant_of(&a.caller).await?;
+    Ok(Json(tenant_json(&s.vault, &t, &a.caller).await?))
 }
 
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-struct SettingsBody {
+pub(crate) struct SettingsBody {
     #[serde(default, deserialize_with = "explicit")]
     quota: Option<Option<u64>>,
     two_person_rule: Option<bool>,
@@ -247,155 +171,98 @@ fn explicit<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<u64>
 }
 
 pub(crate) async fn put_settings(
-    State(s): AppStateRef,
-    Extension(trace): Extension<TraceId>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    s.handle_with_status(&headers, &trace, Endpoint::TenantSettings, |s, caller, trace_id| async move {
-        let b: SettingsBody = json_body(body, &s.settings).await?;
-        if b.quota.is_none() && b.two_person_rule.is_none() {
-            return Err(ApiError::invalid("send quota (a number, or null for unlimited) and/or two_person_rule (true or false)"));
+    State(s): St,
+    a: Authed,
+    ApiJson(b): ApiJson<SettingsBody>,
+) -> AnswerWithStatus {
+    if b.quota.is_none() && b.two_person_rule.is_none() {
+        return Err(ApiError::invalid(
+            "send quota (a number, or null for unlimited) and/or two_person_rule (true or false)",
+        ));
+    }
+    if let Some(q) = b.quota {
+        s.vault.set_quota(&a.caller, q, &a.trace_id).await?;
+    }
+    if let Some(on) = b.two_person_rule {
+        if let pending @ ChangeOutcome::Pending(_) = s
+            .vault
+            .set_two_person_rule(&a.caller, on, &a.trace_id)
+            .await?
+        {
+            return outcome(pending, |_| Ok(Value::Null));
         }
-        if let Some(q) = b.quota {
-            s.vault.set_quota(&caller, q, &trace_id).await?;
-        }
-        if let Some(on) = b.two_person_rule {
-            if let pending @ ChangeOutcome::Pending(_) =
-                s.vault.set_two_person_rule(&caller, on, &trace_id).await?
-            {
-                return Ok(outcome(pending, |_| Value::Null));
-            }
-        }
-        let t = s.vault.tenant_of(&caller).await?;
-        Ok((StatusCode::OK, tenant_json(&s.vault, &t, &caller).await?))
-    })
-    .await
+    }
+    let t = s.vault.tenant_of(&a.caller).await?;
+    Ok((
+        StatusCode::OK,
+        Json(tenant_json(&s.vault, &t, &a.caller).await?),
+    ))
 }
 
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-struct KillSwitchBody {
+pub(crate) struct KillSwitchBody {
     on: bool,
 }
 
 pub(crate) async fn put_kill_switch(
-    State(s): AppStateRef,
-    Extension(trace): Extension<TraceId>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    s.handle(
-        &headers,
-        &trace,
-        Endpoint::KillSwitch,
-        StatusCode::OK,
-        |s, caller, trace_id| async move {
-            let b: KillSwitchBody = json_body(body, &s.settings).await?;
-            s.vault.set_kill_switch(&caller, b.on, &trace_id).await?;
-            let t = s.vault.tenant_of(&caller).await?;
-            tenant_json(&s.vault, &t, &caller).await
-        },
-    )
-    .await
+    State(s): St,
+    a: Authed,
+    ApiJson(b): ApiJson<KillSwitchBody>,
+) -> Answer {
+    s.vault
+        .set_kill_switch(&a.caller, b.on, &a.trace_id)
+        .await?;
+    let t = s.vault.tenant_of(&a.caller).await?;
+    Ok(Json(tenant_json(&s.vault, &t, &a.caller).await?))
 }
 
-pub(crate) async fn list_api_keys(
-    State(s): AppStateRef,
-    Extension(trace): Extension<TraceId>,
-    headers: HeaderMap,
-) -> Response {
-    s.handle(&headers, &trace, Endpoint::ApiKeyList, StatusCode::OK, |s, caller, _| async move {
-        let keys: Vec<Value> = s.vault.api_keys(&caller).await?.iter()
-            .map(|k| json!({ "id": k.id, "name": k.name, "created_at": rfc3339(k.created_at), "revoked_at": k.revoked_at.map(rfc3339) }))
-            .collect();
-        Ok(json!({ "api_keys": keys }))
-    })
-    .await
+pub(crate) async fn list_api_keys(State(s): St, a: Authed) -> Answer {
+    let keys: Vec<Value> = s.vault.api_keys(&a.caller).await?.iter()
+        .map(|k| json!({ "id": k.id, "name": k.name, "created_at": rfc3339(k.created_at), "revoked_at": k.revoked_at.map(rfc3339) }))
+        .collect();
+    Ok(Json(json!({ "api_keys": keys })))
 }
 
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ApiKeyBody {
+pub(crate) struct ApiKeyBody {
     name: String,
 }
 
 pub(crate) async fn create_api_key(
-    State(s): AppStateRef,
-    Extension(trace): Extension<TraceId>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    s.handle(
-        &headers,
-        &trace,
-        Endpoint::ApiKeyCreate,
+    State(s): St,
+    a: Authed,
+    ApiJson(b): ApiJson<ApiKeyBody>,
+) -> AnswerWithStatus {
+    let k = s
+        .vault
+        .issue_api_key(&a.caller, &b.name, &a.trace_id)
+        .await?;
+    Ok((
         StatusCode::CREATED,
-        |s, caller, trace_id| async move {
-            let b: ApiKeyBody = json_body(body, &s.settings).await?;
-            let k = s.vault.issue_api_key(&caller, &b.name, &trace_id).await?;
-            Ok(json!({ "id": k.id, "name": b.name, "api_key": k.key }))
-        },
-    )
-    .await
+        Json(json!({ "id": k.id, "name": b.name, "api_key": k.key })),
+    ))
 }
 
-pub(crate) async fn revoke_api_key(
-    State(s): AppStateRef,
-    Extension(trace): Extension<TraceId>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    s.handle(
-        &headers,
-        &trace,
-        Endpoint::ApiKeyRevoke,
-        StatusCode::OK,
-        |s, caller, trace_id| async move {
-            s.vault.revoke_api_key(&caller, &id, &trace_id).await?;
-            Ok(json!({ "id": id, "revoked": true }))
-        },
-    )
-    .await
+pub(crate) async fn revoke_api_key(State(s): St, a: Authed, Path(id): Path<String>) -> Answer {
+    s.vault.revoke_api_key(&a.caller, &id, &a.trace_id).await?;
+    Ok(Json(json!({ "id": id, "revoked": true })))
 }
 
-pub(crate) async fn list_keys(
-    State(s): AppStateRef,
-    Extension(trace): Extension<TraceId>,
-    headers: HeaderMap,
-) -> Response {
-    s.handle(
-        &headers,
-        &trace,
-        Endpoint::KeyList,
-        StatusCode::OK,
-        |s, caller, _| async move {
-            let versions = s.vault.key_versions(&caller).await?;
-            let current = versions.iter().map(|v| v.version).max();
-            let list: Vec<Value> = versions
-                .iter()
-                .map(|v| json!({ "version": v.version, "created_at": rfc3339(v.created_at) }))
-                .collect();
-            Ok(json!({ "current_version": current, "versions": list }))
-        },
-    )
-    .await
+pub(crate) async fn list_keys(State(s): St, a: Authed) -> Answer {
+    let versions = s.vault.key_versions(&a.caller).await?;
+    let current = versions.iter().map(|v| v.version).max();
+    let list: Vec<Value> = versions
+        .iter()
+        .map(|v| json!({ "version": v.version, "created_at": rfc3339(v.created_at) }))
+        .collect();
+    Ok(Json(
+        json!({ "current_version": current, "versions": list }),
+    ))
 }
 
-pub(crate) async fn rotate_keys(
-    State(s): AppStateRef,
-    Extension(trace): Extension<TraceId>,
-    headers: HeaderMap,
-) -> Response {
-    s.handle(
-        &headers,
-        &trace,
-        Endpoint::KeyRotate,
-        StatusCode::OK,
-        |s, caller, trace_id| async move {
-            let v = s.vault.rotate_keys(&caller, &trace_id).await?;
-            Ok(json!({ "current_version": v }))
-        },
-    )
-    .await
+pub(crate) async fn rotate_keys(State(s): St, a: Authed) -> Answer {
+    let v = s.vault.rotate_keys(&a.caller, &a.trace_id).await?;
+    Ok(Json(json!({ "current_version": v })))
 }

@@ -3,13 +3,7 @@
 
 use std::sync::Arc;
 
-use axum::{
-    body::Body,
-    extract::State,
-    http::{HeaderMap, StatusCode},
-    response::Response,
-    Extension,
-};
+use axum::{extract::State, Json};
 use serde_json::{json, Value};
 use tokenvault_core::{
     mask::MaskStrategy,
@@ -17,15 +11,14 @@ use tokenvault_core::{
 };
 
 use crate::{
-    access::Endpoint,
-    context::{json_body, TraceId},
     error::ApiError,
+    extract::{ApiJson, Authed},
     AppState,
 };
 
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-struct MaskItem {
+pub(crate) struct MaskItem {
     value: String,
     pii_type: String,
     #[serde(default)]
@@ -36,7 +29,7 @@ struct MaskItem {
 
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-struct MaskRequest {
+pub(crate) struct MaskRequest {
     items: Vec<MaskItem>,
     #[serde(default)]
     strategy: Option<String>,
@@ -67,16 +60,18 @@ fn strategy(name: Option<&str>, keep_last: Option<usize>) -> Result<MaskStrategy
 
 pub(crate) async fn mask(
     State(s): State<Arc<AppState>>,
-    Extension(trace): Extension<TraceId>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    s.handle(&headers, &trace, Endpoint::Mask, StatusCode::OK, |s, caller, trace_id| async move {
-        let req: MaskRequest = json_body(body, &s.settings).await?;
+    Authed { caller, trace_id }: Authed,
+    ApiJson(req): ApiJson<MaskRequest>,
+) -> Result<Json<Value>, ApiError> {
+    {
         let all_or_nothing = match req.batch_mode.as_deref() {
             None | Some("BEST_EFFORT") => false,
             Some("ALL_OR_NOTHING") => true,
-            Some(_) => return Err(ApiError::invalid("batch_mode must be BEST_EFFORT or ALL_OR_NOTHING")),
+            Some(_) => {
+                return Err(ApiError::invalid(
+                    "batch_mode must be BEST_EFFORT or ALL_OR_NOTHING",
+                ))
+            }
         };
         let default = (req.strategy.as_deref(), req.keep_last);
         let mut inputs = Vec::with_capacity(req.items.len());
@@ -86,10 +81,17 @@ pub(crate) async fn mask(
                 None => strategy(default.0, it.keep_last.or(default.1)),
             }
             .map_err(|e| ApiError::invalid(format!("items[{i}]: {}", e.detail)))?;
-            inputs.push(MaskInput { value: &it.value, pii_type: &it.pii_type, strategy: chosen });
+            inputs.push(MaskInput {
+                value: &it.value,
+                pii_type: &it.pii_type,
+                strategy: chosen,
+            });
         }
         let scope = req.scope.as_deref().unwrap_or("global");
-        let outcomes = s.vault.mask(&caller, &inputs, scope, all_or_nothing, &trace_id).await?;
+        let outcomes = s
+            .vault
+            .mask(&caller, &inputs, scope, all_or_nothing, &trace_id)
+            .await?;
         let mut masked = 0;
         let results: Vec<Value> = outcomes
             .into_iter()
@@ -105,7 +107,8 @@ pub(crate) async fn mask(
             })
             .collect();
         let failed = results.len() - masked;
-        Ok(json!({"results": results, "success_count": masked, "failure_count": failed, "trace_id": trace_id}))
-    })
-    .await
+        Ok(Json(
+            json!({"results": results, "success_count": masked, "failure_count": failed, "trace_id": trace_id}),
+        ))
+    }
 }

@@ -58,10 +58,15 @@ pub(crate) async fn around(
         .get(SDK_VERSION_HEADER)
         .map(|v| v.to_str().map(str::to_owned).unwrap_or_default());
     req.extensions_mut().insert(TraceId(trace.clone()));
+    let limits = crate::extract::LimitSlot::default();
+    req.extensions_mut().insert(limits.clone());
     let mut response = match sdk.as_deref().map(check_sdk_version) {
         Some(Err(e)) => e.into_response(),
         _ => next.run(req).await,
     };
+    if let Some(verdict) = limits.0.lock().take() {
+        crate::context::add_limit_headers(&mut response, &verdict);
+    }
     // A handler may adopt a trace id the client sent in the body (tokenize's `trace_id`).
     let trace = response
         .extensions_mut()

@@ -5,12 +5,7 @@
 use std::{collections::BTreeMap, sync::Arc};
 
 use axum::{
-    body::Body,
-    extract::State,
-    http::{HeaderMap, StatusCode},
-    response::Response,
-    routing::{post, MethodRouter},
-    Extension,
+    body::Body, extract::State, http::StatusCode, response::Response, routing::MethodRouter, Json,
 };
 use serde_json::Value;
 use tokenvault_core::{policy::TextAction, service::Caller};
@@ -21,8 +16,8 @@ use tokenvault_proto::pii::{
 
 use crate::{
     access::Endpoint,
-    context::{json_body, TraceId},
     error::ApiError,
+    extract::{ApiJson, Authed},
     AppState,
 };
 
@@ -36,27 +31,21 @@ pub const MAX_OUTPUT_BYTES: usize = 8 * MAX_TEXT_BYTES;
 /// The route of a detection endpoint: `detect`, `redact`, `mask` and `tokenize` pin their
 /// action; `scan` (none) takes the policy's default or the request's `action`.
 pub(crate) fn endpoint(pinned: Option<TextAction>) -> MethodRouter<Arc<AppState>> {
-    post(
-        move |s: State<Arc<AppState>>, t: Extension<TraceId>, h: HeaderMap, b: Body| {
-            run(s, t, h, b, pinned)
-        },
+    crate::routes::on(
+        Endpoint::PiiText,
+        move |s: State<Arc<AppState>>, a: Authed, b: ApiJson<Value>| run(s, a, b, pinned),
     )
 }
 
 async fn run(
     State(s): State<Arc<AppState>>,
-    Extension(trace): Extension<TraceId>,
-    headers: HeaderMap,
-    body: Body,
+    Authed { caller, trace_id }: Authed,
+    ApiJson(raw): ApiJson<Value>,
     pinned: Option<TextAction>,
-) -> Response {
-    s.handle(
-        &headers,
-        &trace,
-        Endpoint::PiiText,
-        StatusCode::OK,
-        |s, caller, trace_id| async move {
-            let req = parse_request(json_body(body, &s.settings).await?)?;
+) -> Result<Json<PiiResponse>, ApiError> {
+    {
+        {
+            let req = parse_request(raw)?;
             check_text(&req.text)?;
             let locale = parse_locale(req.locale.as_deref())?;
             if pinned.is_some() && req.action.is_some() {
@@ -103,10 +92,9 @@ async fn run(
                 .await?;
             s.metrics
                 .pii(action.as_str(), outcome.findings.len() as u64);
-            Ok(respond(&text, &locale, &policy, action, outcome))
-        },
-    )
-    .await
+            Ok(Json(respond(&text, &locale, &policy, action, outcome)))
+        }
+    }
 }
 
 fn respond(
@@ -170,28 +158,20 @@ fn respond(
 /// `{"vault": {…}}`, then `{"chunk": "…"}` lines.
 pub(crate) async fn detokenize_stream(
     State(s): State<Arc<AppState>>,
-    Extension(trace): Extension<TraceId>,
-    headers: HeaderMap,
+    Authed { caller, trace_id }: Authed,
     body: Body,
 ) -> Response {
     let state = s.clone();
-    crate::stream::serve(
-        &s,
-        &headers,
-        &trace,
-        Endpoint::PiiDetokenizeStream,
-        body,
-        |first, caller, trace_id| async move {
-            let Value::Object(mut o) = first else {
-                return Err(ApiError::invalid("the first line must be {\"vault\": {…}}"));
-            };
-            let keys = parse_vault(o.remove("vault"))?;
-            state.vault.text_api_open(&caller).await?;
-            let counts = BTreeMap::from([("vault_entries".to_owned(), keys.len())]);
-            audit(&state, &caller, "detokenize_stream", &counts, &trace_id).await?;
-            Ok(crate::stream::Restorer::Placeholders { keys, replaced: 0 })
-        },
-    )
+    crate::stream::serve(&s, body, |first| async move {
+        let Value::Object(mut o) = first else {
+            return Err(ApiError::invalid("the first line must be {\"vault\": {…}}"));
+        };
+        let keys = parse_vault(o.remove("vault"))?;
+        state.vault.text_api_open(&caller).await?;
+        let counts = BTreeMap::from([("vault_entries".to_owned(), keys.len())]);
+        audit(&state, &caller, "detokenize_stream", &counts, &trace_id).await?;
+        Ok(crate::stream::Restorer::Placeholders { keys, replaced: 0 })
+    })
     .await
 }
 
@@ -199,17 +179,11 @@ pub(crate) async fn detokenize_stream(
 /// the text or the vault is stored; the audit record holds counts only.
 pub(crate) async fn detokenize(
     State(s): State<Arc<AppState>>,
-    Extension(trace): Extension<TraceId>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    s.handle(
-        &headers,
-        &trace,
-        Endpoint::PiiDetokenize,
-        StatusCode::OK,
-        |s, caller, trace_id| async move {
-            let raw: Value = json_body(body, &s.settings).await?;
+    Authed { caller, trace_id }: Authed,
+    ApiJson(raw): ApiJson<Value>,
+) -> Result<Json<PiiDetokenizeResponse>, ApiError> {
+    {
+        {
             let (text, vault) = parse_detokenize(raw)?;
             s.vault.text_api_open(&caller).await?;
             check_text(&text)?;
@@ -225,10 +199,12 @@ pub(crate) async fn detokenize(
                 })?;
             let counts = BTreeMap::from([("placeholders".to_owned(), replaced)]);
             audit(&s, &caller, "detokenize", &counts, &trace_id).await?;
-            Ok(PiiDetokenizeResponse { output_text, replaced })
-        },
-    )
-    .await
+            Ok(Json(PiiDetokenizeResponse {
+                output_text,
+                replaced,
+            }))
+        }
+    }
 }
 
 async fn audit(

@@ -16,10 +16,12 @@ use axum::{
 use futures_util::StreamExt;
 use serde_json::{json, Value};
 use tokenvault_core::{
-    service::{Caller, ServiceError, MAX_REHYDRATE_BYTES},
+    service::{
+        Caller, RehydrateAccess, RestoreStatus, ServiceError, MAX_REHYDRATE_BYTES,
+        MAX_REHYDRATE_TOKENS,
+    },
     token::in_text,
 };
-use tokenvault_proto::{RehydrateRequest, MAX_REHYDRATE_TOKENS};
 
 use crate::{error::ApiError, AppState};
 
@@ -54,7 +56,7 @@ pub(crate) enum Restorer {
         prefix: String,
         /// Each distinct token seen, in order, with its latest status (as `/rehydrate`
         /// reports them).
-        tokens: Vec<(String, &'static str)>,
+        tokens: Vec<(String, RestoreStatus)>,
     },
     /// Placeholders of a PII tokenize vault.
     Placeholders {
@@ -109,7 +111,7 @@ impl Restorer {
                 }
                 for t in &found {
                     if !tokens.iter().any(|(k, _)| k == t) {
-                        tokens.push((t.clone(), "NOT_FOUND"));
+                        tokens.push((t.clone(), RestoreStatus::NotFound));
                     }
                 }
                 if tokens.len() > MAX_REHYDRATE_TOKENS {
@@ -117,31 +119,28 @@ impl Restorer {
                         "the stream holds more than {MAX_REHYDRATE_TOKENS} distinct tokens"
                     )));
                 }
-                let request = RehydrateRequest {
-                    text: text.to_owned(),
-                    grant_jwt: None,
-                    purpose: Some(purpose.clone()),
+                let access = RehydrateAccess::Purpose {
+                    purpose: purpose.clone(),
                     reason: reason.clone(),
-                    trace_id: None,
                 };
-                let mut set = |token: &str, status: &'static str| {
+                let mut set = |token: &str, status: RestoreStatus| {
                     if let Some(e) = tokens.iter_mut().find(|(k, _)| k == token) {
                         e.1 = status;
                     }
                 };
-                match state.vault.rehydrate(caller, &request, trace_id).await {
-                    Ok(resp) => {
-                        for t in &resp.tokens {
-                            set(&t.token, status_name(&t.status));
+                match state.vault.rehydrate(caller, text, &access, trace_id).await {
+                    Ok(r) => {
+                        for t in &r.tokens {
+                            set(&t.token, t.status);
                         }
-                        Ok(resp.output_text)
+                        Ok(r.text)
                     }
                     // Every token of this chunk is refused by its policy: like `/rehydrate`
                     // with some tokens denied, they stay in the text and are reported; the
                     // stream goes on.
                     Err(ServiceError::AccessDenied(_)) => {
                         for t in &found {
-                            set(t, "DENIED");
+                            set(t, RestoreStatus::Denied);
                         }
                         Ok(text.to_owned())
                     }
@@ -155,10 +154,13 @@ impl Restorer {
         match self {
             Restorer::Vault { tokens, .. } => {
                 // The same meaning as `/rehydrate`: distinct tokens restored and left.
-                let restored = tokens.iter().filter(|(_, s)| *s == "RESTORED").count();
+                let restored = tokens
+                    .iter()
+                    .filter(|(_, s)| *s == RestoreStatus::Restored)
+                    .count();
                 let list: Vec<Value> = tokens
                     .iter()
-                    .map(|(t, s)| json!({"token": t, "status": s}))
+                    .map(|(t, s)| json!({"token": t, "status": s.as_str()}))
                     .collect();
                 json!({"done": true, "tokens_seen": tokens.len(), "restored_count": restored,
                        "left_count": tokens.len() - restored, "tokens": list})
@@ -178,39 +180,17 @@ fn error_line(e: ApiError) -> Value {
     json!({"error": {"code": e.code, "message": e.message, "detail": e.detail, "retryable": e.retryable}})
 }
 
-/// A status of `/rehydrate` as a static name (statuses are a closed set).
-fn status_name(s: &str) -> &'static str {
-    match s {
-        "RESTORED" => "RESTORED",
-        "DENIED" => "DENIED",
-        "REVOKED" => "REVOKED",
-        "EXPIRED" => "EXPIRED",
-        _ => "NOT_FOUND",
-    }
-}
-
-/// Authenticates and limits the request, reads its first line, lets `build` turn it into a
-/// restorer, then streams the answer. Errors before streaming are ordinary error responses.
-pub(crate) async fn serve<F, Fut>(
-    state: &Arc<AppState>,
-    headers: &axum::http::HeaderMap,
-    trace: &crate::context::TraceId,
-    endpoint: crate::access::Endpoint,
-    body: Body,
-    build: F,
-) -> Response
+/// Reads the first line of an authenticated request, lets `build` turn it into a restorer,
+/// then streams the answer. Errors before streaming are ordinary error responses.
+pub(crate) async fn serve<F, Fut>(state: &Arc<AppState>, body: Body, build: F) -> Response
 where
-    F: FnOnce(Value, Caller, String) -> Fut,
+    F: FnOnce(Value) -> Fut,
     Fut: std::future::Future<Output = Result<Restorer, ApiError>>,
 {
-    let ctx = match state.begin(headers, trace, endpoint).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
     let started = async {
         let (first, rest, input) =
             first_line(body, state.settings.connections.body_timeout).await?;
-        let restorer = build(first, ctx.caller.clone(), ctx.trace_id.clone()).await?;
+        let restorer = build(first).await?;
         Ok::<_, ApiError>((restorer, rest, input))
     };
     match started.await {

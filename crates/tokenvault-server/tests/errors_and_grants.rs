@@ -553,7 +553,6 @@ fn store_unavailable_fails_closed_or_open_as_the_policy_says() {
             period: 0,
             quota: None,
             idempotency: None,
-            render: None,
             audit: tokenvault_core::store::AuditEvent {
                 tenant: s.tenant.to_string(),
                 at: 0,

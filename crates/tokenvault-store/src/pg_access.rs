@@ -5,6 +5,7 @@ use async_trait::async_trait;
 use deadpool_postgres::GenericClient;
 use tokenvault_core::{
     ids::TenantId,
+    store::Entity,
     store::{
         AccessStore, AuditEvent, ChangeDecision, ChangeEffect, ChangeStatus, PendingChange,
         StoreError,
@@ -259,9 +260,11 @@ impl AccessStore for PgStore {
                 .map_err(pg_err)?;
             return Err(match exists {
                 Some(_) => StoreError::Conflict {
-                    what: "change decision",
+                    what: Entity::ChangeDecision,
                 },
-                None => StoreError::NotFound { what: "change" },
+                None => StoreError::NotFound {
+                    what: Entity::Change,
+                },
             });
         }
         match &effect {

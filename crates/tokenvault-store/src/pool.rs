@@ -5,7 +5,7 @@ use std::{path::Path, sync::Arc};
 
 use parking_lot::Mutex;
 use rusqlite::{Connection, OpenFlags};
-use tokenvault_core::store::StoreError;
+use tokenvault_core::store::{Entity, StoreError};
 
 use crate::{
     schema,
@@ -71,7 +71,9 @@ fn owner_only(_path: &Path, _create: bool) -> Result<(), StoreError> {
 pub(crate) fn unavailable(e: rusqlite::Error) -> StoreError {
     if let rusqlite::Error::SqliteFailure(f, _) = &e {
         if f.code == rusqlite::ErrorCode::ConstraintViolation {
-            return StoreError::Conflict { what: "record" };
+            return StoreError::Conflict {
+                what: Entity::Record,
+            };
         }
     }
     // rusqlite errors name statements and codes, never bound parameter values.

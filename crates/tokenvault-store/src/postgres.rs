@@ -12,6 +12,7 @@ use tokenvault_core::{
     ids::{PolicyId, TenantId, TokenId},
     keys::{KeyStoreError, TenantKeyStore, WrappedTenantKey},
     policy::Policy,
+    store::Entity,
     store::{
         ApiKeyRecord, AuditEvent, AuditFilter, AuditRecord, IdempotencyRecord, StoreError,
         TenantRecord, TokenRecord, TokenStatus, TokenizeCommit, UsageCounts, VaultFilter,
@@ -68,7 +69,9 @@ impl std::fmt::Debug for PgStore {
 
 pub(crate) fn pg_err(e: tokio_postgres::Error) -> StoreError {
     if e.code() == Some(&SqlState::UNIQUE_VIOLATION) {
-        return StoreError::Conflict { what: "record" };
+        return StoreError::Conflict {
+            what: Entity::Record,
+        };
     }
     // Only the message and code: a database error's detail may quote key values.
     let detail = match e.as_db_error() {
@@ -104,7 +107,7 @@ fn pool_get_err(e: deadpool_postgres::PoolError) -> StoreError {
     }
 }
 
-fn conflict(what: &'static str) -> impl Fn(StoreError) -> StoreError {
+fn conflict(what: Entity) -> impl Fn(StoreError) -> StoreError {
     move |e| match e {
         StoreError::Conflict { .. } => StoreError::Conflict { what },
         other => other,
@@ -271,10 +274,10 @@ pub(crate) async fn write_policy_version<C: GenericClient>(
             ],
         )
         .await
-        .map_err(|e| conflict("policy key")(pg_err(e)))?;
+        .map_err(|e| conflict(Entity::PolicyKey)(pg_err(e)))?;
     if n == 0 {
         return Err(StoreError::Conflict {
-            what: "policy version",
+            what: Entity::PolicyVersion,
         });
     }
     c.execute(
@@ -677,7 +680,7 @@ impl VaultStore for PgStore {
             )
             .await
             .map(|_| ())
-            .map_err(|e| conflict("tenant")(pg_err(e)))
+            .map_err(|e| conflict(Entity::Tenant)(pg_err(e)))
     }
 
     async fn tenant(&self, id: &TenantId) -> Result<Option<TenantRecord>, StoreError> {
@@ -714,7 +717,9 @@ impl VaultStore for PgStore {
             .await
             .map_err(pg_err)?;
         if n == 0 {
-            return Err(StoreError::NotFound { what: "tenant" });
+            return Err(StoreError::NotFound {
+                what: Entity::Tenant,
+            });
         }
         Ok(())
     }
@@ -731,7 +736,9 @@ impl VaultStore for PgStore {
             .await
             .map_err(pg_err)?;
         if n == 0 {
-            return Err(StoreError::NotFound { what: "tenant" });
+            return Err(StoreError::NotFound {
+                what: Entity::Tenant,
+            });
         }
         Ok(())
     }
@@ -784,7 +791,9 @@ impl VaultStore for PgStore {
             .await
             .map_err(pg_err)?;
         if n == 0 {
-            return Err(StoreError::NotFound { what: "api key" });
+            return Err(StoreError::NotFound {
+                what: Entity::ApiKey,
+            });
         }
         Ok(())
     }
@@ -803,7 +812,7 @@ impl VaultStore for PgStore {
             &[&t.as_str(), &p.id.as_str(), &i64::from(p.version), &p.body.key, &p.created_at, &p.updated_at],
         )
         .await
-        .map_err(|e| conflict("policy id or key")(pg_err(e)))?;
+        .map_err(|e| conflict(Entity::Policy)(pg_err(e)))?;
         tx.execute(
             "INSERT INTO policy_versions (tenant, id, version, body) VALUES ($1, $2, $3, $4)",
             &[&t.as_str(), &p.id.as_str(), &i64::from(p.version), &json],
@@ -845,7 +854,9 @@ impl VaultStore for PgStore {
             .await
             .map_err(pg_err)?;
         if n == 0 {
-            return Err(StoreError::NotFound { what: "policy" });
+            return Err(StoreError::NotFound {
+                what: Entity::Policy,
+            });
         }
         append_audit(&tx, std::slice::from_ref(a)).await?;
         tx.commit().await.map_err(pg_err)
@@ -966,17 +977,12 @@ impl VaultStore for PgStore {
             }
         }
         if let Some(i) = &commit.idempotency {
-            let response = commit
-                .render
-                .as_ref()
-                .map(|f| f(&resolved))
-                .unwrap_or_default();
             tx.execute(
                 "INSERT INTO idempotency (tenant, key, request_hash, response, created_at) VALUES ($1, $2, $3, $4, $5)",
-                &[&tenant, &i.key, &i.request_hash.as_slice(), &response, &i.created_at],
+                &[&tenant, &i.key, &i.request_hash.as_slice(), &i.response, &i.created_at],
             )
             .await
-            .map_err(|e| conflict("idempotency key")(pg_err(e)))?;
+            .map_err(|e| conflict(Entity::IdempotencyKey)(pg_err(e)))?;
         }
         let mut event = commit.audit;
         event.token_ids = resolved.iter().map(|r| r.token_id.to_string()).collect();
@@ -1098,7 +1104,9 @@ impl VaultStore for PgStore {
             )
             .await
             .map_err(pg_err)?
-            .ok_or(StoreError::NotFound { what: "token" })?;
+            .ok_or(StoreError::NotFound {
+                what: Entity::Token,
+            })?;
         let record = token(&row)?;
         append_audit(&tx, std::slice::from_ref(a)).await?;
         tx.commit().await.map_err(pg_err)?;
@@ -1121,7 +1129,7 @@ impl VaultStore for PgStore {
             &[&jti, &t.as_str(), &expires_at],
         )
         .await
-        .map_err(|e| conflict("grant")(pg_err(e)))?;
+        .map_err(|e| conflict(Entity::Grant)(pg_err(e)))?;
         if operations > 0 {
             tx.execute(
                 "INSERT INTO usage (tenant, period, operations) VALUES ($1, $2, $3)
@@ -1277,7 +1285,7 @@ impl tokenvault_core::store::StoreImport for PgStore {
                 .get(0);
             if &stored != value {
                 return Err(StoreError::Conflict {
-                    what: "metadata (another vault's root or signing keys)",
+                    what: Entity::Metadata,
                 });
             }
         }

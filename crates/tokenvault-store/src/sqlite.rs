@@ -9,6 +9,7 @@ use tokenvault_core::{
     ids::{PolicyId, TenantId, TokenId},
     keys::{KeyStoreError, TenantKeyStore, WrappedTenantKey},
     policy::Policy,
+    store::Entity,
     store::{
         AccessExport, ApiKeyRecord, AuditEvent, AuditFilter, AuditRecord, IdempotencyRecord,
         StoreError, TenantRecord, TokenRecord, TokenStatus, TokenizeCommit, UsageCounts,
@@ -123,12 +124,14 @@ pub(crate) fn write_policy_version(
             params![t, p.id.as_str(), p.version, p.body.key, p.updated_at],
         )
         .map_err(|e| match unavailable(e) {
-            StoreError::Conflict { .. } => StoreError::Conflict { what: "policy key" },
+            StoreError::Conflict { .. } => StoreError::Conflict {
+                what: Entity::PolicyKey,
+            },
             other => other,
         })?;
     if n == 0 {
         return Err(StoreError::Conflict {
-            what: "policy version",
+            what: Entity::PolicyVersion,
         });
     }
     tx.execute(
@@ -264,7 +267,7 @@ impl VaultStore for SqliteStore {
                     params![t.id.as_str(), t.name, t.created_at, t.kill_switch, quota],
                 )
                 .map_err(|e| match unavailable(e) {
-                    StoreError::Conflict { .. } => StoreError::Conflict { what: "tenant" },
+                    StoreError::Conflict { .. } => StoreError::Conflict { what: Entity::Tenant },
                     other => other,
                 })?;
                 Ok(())
@@ -308,7 +311,9 @@ impl VaultStore for SqliteStore {
                     )
                     .map_err(unavailable)?;
                 if n == 0 {
-                    return Err(StoreError::NotFound { what: "tenant" });
+                    return Err(StoreError::NotFound {
+                        what: Entity::Tenant,
+                    });
                 }
                 Ok(())
             })
@@ -327,7 +332,9 @@ impl VaultStore for SqliteStore {
                     )
                     .map_err(unavailable)?;
                 if n == 0 {
-                    return Err(StoreError::NotFound { what: "tenant" });
+                    return Err(StoreError::NotFound {
+                        what: Entity::Tenant,
+                    });
                 }
                 Ok(())
             })
@@ -390,7 +397,7 @@ impl VaultStore for SqliteStore {
                     )
                     .map_err(unavailable)?;
                 if n == 0 {
-                    return Err(StoreError::NotFound { what: "api key" });
+                    return Err(StoreError::NotFound { what: Entity::ApiKey });
                 }
                 Ok(())
             })
@@ -413,7 +420,7 @@ impl VaultStore for SqliteStore {
                     params![t, p.id.as_str(), p.version, p.body.key, p.created_at, p.updated_at],
                 )
                 .map_err(|e| match unavailable(e) {
-                    StoreError::Conflict { .. } => StoreError::Conflict { what: "policy id or key" },
+                    StoreError::Conflict { .. } => StoreError::Conflict { what: Entity::Policy },
                     other => other,
                 })?;
                 tx.execute(
@@ -467,7 +474,9 @@ impl VaultStore for SqliteStore {
                     )
                     .map_err(unavailable)?;
                 if n == 0 {
-                    return Err(StoreError::NotFound { what: "policy" });
+                    return Err(StoreError::NotFound {
+                        what: Entity::Policy,
+                    });
                 }
                 audit::append(&tx, std::slice::from_ref(&a))?;
                 tx.commit().map_err(unavailable)
@@ -611,13 +620,12 @@ impl VaultStore for SqliteStore {
                     .map_err(unavailable)?;
                 }
                 if let Some(i) = &commit.idempotency {
-                    let response = commit.render.as_ref().map(|r| r(&resolved)).unwrap_or_default();
                     tx.execute(
                         "INSERT INTO idempotency (tenant, key, request_hash, response, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                        params![tenant, i.key, i.request_hash.as_slice(), response, i.created_at],
+                        params![tenant, i.key, i.request_hash.as_slice(), i.response, i.created_at],
                     )
                     .map_err(|e| match unavailable(e) {
-                        StoreError::Conflict { .. } => StoreError::Conflict { what: "idempotency key" },
+                        StoreError::Conflict { .. } => StoreError::Conflict { what: Entity::IdempotencyKey },
                         other => other,
                     })?;
                 }
@@ -745,10 +753,12 @@ impl VaultStore for SqliteStore {
                 let tx = c
                     .transaction_with_behavior(TransactionBehavior::Immediate)
                     .map_err(unavailable)?;
-                let (seq, mut record) = pool
-                    .index
-                    .find(&tx, &t, &id, &[])?
-                    .ok_or(StoreError::NotFound { what: "token" })?;
+                let (seq, mut record) =
+                    pool.index
+                        .find(&tx, &t, &id, &[])?
+                        .ok_or(StoreError::NotFound {
+                            what: Entity::Token,
+                        })?;
                 if record.revoked_at.is_none() {
                     tx.execute(
                         "UPDATE tokens SET revoked_at = ?2, revoke_reason = ?3 WHERE seq = ?1",
@@ -783,7 +793,7 @@ impl VaultStore for SqliteStore {
                     params![jti, t, expires_at],
                 )
                 .map_err(|e| match unavailable(e) {
-                    StoreError::Conflict { .. } => StoreError::Conflict { what: "grant" },
+                    StoreError::Conflict { .. } => StoreError::Conflict { what: Entity::Grant },
                     other => other,
                 })?;
                 if operations > 0 {

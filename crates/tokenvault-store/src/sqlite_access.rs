@@ -5,6 +5,7 @@ use async_trait::async_trait;
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
 use tokenvault_core::{
     ids::TenantId,
+    store::Entity,
     store::{
         AccessStore, AuditEvent, ChangeDecision, ChangeEffect, ChangeStatus, PendingChange,
         StoreError,
@@ -303,9 +304,11 @@ impl AccessStore for SqliteStore {
                     .map_err(unavailable)?;
                 return Err(match exists {
                     Some(_) => StoreError::Conflict {
-                        what: "change decision",
+                        what: Entity::ChangeDecision,
                     },
-                    None => StoreError::NotFound { what: "change" },
+                    None => StoreError::NotFound {
+                        what: Entity::Change,
+                    },
                 });
             }
             match &effect {

@@ -76,10 +76,9 @@ fn commit(records: Vec<TokenRecord>, idempotency: Option<&str>) -> TokenizeCommi
         idempotency: idempotency.map(|k| IdempotencyRecord {
             key: k.into(),
             request_hash: [1; 32],
-            response: String::new(),
+            response: "the service's receipt".into(),
             created_at: 0,
         }),
-        render: Some(Arc::new(|r: &[TokenRecord]| format!("{} records", r.len()))),
         audit: event("tokenize"),
     }
 }
@@ -120,7 +119,7 @@ mod cases {
                 .unwrap()
                 .unwrap()
                 .response,
-            "2 records"
+            "the service's receipt"
         );
         // Listing: newest first, paginated.
         let page = s
@@ -201,7 +200,7 @@ mod cases {
                     ok += 1;
                 }
                 Err(StoreError::Conflict { what }) => {
-                    assert_eq!(what, "idempotency key");
+                    assert_eq!(what, tokenvault_core::store::Entity::IdempotencyKey);
                     conflicts += 1;
                 }
                 Err(e) => panic!("{e}"),

@@ -40,6 +40,15 @@ pub enum SkipReason {
 }
 
 impl SkipReason {
+    /// Every reason.
+    pub const ALL: [SkipReason; 5] = [
+        SkipReason::PolicyDisabled,
+        SkipReason::NoRuleForType,
+        SkipReason::BelowMinConfidence,
+        SkipReason::LabelExcluded,
+        SkipReason::LabelNotIncluded,
+    ];
+
     /// The code clients see.
     pub fn code(self) -> &'static str {
         match self {

@@ -342,7 +342,7 @@ impl Vault {
         {
             Ok(()) => {}
             Err(StoreError::Conflict {
-                what: "change decision",
+                what: crate::store::Entity::ChangeDecision,
             }) => {
                 return Err(ServiceError::Conflict(
                     "the change was already decided".into(),

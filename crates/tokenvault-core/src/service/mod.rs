@@ -22,13 +22,23 @@ pub use access::{ChangeOutcome, Widening, MAX_MAPPED_ROLES};
 pub use admin::{ApiKeyIssued, TenantBootstrap};
 pub use auth::{Caller, UserClaims, API_AUDIENCE, ISSUER};
 pub use error::ServiceError;
-pub use grant::{GrantClaims, GRANT_AUDIENCE};
+pub use grant::{
+    GrantClaims, GrantCommand, IssuedGrant, OpenStatus, OpenedToken, GRANT_AUDIENCE,
+    MAX_GRANT_TOKENS,
+};
 pub use last_known::LAST_KNOWN_MAX_AGE;
 pub use masking::{MaskInput, MaskOutcome, MAX_MASK_ITEMS};
-pub use rehydrate::MAX_REHYDRATE_BYTES;
+pub use rehydrate::{
+    FoundToken, RehydrateAccess, Rehydrated, RestoreStatus, MAX_REHYDRATE_BYTES,
+    MAX_REHYDRATE_TOKENS,
+};
 pub use tenant_admin::{KeyVersionInfo, MAX_API_KEY_NAME_CHARS};
+pub use tokenize::{
+    BatchMode, ItemError, ItemErrorCode, ItemOutcome, ModeChoice, SkipCode, TokenizeCommand,
+    TokenizeItemInput, TokenizeOutcome, MAX_IDEMPOTENCY_KEY_LEN, MAX_TOKENIZE_ITEMS,
+};
 pub use tokenvault_crypto::jwt::JwksVerifier;
-pub use vault::{VaultQuery, DEFAULT_PAGE, MAX_PAGE};
+pub use vault::{Usage, VaultCursor, VaultListing, VaultQuery, DEFAULT_PAGE, MAX_PAGE};
 
 use tokenvault_crypto::{jwt::JwtSigner, siv::context, Key256};
 

@@ -2,46 +2,120 @@
 //! originals for a caller whose grant, or whose roles and purpose, allow it. Bounded: at most
 //! 100 distinct tokens per request and an output size limit. Tokens of other tenants do not
 //! resolve under the caller's keys and are left in place and reported `NOT_FOUND`. Every
-//! restoration goes through a grant, consumed atomically with its audit record. Without a
-//! grant, the tokens whose policy refuses the caller's roles or purpose are left and reported
-//! `DENIED`; if that is all of them, the request is refused (403).
+//! restoration goes through a grant, consumed atomically with its audit record, by the path
+//! detokenize takes. Without a grant, the tokens whose policy refuses the caller's roles or
+//! purpose are left and reported `DENIED`; if that is all of them, the request is refused
+//! (403).
 
 use std::collections::{HashMap, HashSet};
 
-use tokenvault_proto::{
-    DetokenizeRequest, GrantRequest, RehydrateRequest, RehydrateResponse, RehydrateToken,
-    MAX_REHYDRATE_TOKENS,
+use super::{
+    grant::{check_purpose, GrantCommand, OpenStatus, OpenedToken},
+    Caller, ServiceError, Vault,
 };
-
-use super::{Caller, ServiceError, Vault};
-use crate::{ids::TokenId, policy::AccessRequest, store::TokenRecord, token::in_text::find_tokens};
+use crate::{ids::TokenId, policy::AccessRequest, token::in_text::find_tokens};
 
 /// Largest text accepted and largest text produced, in bytes.
 pub const MAX_REHYDRATE_BYTES: usize = 1 << 20;
+/// Most distinct tokens one rehydration restores.
+pub const MAX_REHYDRATE_TOKENS: usize = 100;
+
+/// What allows the restoration.
+#[derive(Debug, Clone)]
+pub enum RehydrateAccess {
+    /// A grant covering the tokens (consumed).
+    Grant(String),
+    /// A purpose (and reason) checked against each token's policy; a grant is issued and
+    /// consumed on the caller's behalf.
+    Purpose {
+        /// The purpose.
+        purpose: String,
+        /// The reason, where a policy requires one.
+        reason: Option<String>,
+    },
+}
+
+/// What became of one distinct token of the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RestoreStatus {
+    /// Replaced by its value.
+    Restored,
+    /// Left: unknown, or another tenant's.
+    NotFound,
+    /// Left: the grant or the policy refused it.
+    Denied,
+    /// Left: revoked.
+    Revoked,
+    /// Left: expired.
+    Expired,
+}
+
+impl RestoreStatus {
+    /// The status name clients see.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RestoreStatus::Restored => "RESTORED",
+            RestoreStatus::NotFound => "NOT_FOUND",
+            RestoreStatus::Denied => "DENIED",
+            RestoreStatus::Revoked => "REVOKED",
+            RestoreStatus::Expired => "EXPIRED",
+        }
+    }
+}
+
+/// One distinct token found in the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundToken {
+    /// The token as it appears.
+    pub token: String,
+    /// What became of it.
+    pub status: RestoreStatus,
+    /// Times it occurs.
+    pub occurrences: usize,
+}
+
+/// A rehydrated text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rehydrated {
+    /// The text with every restorable token replaced.
+    pub text: String,
+    /// Each distinct token, in order of first appearance.
+    pub tokens: Vec<FoundToken>,
+}
+
+impl Rehydrated {
+    /// Distinct tokens restored.
+    pub fn restored_count(&self) -> usize {
+        self.tokens
+            .iter()
+            .filter(|t| t.status == RestoreStatus::Restored)
+            .count()
+    }
+}
 
 impl Vault {
-    /// Restores the tokens in `req.text`.
+    /// Restores the tokens in `text`.
     pub async fn rehydrate(
         &self,
         caller: &Caller,
-        req: &RehydrateRequest,
+        text: &str,
+        access: &RehydrateAccess,
         trace_id: &str,
-    ) -> Result<RehydrateResponse, ServiceError> {
-        if req.text.len() > MAX_REHYDRATE_BYTES {
+    ) -> Result<Rehydrated, ServiceError> {
+        if text.len() > MAX_REHYDRATE_BYTES {
             return Err(ServiceError::InvalidInput(format!(
                 "text is {} bytes; at most {MAX_REHYDRATE_BYTES}",
-                req.text.len()
+                text.len()
             )));
         }
-        let prefix = self.engine.codec().prefix().to_owned();
-        let spans = find_tokens(&req.text, &prefix);
+        let spans = find_tokens(text, self.engine.codec().prefix());
         let mut order: Vec<String> = Vec::new();
         let mut occurrences: HashMap<String, usize> = HashMap::new();
         for r in &spans {
-            let t = req.text[r.clone()].to_owned();
-            let n = occurrences.entry(t.clone()).or_insert(0);
+            let t = &text[r.clone()];
+            let n = occurrences.entry(t.to_owned()).or_insert(0);
             if *n == 0 {
-                order.push(t);
+                order.push(t.to_owned());
             }
             *n += 1;
         }
@@ -51,19 +125,27 @@ impl Vault {
                 order.len()
             )));
         }
-        let statuses = if order.is_empty() {
+        let opened: HashMap<&str, OpenStatus> = if order.is_empty() {
             HashMap::new()
         } else {
-            self.open_for_rehydration(caller, req, &order, trace_id)
-                .await?
+            order
+                .iter()
+                .map(String::as_str)
+                .zip(
+                    self.open_for_rehydration(caller, access, &order, trace_id)
+                        .await?
+                        .into_iter()
+                        .map(|o| o.status),
+                )
+                .collect()
         };
-        let mut output = String::with_capacity(req.text.len());
+        let mut output = String::with_capacity(text.len());
         let mut last = 0;
         for r in &spans {
-            output.push_str(&req.text[last..r.start]);
-            let token = &req.text[r.clone()];
-            match statuses.get(token) {
-                Some((_, Some(value))) => output.push_str(value),
+            output.push_str(&text[last..r.start]);
+            let token = &text[r.clone()];
+            match opened.get(token) {
+                Some(OpenStatus::Granted { value, .. }) => output.push_str(value),
                 _ => output.push_str(token),
             }
             last = r.end;
@@ -73,115 +155,86 @@ impl Vault {
                 )));
             }
         }
-        output.push_str(&req.text[last..]);
-        let tokens: Vec<RehydrateToken> = order
-            .into_iter()
-            .map(|t| RehydrateToken {
-                status: statuses
-                    .get(&t)
-                    .map_or("NOT_FOUND", |(s, _)| s.as_str())
-                    .to_owned(),
-                occurrences: occurrences.get(&t).copied().unwrap_or(0),
-                token: t,
+        output.push_str(&text[last..]);
+        let tokens = order
+            .iter()
+            .map(|t| FoundToken {
+                status: match opened.get(t.as_str()) {
+                    Some(OpenStatus::Granted { .. }) => RestoreStatus::Restored,
+                    Some(OpenStatus::Denied) => RestoreStatus::Denied,
+                    Some(OpenStatus::Revoked(_)) => RestoreStatus::Revoked,
+                    Some(OpenStatus::Expired(_)) => RestoreStatus::Expired,
+                    Some(OpenStatus::NotFound) | None => RestoreStatus::NotFound,
+                },
+                occurrences: occurrences.get(t).copied().unwrap_or(0),
+                token: t.clone(),
             })
             .collect();
-        let restored_count = tokens.iter().filter(|t| t.status == "RESTORED").count();
-        Ok(RehydrateResponse {
-            output_text: output,
-            left_count: tokens.len() - restored_count,
-            restored_count,
+        Ok(Rehydrated {
+            text: output,
             tokens,
-            trace_id: trace_id.to_owned(),
         })
     }
 
-    /// Status and value of each token: through the caller's grant, or a grant issued for the
-    /// caller's purpose and consumed at once.
+    /// Each token opened: through the caller's grant, or a grant issued for the caller's
+    /// purpose and consumed at once. Tokens are resolved once either way.
     async fn open_for_rehydration(
         &self,
         caller: &Caller,
-        req: &RehydrateRequest,
+        access: &RehydrateAccess,
         tokens: &[String],
         trace_id: &str,
-    ) -> Result<HashMap<String, (String, Option<String>)>, ServiceError> {
-        let grant_jwt = match (&req.grant_jwt, &req.purpose) {
-            (Some(g), _) => g.clone(),
-            (None, Some(purpose)) => {
-                // Only tokens whose policy allows the caller's roles and purpose are granted;
-                // the others stay in the text and are reported DENIED.
-                let records: Vec<TokenRecord> = self
-                    .resolve_tokens(caller, tokens)
-                    .await?
-                    .into_iter()
-                    .flatten()
-                    .collect();
-                let request = AccessRequest {
-                    roles: &caller.roles,
-                    purpose,
-                    reason: req.reason.as_deref(),
-                };
-                let denied: HashSet<TokenId> = self
-                    .access_denials(caller, &records, &request)
-                    .await?
-                    .denials
-                    .into_iter()
-                    .map(|(id, _)| id)
-                    .collect();
-                let ids: Vec<String> = records
-                    .iter()
-                    .filter(|r| !denied.contains(&r.token_id))
-                    .map(|r| r.token_id.to_string())
-                    .collect();
-                if ids.is_empty() {
-                    if denied.is_empty() {
-                        return Ok(HashMap::new());
-                    }
-                    return Err(ServiceError::AccessDenied(
-                        "the policies of the tokens in the text do not allow this purpose for your roles"
-                            .into(),
-                    ));
-                }
-                self.grant(
-                    caller,
-                    &GrantRequest {
-                        token_ids: ids,
-                        purpose: purpose.clone(),
-                        reason: req.reason.clone(),
-                        trace_id: None,
-                    },
-                    trace_id,
-                )
-                .await?
-                .grant_jwt
+    ) -> Result<Vec<OpenedToken>, ServiceError> {
+        let (purpose, reason) = match access {
+            RehydrateAccess::Grant(jwt) => {
+                return self.detokenize(caller, tokens, jwt, trace_id).await
             }
-            (None, None) => {
-                return Err(ServiceError::InvalidInput(
-                    "send grant_jwt, or purpose (checked against each token's policy)".into(),
-                ))
-            }
+            RehydrateAccess::Purpose { purpose, reason } => (purpose, reason),
         };
-        let opened = self
-            .detokenize(
-                caller,
-                &DetokenizeRequest {
-                    tokens: tokens.to_vec(),
-                    grant_jwt,
-                    trace_id: None,
-                },
-                trace_id,
-            )
-            .await?;
-        Ok(tokens
+        check_purpose(purpose)?;
+        let tenant = self.require_tenant(&caller.tenant).await?;
+        if tenant.kill_switch {
+            return Err(ServiceError::KillSwitchActive);
+        }
+        let resolved = self.resolve_tokens(caller, tokens).await?;
+        let records: Vec<_> = resolved.iter().flatten().cloned().collect();
+        // Only tokens whose policy allows the caller's roles and purpose are granted; the
+        // others stay in the text and are reported DENIED.
+        let request = AccessRequest {
+            roles: &caller.roles,
+            purpose,
+            reason: reason.as_deref(),
+        };
+        let mut decision = self.access_denials(caller, &records, &request).await?;
+        let denied: HashSet<TokenId> = decision.denials.drain(..).map(|(id, _)| id).collect();
+        let mut allowed: Vec<TokenId> = records
             .iter()
-            .zip(opened.results)
-            .map(|(t, r)| {
-                let status = if r.status == "GRANTED" {
-                    "RESTORED".to_owned()
-                } else {
-                    r.status
-                };
-                (t.clone(), (status, r.value))
-            })
-            .collect())
+            .map(|r| r.token_id.clone())
+            .filter(|id| !denied.contains(id))
+            .collect();
+        allowed.dedup();
+        if allowed.is_empty() {
+            if denied.is_empty() {
+                return Ok(tokens
+                    .iter()
+                    .map(|t| OpenedToken {
+                        token_id: t.clone(),
+                        status: OpenStatus::NotFound,
+                    })
+                    .collect());
+            }
+            return Err(ServiceError::AccessDenied(
+                "the policies of the tokens in the text do not allow this purpose for your roles"
+                    .into(),
+            ));
+        }
+        let cmd = GrantCommand {
+            token_ids: allowed,
+            purpose: purpose.clone(),
+            reason: reason.clone(),
+        };
+        let claims = self.record_grant(caller, &cmd, &decision, trace_id).await?;
+        self.open_tokens(caller, tokens, &resolved, &claims.into(), trace_id)
+            .await
     }
 }

@@ -28,13 +28,13 @@ pub enum StoreError {
     #[error("{what} already exists")]
     Conflict {
         /// What collided.
-        what: &'static str,
+        what: Entity,
     },
     /// The record to change does not exist (in this tenant).
     #[error("{what} not found")]
     NotFound {
         /// What was missing.
-        what: &'static str,
+        what: Entity,
     },
     /// The period's quota would be exceeded.
     #[error("quota of {quota} operations per period exceeded")]
@@ -55,6 +55,55 @@ pub enum StoreError {
         /// What went wrong.
         detail: String,
     },
+}
+
+/// What a conflict or a missing record is about: callers match on these, never on text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Entity {
+    /// A tenant.
+    Tenant,
+    /// A policy (by id, or by id and key on create).
+    Policy,
+    /// A policy's detection key.
+    PolicyKey,
+    /// A policy version (written concurrently).
+    PolicyVersion,
+    /// An API key.
+    ApiKey,
+    /// A grant (its id, consumed once).
+    Grant,
+    /// A tokenize request's idempotency key.
+    IdempotencyKey,
+    /// A token record.
+    Token,
+    /// A row of an import (a record that already exists).
+    Record,
+    /// A pending change.
+    Change,
+    /// A decision on a pending change (already decided).
+    ChangeDecision,
+    /// Another vault's root or signing keys in the target of an import.
+    Metadata,
+}
+
+impl std::fmt::Display for Entity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Entity::Tenant => "tenant",
+            Entity::Policy => "policy",
+            Entity::PolicyKey => "policy key",
+            Entity::PolicyVersion => "policy version",
+            Entity::ApiKey => "api key",
+            Entity::Grant => "grant",
+            Entity::IdempotencyKey => "idempotency key",
+            Entity::Token => "token",
+            Entity::Record => "record",
+            Entity::Change => "change",
+            Entity::ChangeDecision => "change decision",
+            Entity::Metadata => "metadata (another vault's root or signing keys)",
+        })
+    }
 }
 
 /// A tenant.
@@ -245,15 +294,12 @@ pub struct IdempotencyRecord {
     pub key: String,
     /// SHA-256 of the canonical request.
     pub request_hash: [u8; 32],
-    /// The response first returned (contains tokens, never values).
+    /// The service's receipt of the first answer (record ids and item outcomes; never
+    /// values), opaque to the store.
     pub response: String,
     /// When it was stored.
     pub created_at: UnixSeconds,
 }
-
-/// Renders the response of a tokenize request from the records the vault holds after the
-/// commit, so the idempotency record stores exactly what the client was told.
-pub type ResponseRenderer = std::sync::Arc<dyn Fn(&[TokenRecord]) -> String + Send + Sync>;
 
 /// Everything one tokenize request writes, in one transaction.
 #[derive(Clone)]
@@ -269,10 +315,8 @@ pub struct TokenizeCommit {
     pub period: UnixSeconds,
     /// The tenant's quota, checked inside the transaction.
     pub quota: Option<u64>,
-    /// Stored with the rendered response, when the request had a key.
+    /// Stored with the request's receipt, when the request had a key.
     pub idempotency: Option<IdempotencyRecord>,
-    /// Renders the idempotent response from the resolved records.
-    pub render: Option<ResponseRenderer>,
     /// The audit event of the request; the store sets its `token_ids` to the resolved records.
     pub audit: AuditEvent,
 }

@@ -1,0 +1,337 @@
+//! Tokenize: policy evaluation, normalization, encryption and one durable commit per request.
+
+mod command;
+mod plan;
+mod receipt;
+
+use std::collections::HashMap;
+
+use tokenvault_crypto::digest;
+
+pub use command::{
+    BatchMode, ItemError, ItemErrorCode, ItemOutcome, ModeChoice, SkipCode, TokenizeCommand,
+    TokenizeItemInput, TokenizeOutcome, MAX_IDEMPOTENCY_KEY_LEN, MAX_TOKENIZE_ITEMS,
+};
+use plan::{decisions, BatchRecords};
+use receipt::{render, Planned, Receipt};
+
+use super::{Caller, ServiceError, Vault};
+use crate::{
+    clock::month_bounds,
+    policy::{FailurePolicy, Policy},
+    store::{Entity, IdempotencyRecord, StoreError, TokenizeCommit},
+};
+
+fn validate(cmd: &TokenizeCommand) -> Result<(), ServiceError> {
+    if cmd.items.is_empty() {
+        return Err(ServiceError::InvalidInput(
+            "items must contain at least one item".into(),
+        ));
+    }
+    if cmd.items.len() > MAX_TOKENIZE_ITEMS {
+        return Err(ServiceError::InvalidInput(format!(
+            "items has {} entries; at most {MAX_TOKENIZE_ITEMS} per request",
+            cmd.items.len()
+        )));
+    }
+    if let Some(k) = &cmd.idempotency_key {
+        if k.is_empty()
+            || k.chars().count() > MAX_IDEMPOTENCY_KEY_LEN
+            || k.chars().any(char::is_control)
+        {
+            return Err(ServiceError::InvalidInput(format!(
+                "idempotency_key must be 1 to {MAX_IDEMPOTENCY_KEY_LEN} characters without control characters"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// A digest of everything the request asks (not its trace id, not whether it is a dry run):
+/// a key reused with another request is refused.
+fn request_hash(cmd: &TokenizeCommand) -> [u8; 32] {
+    let items: Vec<serde_json::Value> = cmd
+        .items
+        .iter()
+        .map(|i| {
+            serde_json::json!([
+                i.value,
+                i.pii_type.map(|t| t.as_str()),
+                match i.mode {
+                    ModeChoice::Policy => serde_json::Value::Null,
+                    ModeChoice::Override(m) => m.as_str().into(),
+                    ModeChoice::Unknown => "?".into(),
+                },
+                i.confidence,
+                i.labels,
+                i.scope_context.connector_id,
+                i.scope_context.resource_id,
+                i.scope_context.field_id,
+            ])
+        })
+        .collect();
+    let canonical = serde_json::json!([
+        cmd.policy_id.as_str(),
+        cmd.batch_mode.as_str(),
+        cmd.batch_policy_version,
+        items
+    ]);
+    digest::sha256(&[b"tokenize/v2", canonical.to_string().as_bytes()])
+}
+
+impl Vault {
+    /// Tokenizes a batch. A dry run computes the same answer and writes nothing.
+    pub async fn tokenize(
+        &self,
+        caller: &Caller,
+        cmd: &TokenizeCommand,
+        trace_id: &str,
+    ) -> Result<TokenizeOutcome, ServiceError> {
+        validate(cmd)?;
+        let (tenant, mut store_down) = self.tenant_or_last_known(caller).await?;
+        if tenant.kill_switch {
+            return Err(ServiceError::KillSwitchActive);
+        }
+        let ring = self.keys.keyring(&caller.tenant).await?;
+        // The client's key is free text: the store holds a keyed digest of it, never the key.
+        let stored_key = cmd
+            .idempotency_key
+            .as_deref()
+            .map(|k| idempotency_digest(&ring, k));
+        let hash = match &stored_key {
+            Some(key) => {
+                let hash = request_hash(cmd);
+                if !store_down {
+                    match self.idempotent_replay(caller, key, &hash).await {
+                        Ok(Some(found)) => return Ok(found),
+                        Ok(None) => {}
+                        Err(ServiceError::Unavailable(_)) => store_down = true,
+                        Err(e) => return Err(e),
+                    }
+                }
+                hash
+            }
+            None => [0; 32],
+        };
+        let (policy, policy_stale) = self.policy_for_tokenize(caller, cmd).await?;
+        if store_down || policy_stale {
+            // The store is unreachable: the policy (as last read) decides.
+            if policy.body.failure_policy == FailurePolicy::FailOpen {
+                tracing::error!(trace_id, "store unreachable; policy is fail_open");
+                return Ok(fail_open(cmd.items.len(), policy.version, trace_id));
+            }
+            return Err(ServiceError::Unavailable(
+                "the vault store is unavailable; retry shortly".into(),
+            ));
+        }
+        let now = self.clock.now();
+        let mut batch = BatchRecords {
+            engine: &self.engine,
+            ring: &ring,
+            policy: &policy,
+            kill_switch: tenant.kill_switch,
+            now,
+            records: Vec::new(),
+            by_id: HashMap::new(),
+        };
+        let planned: Vec<Planned> = cmd.items.iter().map(|i| batch.plan(i)).collect();
+        let BatchRecords {
+            mut records, by_id, ..
+        } = batch;
+        if cmd.batch_mode == BatchMode::AllOrNothing {
+            all_or_nothing(&planned)?;
+        }
+
+        // Deterministic and format-preserving values the vault already has keep their record.
+        // A record under the current key version has the very id this request computed, so the
+        // commit's insert finds it; only ids under older key versions are looked up first (and,
+        // for a dry run, which commits nothing, all of them).
+        let candidates: Vec<_> = by_id
+            .iter()
+            .filter(|(id, &i)| cmd.dry_run || records[i].token_id != **id)
+            .map(|(id, _)| id.clone())
+            .collect();
+        for existing in self.store.tokens_by_id(&caller.tenant, &candidates).await? {
+            if let Some(&i) = by_id.get(&existing.token_id) {
+                records[i] = existing;
+            }
+        }
+        if cmd.dry_run {
+            return Ok(render(
+                &planned,
+                &records,
+                policy.version,
+                trace_id,
+                true,
+                now,
+            ));
+        }
+
+        // The audit's view of each item, taken before the commit (which writes it).
+        let decided = decisions(&planned, &records, &cmd.items, now);
+        let (period, _) = month_bounds(now);
+        let mut audit = self.audit(caller, "tokenize", trace_id);
+        audit.policy_id = Some(policy.id.to_string());
+        audit.policy_version = Some(policy.version);
+        audit.result = if decided.tokenized == decided.items.len() {
+            "allowed"
+        } else if decided.tokenized == 0 {
+            "denied"
+        } else {
+            "partial"
+        }
+        .into();
+        audit.detail = serde_json::json!({
+            "items": decided.items,
+            "item_format": ["pii_type", "status", "mode|reason|error"],
+            "batch_mode": cmd.batch_mode.as_str(),
+        });
+        let receipt = Receipt::of(&planned, &records, policy.version, trace_id);
+        let commit = TokenizeCommit {
+            tenant: caller.tenant.clone(),
+            operations: decided.tokenized as u64,
+            records,
+            period,
+            quota: tenant.quota,
+            idempotency: stored_key.as_ref().map(|key| IdempotencyRecord {
+                key: key.clone(),
+                request_hash: hash,
+                response: receipt.encode(),
+                created_at: now,
+            }),
+            audit,
+        };
+        match self.store.commit_tokenize(commit).await {
+            Ok(resolved) => Ok(render(
+                &planned,
+                &resolved,
+                policy.version,
+                trace_id,
+                false,
+                now,
+            )),
+            Err(StoreError::Conflict {
+                what: Entity::IdempotencyKey,
+            }) => {
+                // A concurrent retry with the same key committed first: answer as it did.
+                let Some(key) = stored_key.as_deref() else {
+                    return Err(ServiceError::Internal);
+                };
+                self.idempotent_replay(caller, key, &hash)
+                    .await?
+                    .ok_or_else(|| {
+                        ServiceError::Unavailable("idempotency record vanished; retry".into())
+                    })
+            }
+            Err(StoreError::Unavailable { detail })
+                if policy.body.failure_policy == FailurePolicy::FailOpen =>
+            {
+                tracing::error!(%detail, trace_id, "store unavailable; policy is fail_open");
+                self.audit_fail_open(caller, &policy, cmd.items.len(), trace_id)
+                    .await;
+                Ok(fail_open(cmd.items.len(), policy.version, trace_id))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Audits a fail-open decision where the store still takes writes (e.g. another process
+    /// holds the token lock); it is logged in any case.
+    async fn audit_fail_open(
+        &self,
+        caller: &Caller,
+        policy: &Policy,
+        items: usize,
+        trace_id: &str,
+    ) {
+        let mut audit = self.audit(caller, "tokenize", trace_id);
+        audit.result = "fail_open".into();
+        audit.policy_id = Some(policy.id.to_string());
+        audit.policy_version = Some(policy.version);
+        audit.detail = serde_json::json!({ "items": items, "cause": "store unavailable" });
+        if self.store.append_audit(&[audit]).await.is_err() {
+            tracing::error!(trace_id, "the fail_open decision could not be audited");
+        }
+    }
+
+    /// The answer first given for an idempotency key (its stored digest), rendered again from
+    /// its receipt.
+    async fn idempotent_replay(
+        &self,
+        caller: &Caller,
+        key: &str,
+        hash: &[u8; 32],
+    ) -> Result<Option<TokenizeOutcome>, ServiceError> {
+        let Some(found) = self.store.idempotency(&caller.tenant, key).await? else {
+            return Ok(None);
+        };
+        if !digest::ct_eq(&found.request_hash, hash) {
+            return Err(ServiceError::Conflict(
+                "idempotency_key was already used with a different request body; use a new key"
+                    .into(),
+            ));
+        }
+        let receipt = Receipt::decode(&found.response)?;
+        let records = self
+            .store
+            .tokens_by_id(&caller.tenant, &receipt.token_ids()?)
+            .await?;
+        Ok(Some(receipt.render(&records, self.clock.now())?))
+    }
+
+    async fn policy_for_tokenize(
+        &self,
+        caller: &Caller,
+        cmd: &TokenizeCommand,
+    ) -> Result<(Policy, bool), ServiceError> {
+        let id = &cmd.policy_id;
+        let (policy, stale) = self.policy_or_last_known(caller, id).await?;
+        if let Some(v) = cmd.batch_policy_version {
+            if v != policy.version {
+                return Err(ServiceError::PolicyVersionMismatch(format!(
+                    "batch_policy_version is {v} but policy {id} is at version {}; re-read the policy and retry",
+                    policy.version
+                )));
+            }
+        }
+        Ok((policy, stale))
+    }
+}
+
+/// In `ALL_OR_NOTHING`, the first failed item fails the request.
+fn all_or_nothing(planned: &[Planned]) -> Result<(), ServiceError> {
+    let Some((i, e)) = planned.iter().enumerate().find_map(|(i, p)| match p {
+        Planned::Failed(e) => Some((i, e)),
+        _ => None,
+    }) else {
+        return Ok(());
+    };
+    let detail = format!(
+        "items[{i}]: {}; batch_mode is ALL_OR_NOTHING, so nothing was written",
+        e.message
+    );
+    Err(match e.code {
+        ItemErrorCode::EmptyValue => ServiceError::EmptyValue(detail),
+        ItemErrorCode::UnsupportedPiiType => ServiceError::UnsupportedPiiType(detail),
+        _ => ServiceError::InvalidInput(detail),
+    })
+}
+
+fn fail_open(items: usize, policy_version: u32, trace_id: &str) -> TokenizeOutcome {
+    TokenizeOutcome {
+        items: vec![ItemOutcome::Skipped(SkipCode::FailOpen); items],
+        policy_version,
+        trace_id: trace_id.to_owned(),
+        dry_run: false,
+    }
+}
+
+/// What the store keeps of a client's idempotency key: `idk_` and the hex HMAC of the key under
+/// the tenant's fingerprint key, which does not rotate (so retries find their record across a
+/// rotation) and is domain-separated from value fingerprints.
+fn idempotency_digest(ring: &crate::keys::TenantKeyring, key: &str) -> String {
+    let d = ring
+        .fingerprinter()
+        .digest(&[b"tokenvault/v1/idempotency-key", key.as_bytes()]);
+    format!("idk_{}", hex::encode(d))
+}
