@@ -190,7 +190,8 @@ pub async fn run(global: Global, command: Command) -> Result<(), String> {
             } else {
                 tracing::info!("rate limits are per node (no redis_url)");
             }
-            let router = tokenvault_server::router(opened.vault.clone(), opened.settings.clone())?;
+            let router = tokenvault_server::router(opened.vault.clone(), opened.settings.clone())
+                .map_err(|e| e.to_string())?;
             let limits = opened.settings.connections;
             tokenvault_server::serve_with(listener, router, limits, shutdown_signal())
                 .await

@@ -132,7 +132,7 @@ impl FileConfig {
             }
         }
         if let Some(l) = &self.locale {
-            tokenvault_core::pii::NormalizeOptions::parse_locale(l)?;
+            tokenvault_core::pii::NormalizeOptions::parse_locale(l).map_err(|e| e.to_string())?;
         }
         if let Some(f) = &self.log_format {
             if f != "json" && f != "text" {

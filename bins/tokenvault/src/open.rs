@@ -138,7 +138,8 @@ pub async fn open(global: &Global, create: bool) -> Result<Opened, String> {
             .locale
             .as_deref()
             .map(NormalizeOptions::parse_locale)
-            .transpose()?
+            .transpose()
+            .map_err(|e| e.to_string())?
             .unwrap_or_default(),
         default_quota: file.default_quota,
         external_issuer: file

@@ -149,17 +149,12 @@ impl PermissionSet {
     }
 
     /// Parses wire names; says which entry is unknown by position, never by value.
-    pub fn parse<S: AsRef<str>>(names: &[S]) -> Result<Self, String> {
+    pub fn parse<S: AsRef<str>>(names: &[S]) -> Result<Self, UnknownPermission> {
         let mut set = Self::default();
         for (i, n) in names.iter().enumerate() {
             match Permission::parse(n.as_ref()) {
                 Some(p) => set = set.union(std::iter::once(p).collect()),
-                None => {
-                    return Err(format!(
-                        "permissions[{i}] is not a permission; use one of {}",
-                        Permission::ALL.map(Permission::as_str).join(", ")
-                    ))
-                }
+                None => return Err(UnknownPermission { index: i }),
             }
         }
         Ok(set)
@@ -225,8 +220,33 @@ impl RoleMapping {
     }
 }
 
+/// A list of permission names holds one that is not a permission.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnknownPermission {
+    /// Its position in the list.
+    pub index: usize,
+}
+
+impl std::fmt::Display for UnknownPermission {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "permissions[{}] is not a permission; use one of {}",
+            self.index,
+            Permission::ALL.map(Permission::as_str).join(", ")
+        )
+    }
+}
+
+impl std::error::Error for UnknownPermission {}
+
+/// A role name breaks the naming rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("a role name is 1 to {MAX_ROLE_CHARS} letters, digits, '_', '-', '.' or ':'")]
+pub struct InvalidRoleName;
+
 /// Checks a role name: 1–64 letters, digits, `_`, `-`, `.` or `:`.
-pub fn check_role_name(role: &str) -> Result<(), String> {
+pub fn check_role_name(role: &str) -> Result<(), InvalidRoleName> {
     let ok = !role.is_empty()
         && role.chars().count() <= MAX_ROLE_CHARS
         && role
@@ -235,9 +255,7 @@ pub fn check_role_name(role: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!(
-            "a role name is 1 to {MAX_ROLE_CHARS} letters, digits, '_', '-', '.' or ':'"
-        ))
+        Err(InvalidRoleName)
     }
 }
 
@@ -280,7 +298,9 @@ mod tests {
         }
         let set = PermissionSet::parse(&["audit:read", "vault:read"]).unwrap();
         assert_eq!(set.names(), vec!["vault:read", "audit:read"]);
-        let e = PermissionSet::parse(&["audit:read", "root:everything"]).unwrap_err();
+        let e = PermissionSet::parse(&["audit:read", "root:everything"])
+            .unwrap_err()
+            .to_string();
         assert!(
             e.contains("permissions[1]") && !e.contains("root:everything"),
             "{e}"

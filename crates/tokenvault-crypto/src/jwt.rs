@@ -118,12 +118,32 @@ const EXTERNAL_ALGORITHMS: [Algorithm; 9] = [
     Algorithm::EdDSA,
 ];
 
+/// Why a JWKS document cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum JwksError {
+    /// Not a JWKS document.
+    #[error("not a JWKS document (line {line} column {column})")]
+    NotJwks {
+        /// Where parsing stopped.
+        line: usize,
+        /// Where parsing stopped.
+        column: usize,
+    },
+    /// No key of a usable type.
+    #[error("the JWKS has no usable public key")]
+    NoUsableKey,
+}
+
 impl JwksVerifier {
     /// Parses a JWKS document (`{"keys": [...]}`); keys it cannot use are skipped, and a set
     /// with no usable key is an error.
-    pub fn from_json(jwks: &str) -> Result<Self, String> {
+    pub fn from_json(jwks: &str) -> Result<Self, JwksError> {
         let set: jsonwebtoken::jwk::JwkSet =
-            serde_json::from_str(jwks).map_err(|e| format!("not a JWKS document: {e}"))?;
+            serde_json::from_str(jwks).map_err(|e| JwksError::NotJwks {
+                line: e.line(),
+                column: e.column(),
+            })?;
         let keys: Vec<(Option<String>, DecodingKey)> = set
             .keys
             .iter()
@@ -134,7 +154,7 @@ impl JwksVerifier {
             })
             .collect();
         if keys.is_empty() {
-            return Err("the JWKS has no usable public key".into());
+            return Err(JwksError::NoUsableKey);
         }
         Ok(Self { keys })
     }

@@ -14,7 +14,7 @@
 use std::collections::BTreeMap;
 
 use regex_automata::meta::Regex;
-use tokenvault_core::policy::{DetectionSettings, Severity};
+use tokenvault_core::policy::{DetectionSettings, PatternError, Severity};
 
 use crate::{
     catalog::{Category, CategorySet, CATEGORIES},
@@ -133,7 +133,10 @@ pub fn compile_patterns(patterns: &[&str]) -> Result<Option<Regex>, DetectError>
         });
     }
     for (i, p) in patterns.iter().enumerate() {
-        check_one(p).map_err(|reason| DetectError::InvalidPattern { index: i, reason })?;
+        check_one(p).map_err(|e| DetectError::InvalidPattern {
+            index: i,
+            reason: e.reason,
+        })?;
     }
     // Each pattern was held to the limit alone; together they may use the sum, so a policy
     // that validated always compiles.
@@ -154,22 +157,24 @@ pub fn compile_patterns(patterns: &[&str]) -> Result<Option<Regex>, DetectError>
 }
 
 /// Compiles one pattern alone to say precisely what is wrong with it.
-pub fn check_one(pattern: &str) -> Result<(), String> {
+pub fn check_one(pattern: &str) -> Result<(), PatternError> {
     // A pattern that can match nothing or one character turns every position of a text into
     // a finding (1 MiB of text, a million findings).
     if let Ok(hir) = regex_automata::util::syntax::parse(pattern) {
         if hir.properties().minimum_len().is_none_or(|n| n < 2) {
-            return Err(
-                "the pattern can match an empty string or a single character; make it match at least two characters"
+            return Err(PatternError {
+                reason: "the pattern can match an empty string or a single character; make it match at least two characters"
                     .to_owned(),
-            );
+            });
         }
     }
     Regex::builder()
         .configure(Regex::config().nfa_size_limit(Some(CUSTOM_PATTERN_SIZE_LIMIT)))
         .build(pattern)
         .map(|_| ())
-        .map_err(|e| describe(&e))
+        .map_err(|e| PatternError {
+            reason: describe(&e),
+        })
 }
 
 fn describe(e: &regex_automata::meta::BuildError) -> String {
@@ -321,7 +326,7 @@ impl Detector {
         text: &str,
         regions: &PhoneRegions,
     ) -> Result<(Vec<(Kind, Span)>, Work), DetectError> {
-        let scanner = Scanner::get().map_err(|e| DetectError::Engine(e.to_owned()))?;
+        let scanner = Scanner::get().map_err(|e| DetectError::Engine(e.to_string()))?;
         let ctx = Ctx {
             text,
             enabled: self.enabled,

@@ -79,7 +79,7 @@ impl tokenvault_core::policy::DetectionCatalog for Catalog {
         LANGUAGES.contains(&name)
     }
 
-    fn check_pattern(&self, regex: &str) -> Result<(), String> {
+    fn check_pattern(&self, regex: &str) -> Result<(), tokenvault_core::policy::PatternError> {
         detector::check_one(regex)
     }
 

@@ -110,16 +110,17 @@ pub(crate) struct Scanner {
     shapes: Vec<Shape>,
 }
 
-static SCANNER: LazyLock<Result<Scanner, String>> = LazyLock::new(Scanner::build);
+static SCANNER: LazyLock<Result<Scanner, Box<regex_automata::meta::BuildError>>> =
+    LazyLock::new(Scanner::build);
 
 impl Scanner {
-    fn build() -> Result<Scanner, String> {
+    fn build() -> Result<Scanner, Box<regex_automata::meta::BuildError>> {
         let list = shapes();
         let patterns: Vec<&str> = list.iter().map(|(_, p)| p.as_str()).collect();
         let regex = Regex::builder()
             .syntax(syntax::Config::new().unicode(true))
             .build_many(&patterns)
-            .map_err(|e| e.to_string())?;
+            .map_err(Box::new)?;
         Ok(Scanner {
             regex,
             shapes: list.into_iter().map(|(s, _)| s).collect(),
@@ -128,8 +129,8 @@ impl Scanner {
 
     /// The compiled scanner; an error only if a built-in pattern is broken, which the tests
     /// rule out.
-    pub(crate) fn get() -> Result<&'static Scanner, &'static str> {
-        SCANNER.as_ref().map_err(|e| e.as_str())
+    pub(crate) fn get() -> Result<&'static Scanner, &'static regex_automata::meta::BuildError> {
+        SCANNER.as_ref().map_err(|e| &**e)
     }
 
     /// Calls `f(shape, start, end)` for every candidate, left to right, byte offsets, until

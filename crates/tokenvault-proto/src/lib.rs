@@ -4,7 +4,10 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod error_code;
 pub mod pii;
+
+pub use error_code::ErrorCode;
 
 use serde::{Deserialize, Serialize};
 

@@ -3,7 +3,7 @@
 
 use axum::{
     body::Body,
-    http::{HeaderMap, HeaderValue, StatusCode},
+    http::{HeaderMap, HeaderValue},
     response::{IntoResponse, Response},
 };
 use serde::de::DeserializeOwned;
@@ -11,7 +11,7 @@ use tokenvault_core::service::Caller;
 
 use crate::{
     access::Endpoint,
-    error::{describe_json_error, ApiError},
+    error::{describe_json_error, ApiError, ErrorCode},
     limits::Verdict,
     AppState,
 };
@@ -107,12 +107,10 @@ impl AppState {
         if !verdict.allowed {
             let retry = u64::try_from((verdict.reset - self.vault.now()).max(1)).unwrap_or(1);
             let mut e = ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "RATE_LIMIT_EXCEEDED",
+                ErrorCode::RateLimitExceeded,
                 "Rate limit exceeded",
                 verdict.exceeded.clone().unwrap_or_default(),
             );
-            e.retryable = true;
             e.retry_after = Some(retry);
             let mut r = e.into_response();
             add_limit_headers(&mut r, &verdict);
@@ -151,17 +149,14 @@ pub(crate) fn add_limit_headers(r: &mut Response, v: &Verdict) {
 
 /// 408: the body did not arrive within `timeout`.
 pub(crate) fn body_timeout(timeout: std::time::Duration) -> ApiError {
-    let mut e = ApiError::new(
-        StatusCode::REQUEST_TIMEOUT,
-        "REQUEST_TIMEOUT",
+    ApiError::new(
+        ErrorCode::RequestTimeout,
         "Request body too slow",
         format!(
             "the request body did not arrive within {} s; send it at once",
             timeout.as_secs()
         ),
-    );
-    e.retryable = true;
-    e
+    )
 }
 
 /// Reads and parses a JSON body of at most `max_body_bytes`, arriving within the body timeout.
@@ -177,8 +172,7 @@ pub(crate) async fn json_body<T: DeserializeOwned>(
         .map_err(|_| body_timeout(timeout))?
         .map_err(|_| {
             ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "PAYLOAD_TOO_LARGE",
+                ErrorCode::PayloadTooLarge,
                 "Request body is too large",
                 format!("the request body exceeds {limit} bytes; split the request"),
             )

@@ -1,4 +1,6 @@
-//! The error envelope of seed 002 and the HTTP status of every code.
+//! The error envelope of seed 002. A code's HTTP status and retryability come from
+//! [`ErrorCode`]; a domain error becomes a code here, in [`From<ServiceError>`], and nowhere
+//! else.
 
 use axum::{
     http::{header, HeaderValue, StatusCode},
@@ -6,34 +8,36 @@ use axum::{
     Json,
 };
 use tokenvault_core::service::ServiceError;
+pub use tokenvault_proto::ErrorCode;
 use tokenvault_proto::{ErrorBody, ErrorEnvelope};
 
 /// An error answer.
 #[derive(Debug)]
 pub struct ApiError {
-    /// HTTP status.
-    pub status: StatusCode,
-    /// Code of the table.
-    pub code: &'static str,
+    /// The code; it decides the status and whether to retry.
+    pub code: ErrorCode,
     /// Short description.
     pub message: String,
     /// What to fix.
     pub detail: String,
-    /// Whether a retry can succeed.
-    pub retryable: bool,
     /// Seconds to wait (429).
     pub retry_after: Option<u64>,
 }
 
 impl ApiError {
+    /// Any error.
+    pub fn new(code: ErrorCode, message: &str, detail: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.to_owned(),
+            detail: detail.into(),
+            retry_after: None,
+        }
+    }
+
     /// A 400 `INVALID_INPUT`.
     pub fn invalid(detail: impl Into<String>) -> Self {
-        Self::new(
-            StatusCode::BAD_REQUEST,
-            "INVALID_INPUT",
-            "Request body is malformed",
-            detail,
-        )
+        Self::new(ErrorCode::InvalidInput, "Request body is malformed", detail)
     }
 
     /// A 400 `INVALID_INPUT` about the query string.
@@ -43,34 +47,16 @@ impl ApiError {
 
     /// The same error, said of the query string rather than the body (400s only).
     pub fn in_query(mut self) -> Self {
-        if self.status == StatusCode::BAD_REQUEST {
+        if self.code.status() == 400 {
             self.message = "Query is malformed".to_owned();
         }
         self
     }
 
-    /// Any error.
-    pub fn new(
-        status: StatusCode,
-        code: &'static str,
-        message: &str,
-        detail: impl Into<String>,
-    ) -> Self {
-        Self {
-            status,
-            code,
-            message: message.to_owned(),
-            detail: detail.into(),
-            retryable: false,
-            retry_after: None,
-        }
-    }
-
     /// A 500 `INTERNAL_ERROR`; the cause goes to the log, not to the client.
     pub fn internal() -> Self {
         Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "INTERNAL_ERROR",
+            ErrorCode::InternalError,
             "Internal error",
             "the server failed to process the request; it has been logged",
         )
@@ -78,88 +64,76 @@ impl ApiError {
 
     /// A 401.
     pub fn unauthorized(detail: impl Into<String>) -> Self {
-        Self::new(
-            StatusCode::UNAUTHORIZED,
-            "UNAUTHORIZED",
-            "Authentication required",
-            detail,
-        )
+        Self::new(ErrorCode::Unauthorized, "Authentication required", detail)
+    }
+
+    /// Its HTTP status.
+    pub fn status(&self) -> StatusCode {
+        StatusCode::from_u16(self.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 }
 
-fn status_and_message(e: &ServiceError) -> (StatusCode, &'static str) {
+/// The one mapping of domain errors to codes and short descriptions.
+fn code_and_message(e: &ServiceError) -> (ErrorCode, &'static str) {
+    use ErrorCode as C;
     match e {
         ServiceError::InvalidInput(_) | ServiceError::PolicyInvalid(_) => {
-            (StatusCode::BAD_REQUEST, "Request body is malformed")
+            (C::InvalidInput, "Request body is malformed")
         }
-        ServiceError::EmptyValue(_) => (StatusCode::BAD_REQUEST, "Value cannot be empty"),
-        ServiceError::UnsupportedPiiType(_) => {
-            (StatusCode::BAD_REQUEST, "PII type is not supported")
-        }
-        ServiceError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "Authentication required"),
-        ServiceError::AccessDenied(_) => (StatusCode::FORBIDDEN, "Access denied by policy"),
-        ServiceError::PermissionDenied(_) => (StatusCode::FORBIDDEN, "Permission required"),
-        ServiceError::NotFound(_) => (StatusCode::NOT_FOUND, "Not found"),
-        ServiceError::GrantExpired => (StatusCode::FORBIDDEN, "Grant has expired"),
-        ServiceError::GrantNonceReused => (StatusCode::FORBIDDEN, "Grant has already been used"),
-        ServiceError::TokenNotFound => (StatusCode::NOT_FOUND, "Token not found"),
-        ServiceError::TokenRevoked => (StatusCode::FORBIDDEN, "Token has been revoked"),
+        ServiceError::EmptyValue(_) => (C::EmptyValue, "Value cannot be empty"),
+        ServiceError::UnsupportedPiiType(_) => (C::UnsupportedPiiType, "PII type is not supported"),
+        ServiceError::Unauthorized(_) => (C::Unauthorized, "Authentication required"),
+        ServiceError::AccessDenied(_) => (C::AccessDenied, "Access denied by policy"),
+        ServiceError::PermissionDenied(_) => (C::AccessDenied, "Permission required"),
+        ServiceError::NotFound(_) => (C::NotFound, "Not found"),
+        ServiceError::GrantExpired => (C::GrantExpired, "Grant has expired"),
+        ServiceError::GrantNonceReused => (C::GrantNonceReused, "Grant has already been used"),
+        ServiceError::TokenNotFound => (C::TokenNotFound, "Token not found"),
+        ServiceError::TokenRevoked => (C::TokenRevoked, "Token has been revoked"),
         ServiceError::PolicyNotFound | ServiceError::PolicyKeyNotFound(_) => {
-            (StatusCode::NOT_FOUND, "Policy not found")
+            (C::PolicyNotFound, "Policy not found")
         }
-        ServiceError::PolicyVersionMismatch(_) | ServiceError::Conflict(_) => {
-            (StatusCode::CONFLICT, "Conflict")
-        }
-        ServiceError::KillSwitchActive => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            "Service temporarily disabled",
-        ),
-        ServiceError::QuotaExceeded(_) => (StatusCode::TOO_MANY_REQUESTS, "Quota exceeded"),
-        ServiceError::Unavailable(_) => {
-            (StatusCode::SERVICE_UNAVAILABLE, "Transient service failure")
-        }
-        ServiceError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "Internal error"),
+        ServiceError::PolicyVersionMismatch(_) => (C::PolicyVersionMismatch, "Conflict"),
+        ServiceError::Conflict(_) => (C::Conflict, "Conflict"),
+        ServiceError::KillSwitchActive => (C::KillSwitchActive, "Service temporarily disabled"),
+        ServiceError::QuotaExceeded(_) => (C::QuotaExceeded, "Quota exceeded"),
+        ServiceError::Unavailable(_) => (C::ServiceUnavailable, "Transient service failure"),
+        ServiceError::Internal => (C::InternalError, "Internal error"),
     }
 }
 
 impl From<ServiceError> for ApiError {
     fn from(e: ServiceError) -> Self {
-        let (status, message) = status_and_message(&e);
+        let (code, message) = code_and_message(&e);
         let detail = match &e {
             ServiceError::PolicyInvalid(v) => v.to_string(),
             other => other.to_string(),
         };
-        Self {
-            status,
-            code: e.code(),
-            message: message.to_owned(),
-            detail,
-            retryable: e.retryable(),
-            retry_after: None,
-        }
+        Self::new(code, message, detail)
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let status = self.status();
         let body = ErrorEnvelope {
             error: ErrorBody {
-                code: self.code.to_owned(),
+                code: self.code.as_str().to_owned(),
                 message: self.message,
                 detail: self.detail,
-                retryable: self.retryable,
+                retryable: self.code.retryable(),
                 retry_after_seconds: self.retry_after,
                 trace_id: None,
             },
         };
-        let mut response = (self.status, Json(&body)).into_response();
+        let mut response = (status, Json(&body)).into_response();
         response.extensions_mut().insert(Envelope(body));
         if let Some(after) = self.retry_after {
             if let Ok(v) = HeaderValue::from_str(&after.to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, v);
             }
         }
-        response.extensions_mut().insert(ErrorCode(self.code));
+        response.extensions_mut().insert(self.code);
         response
     }
 }
@@ -168,10 +142,6 @@ impl IntoResponse for ApiError {
 /// where the trace id is known (the middleware).
 #[derive(Debug, Clone)]
 pub(crate) struct Envelope(pub ErrorEnvelope);
-
-/// The code of an error response, for metrics.
-#[derive(Debug, Clone, Copy)]
-pub struct ErrorCode(pub &'static str);
 
 /// Describes a JSON parse failure without echoing any value from the body.
 pub fn describe_json_error(e: &serde_json::Error) -> String {

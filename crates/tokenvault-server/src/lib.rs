@@ -82,15 +82,25 @@ pub struct AppState {
     detectors: detectors::DetectorCache,
 }
 
+/// Why the router could not be built.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RouterError {
+    /// The Redis URL is malformed.
+    #[error("redis URL: {0}")]
+    RedisUrl(redis::RedisError),
+}
+
 /// The router of the whole server. Fails only on a malformed Redis URL.
-pub fn router(vault: Arc<Vault>, settings: ServerSettings) -> Result<Router, String> {
+pub fn router(vault: Arc<Vault>, settings: ServerSettings) -> Result<Router, RouterError> {
     let redis = settings
         .redis_url
         .as_deref()
         .map(|url| {
             redis_limits::RedisLimiter::new(url, &settings.redis_prefix, settings.rate_limits)
         })
-        .transpose()?;
+        .transpose()
+        .map_err(RouterError::RedisUrl)?;
     let state = Arc::new(AppState {
         vault,
         redis,

@@ -4,7 +4,7 @@ use std::{sync::Arc, time::Instant};
 
 use axum::{
     extract::{MatchedPath, Request, State},
-    http::{HeaderValue, StatusCode},
+    http::HeaderValue,
     middleware::Next,
     response::{IntoResponse, Response},
 };
@@ -25,8 +25,7 @@ fn check_sdk_version(value: &str) -> Result<(), ApiError> {
     match major {
         Some(SDK_MAJOR) => Ok(()),
         Some(other) => Err(ApiError::new(
-            StatusCode::UPGRADE_REQUIRED,
-            "SDK_VERSION_UNSUPPORTED",
+            ErrorCode::SdkVersionUnsupported,
             "SDK version is not supported",
             format!("SDK major version {other} is not supported; upgrade to {SDK_MAJOR}.x"),
         )),
@@ -90,7 +89,7 @@ pub(crate) async fn around(
     let status = response.status().as_u16();
     let seconds = started.elapsed().as_secs_f64();
     state.metrics.request(&method, &route, status, seconds);
-    let code = response.extensions().get::<ErrorCode>().map(|c| c.0);
+    let code = response.extensions().get::<ErrorCode>().map(|c| c.as_str());
     if let Some(code) = code {
         state.metrics.denial(code);
     }

@@ -4,9 +4,7 @@
 
 use std::{collections::BTreeMap, sync::Arc};
 
-use axum::{
-    body::Body, extract::State, http::StatusCode, response::Response, routing::MethodRouter, Json,
-};
+use axum::{body::Body, extract::State, response::Response, routing::MethodRouter, Json};
 use serde_json::Value;
 use tokenvault_core::{policy::TextAction, service::Caller};
 use tokenvault_detect::{transform, DetectError, Outcome, MAX_TEXT_BYTES};
@@ -16,7 +14,7 @@ use tokenvault_proto::pii::{
 
 use crate::{
     access::Endpoint,
-    error::ApiError,
+    error::{ApiError, ErrorCode},
     extract::{ApiJson, Authed},
     AppState,
 };
@@ -190,8 +188,7 @@ pub(crate) async fn detokenize(
             let (output_text, replaced) =
                 transform::detokenize(&text, &vault, MAX_OUTPUT_BYTES).map_err(|e| match e {
                     DetectError::OutputTooLarge { max } => ApiError::new(
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        "PAYLOAD_TOO_LARGE",
+                        ErrorCode::PayloadTooLarge,
                         "Output too large",
                         format!("restoring this vault would produce more than {max} bytes; send less text"),
                     ),
@@ -320,8 +317,7 @@ pub(crate) fn parse_vault(vault: Option<Value>) -> Result<Vec<(String, String)>,
 fn check_text(text: &str) -> Result<(), ApiError> {
     if text.len() > MAX_TEXT_BYTES {
         return Err(ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "PAYLOAD_TOO_LARGE",
+            ErrorCode::PayloadTooLarge,
             "Text too large",
             format!(
                 "text is {} bytes; the limit is {MAX_TEXT_BYTES} bytes of UTF-8, split it",
@@ -392,8 +388,7 @@ fn count_by_category(o: &Outcome) -> BTreeMap<String, usize> {
 fn engine_error(e: DetectError) -> ApiError {
     match e {
         DetectError::TooManyFindings { .. } => ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "TOO_MANY_FINDINGS",
+            ErrorCode::TooManyFindings,
             "Too many findings",
             format!("{e}; nothing was returned in part"),
         ),

@@ -59,8 +59,8 @@ fn class_name(c: LimitClass) -> &'static str {
 impl RedisLimiter {
     /// A limiter on the Redis at `url` (`redis://host:port`); `prefix` separates clusters
     /// sharing one Redis. The URL is checked here; the connection is made on first use.
-    pub fn new(url: &str, prefix: &str, limits: RateLimits) -> Result<Self, String> {
-        let client = redis::Client::open(url).map_err(|e| format!("redis URL: {e}"))?;
+    pub fn new(url: &str, prefix: &str, limits: RateLimits) -> Result<Self, redis::RedisError> {
+        let client = redis::Client::open(url)?;
         Ok(Self {
             connection: tokio::sync::OnceCell::new(),
             client,

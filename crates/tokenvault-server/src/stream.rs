@@ -177,7 +177,7 @@ fn line(v: &Value) -> Result<axum::body::Bytes, std::io::Error> {
 }
 
 fn error_line(e: ApiError) -> Value {
-    json!({"error": {"code": e.code, "message": e.message, "detail": e.detail, "retryable": e.retryable}})
+    json!({"error": {"code": e.code.as_str(), "message": e.message, "detail": e.detail, "retryable": e.code.retryable()}})
 }
 
 /// Reads the first line of an authenticated request, lets `build` turn it into a restorer,

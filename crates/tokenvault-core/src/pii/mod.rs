@@ -27,7 +27,7 @@ pub use checksum::{iban_mod97, luhn, luhn_check_digit, luhn_valid};
 pub use error::{InvalidReason, PiiError, UnsupportedPiiType};
 pub use iban::iban_length_for_country;
 pub(crate) use monetary::MonetaryParts;
-pub use options::{DateOrder, DecimalSeparator, NormalizeOptions};
+pub use options::{DateOrder, DecimalSeparator, InvalidLocale, NormalizeOptions};
 pub(crate) use phone::country_code_len;
 
 /// Longest raw value accepted for any type, in bytes.

@@ -47,6 +47,22 @@ impl Default for NormalizeOptions {
     }
 }
 
+/// A locale tag that is not `language` or `language-REGION` with a known region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InvalidLocale;
+
+impl std::fmt::Display for InvalidLocale {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "locale must be a language (en) or language-REGION with REGION one of {}",
+            NormalizeOptions::REGIONS.join(", ")
+        )
+    }
+}
+
+impl std::error::Error for InvalidLocale {}
+
 impl NormalizeOptions {
     /// Regions whose phone numbering and currency the locale setting knows.
     pub const REGIONS: [&'static str; 11] = [
@@ -55,7 +71,7 @@ impl NormalizeOptions {
 
     /// As [`for_locale`](Self::for_locale), refusing a tag that is not `language` or
     /// `language-REGION` with a 2–3 letter language and a region of [`REGIONS`](Self::REGIONS).
-    pub fn parse_locale(tag: &str) -> Result<Self, String> {
+    pub fn parse_locale(tag: &str) -> Result<Self, InvalidLocale> {
         let mut parts = tag.split(['-', '_']);
         let lang_ok = parts.next().is_some_and(|l| {
             (2..=3).contains(&l.len()) && l.bytes().all(|b| b.is_ascii_alphabetic())
@@ -67,10 +83,7 @@ impl NormalizeOptions {
         if lang_ok && region_ok && parts.next().is_none() {
             Ok(Self::for_locale(tag))
         } else {
-            Err(format!(
-                "locale must be a language (en) or language-REGION with REGION one of {}",
-                Self::REGIONS.join(", ")
-            ))
+            Err(InvalidLocale)
         }
     }
 

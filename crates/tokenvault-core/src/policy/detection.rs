@@ -135,6 +135,14 @@ impl Default for DetectionSettings {
     }
 }
 
+/// Why a custom pattern is refused: what to fix (never the pattern itself).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{reason}")]
+pub struct PatternError {
+    /// What is wrong.
+    pub reason: String,
+}
+
 /// What the detection engine knows, so a policy naming an unknown category, language or an
 /// invalid pattern is refused when it is created rather than when text arrives.
 pub trait DetectionCatalog {
@@ -143,7 +151,7 @@ pub trait DetectionCatalog {
     /// Whether `name` is a recognizer pack.
     fn is_language(&self, name: &str) -> bool;
     /// Compiles `regex` under the engine's limits; the error says what to fix.
-    fn check_pattern(&self, regex: &str) -> Result<(), String>;
+    fn check_pattern(&self, regex: &str) -> Result<(), PatternError>;
     /// Free text a caller gives for the permanent record (a grant's reason), with any PII the
     /// engine finds replaced by its category label (`[EMAIL]`), so the audit chain never
     /// holds it. The default keeps the text (a catalog without an engine).

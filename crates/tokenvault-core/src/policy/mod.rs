@@ -14,7 +14,9 @@ mod model;
 mod spec;
 
 pub use access::{check_access, AccessDenial, AccessRequest, MAX_REASON_CHARS};
-pub use detection::{CustomPattern, DetectionCatalog, DetectionSettings, Severity, TextAction};
+pub use detection::{
+    CustomPattern, DetectionCatalog, DetectionSettings, PatternError, Severity, TextAction,
+};
 pub use error::{FieldProblem, PolicyValidationError};
 pub use evaluate::{evaluate, Decision, Evaluation, EvaluationError, ItemContext, SkipReason};
 pub use model::{FailurePolicy, Policy, PolicyBody, TypeRule};

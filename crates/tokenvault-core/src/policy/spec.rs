@@ -329,7 +329,7 @@ impl DetectionSpec {
                     format!("must be 1 to {MAX_PATTERN_LEN} bytes"),
                 );
             } else if let Err(why) = catalog.check_pattern(&p.regex) {
-                problems.add(format!("{path}.regex"), why);
+                problems.add(format!("{path}.regex"), why.reason);
             }
             let severity =
                 parse_severity(problems, &format!("{path}.severity"), p.severity.as_deref());

@@ -14,9 +14,11 @@ impl DetectionCatalog for Catalog {
     fn is_language(&self, name: &str) -> bool {
         matches!(name, "global" | "tr")
     }
-    fn check_pattern(&self, regex: &str) -> Result<(), String> {
+    fn check_pattern(&self, regex: &str) -> Result<(), crate::policy::PatternError> {
         if regex.contains('(') && !regex.contains(')') {
-            Err("unclosed group".into())
+            Err(crate::policy::PatternError {
+                reason: "unclosed group".into(),
+            })
         } else {
             Ok(())
         }

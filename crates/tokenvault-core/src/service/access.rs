@@ -179,7 +179,7 @@ impl Vault {
         permissions: Option<PermissionSet>,
         trace_id: &str,
     ) -> Result<ChangeOutcome<PermissionSet>, ServiceError> {
-        check_role_name(role).map_err(ServiceError::InvalidInput)?;
+        check_role_name(role).map_err(|e| ServiceError::InvalidInput(e.to_string()))?;
         if role == ADMIN_ROLE {
             return Err(ServiceError::InvalidInput(
                 "the admin role holds every permission and cannot be changed".into(),

@@ -1,9 +1,11 @@
-//! Errors of the vault's operations, each with the code of seed 002's table (or one of ours
-//! where the table has none). Messages say what to fix and never carry a value.
+//! Errors of the vault's operations. Messages say what to fix and never carry a value.
 
 use crate::{keys::KeyError, policy::PolicyValidationError, store::StoreError};
 
-/// Why an operation failed.
+/// Why an operation failed. The server maps each variant to an error code and HTTP status in
+/// one place (`tokenvault-server`'s `error.rs`); the text is the detail a client reads. Not
+/// `#[non_exhaustive]` on purpose: that mapping must stay exhaustive, so a new variant does
+/// not compile until it has a code.
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
     /// Malformed request.
@@ -67,36 +69,6 @@ pub enum ServiceError {
     /// A transient failure of the store or the keys.
     #[error("{0}")]
     Unavailable(String),
-}
-
-impl ServiceError {
-    /// The error code clients see.
-    pub fn code(&self) -> &'static str {
-        match self {
-            ServiceError::InvalidInput(_) | ServiceError::PolicyInvalid(_) => "INVALID_INPUT",
-            ServiceError::EmptyValue(_) => "EMPTY_VALUE",
-            ServiceError::UnsupportedPiiType(_) => "UNSUPPORTED_PII_TYPE",
-            ServiceError::Unauthorized(_) => "UNAUTHORIZED",
-            ServiceError::AccessDenied(_) | ServiceError::PermissionDenied(_) => "ACCESS_DENIED",
-            ServiceError::NotFound(_) => "NOT_FOUND",
-            ServiceError::GrantExpired => "GRANT_EXPIRED",
-            ServiceError::GrantNonceReused => "GRANT_NONCE_REUSED",
-            ServiceError::TokenNotFound => "TOKEN_NOT_FOUND",
-            ServiceError::TokenRevoked => "TOKEN_REVOKED",
-            ServiceError::PolicyNotFound | ServiceError::PolicyKeyNotFound(_) => "POLICY_NOT_FOUND",
-            ServiceError::PolicyVersionMismatch(_) => "POLICY_VERSION_MISMATCH",
-            ServiceError::Conflict(_) => "CONFLICT",
-            ServiceError::KillSwitchActive => "KILL_SWITCH_ACTIVE",
-            ServiceError::QuotaExceeded(_) => "QUOTA_EXCEEDED",
-            ServiceError::Unavailable(_) => "SERVICE_UNAVAILABLE",
-            ServiceError::Internal => "INTERNAL_ERROR",
-        }
-    }
-
-    /// Whether the same request can succeed later.
-    pub fn retryable(&self) -> bool {
-        matches!(self, ServiceError::Unavailable(_))
-    }
 }
 
 impl From<StoreError> for ServiceError {

@@ -11,7 +11,10 @@ use axum::{
 };
 use tokenvault_proto::HealthResponse;
 
-use crate::{error::ApiError, AppState};
+use crate::{
+    error::{ApiError, ErrorCode},
+    AppState,
+};
 
 pub(crate) async fn health(State(s): State<Arc<AppState>>) -> Response {
     let ok = s.vault.store().ping().await.is_ok();
@@ -68,8 +71,7 @@ pub(crate) async fn metrics(State(s): State<Arc<AppState>>, headers: HeaderMap) 
 
 pub(crate) async fn not_found() -> Response {
     ApiError::new(
-        StatusCode::NOT_FOUND,
-        "NOT_FOUND",
+        ErrorCode::NotFound,
         "No such endpoint",
         "see /api/v1/tokens/openapi.json for the endpoints",
     )
@@ -78,8 +80,7 @@ pub(crate) async fn not_found() -> Response {
 
 pub(crate) async fn method_not_allowed() -> Response {
     ApiError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "METHOD_NOT_ALLOWED",
+        ErrorCode::MethodNotAllowed,
         "Method not allowed",
         "this endpoint does not accept this method; see /api/v1/tokens/openapi.json",
     )
