@@ -46,7 +46,7 @@ fn init_logs(format: Option<&str>) -> Result<(), String> {
 /// moves a copy of it into place.
 async fn restore(global: &Global, from: &std::path::Path, force: bool) -> Result<(), String> {
     use tokenvault_core::keys::{KeyFileProvider, RootKeyProvider};
-    use tokenvault_core::store::VaultStore;
+    use tokenvault_core::store::prelude::*;
     use tokenvault_store::SqliteStore;
     if global.database_url.is_some() {
         return Err(

@@ -8,8 +8,8 @@
 use std::path::Path;
 
 use tokenvault_core::{
-    keys::{KeyStoreError, TenantKeyStore},
-    store::{StoreError, StoreExport, StoreImport, VaultStore},
+    keys::KeyStoreError,
+    store::{prelude::*, StoreError},
 };
 use tokenvault_store::{PgOptions, PgStore, SqliteStore};
 

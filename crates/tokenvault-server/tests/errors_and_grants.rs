@@ -532,7 +532,7 @@ fn external_issuer_jwts_are_accepted_with_mapped_claims() {
 
 #[test]
 fn store_unavailable_fails_closed_or_open_as_the_policy_says() {
-    use tokenvault_core::store::VaultStore;
+    use tokenvault_core::store::prelude::*;
     let s = TestServer::start();
     s.hipaa_policy();
     s.admin()

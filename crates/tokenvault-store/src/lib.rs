@@ -8,15 +8,11 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-mod audit;
-mod pg_access;
-mod pg_schema;
 mod pool;
 mod postgres;
 mod rows;
 mod schema;
 mod sqlite;
-mod sqlite_access;
 mod token_index;
 
 pub use postgres::{PgOptions, PgStore};

@@ -12,7 +12,8 @@ use tokenvault_core::{
     },
 };
 
-use crate::{audit, pool::unavailable, sqlite::write_policy_version, SqliteStore};
+use super::{audit, write_policy_version, SqliteStore};
+use crate::pool::unavailable;
 
 const CHANGE_COLUMNS: &str =
     "id, kind, target, payload, proposed_by, created_at, status, decided_by, decided_at";

@@ -12,7 +12,7 @@ use tokenvault_core::{
     },
 };
 
-use crate::postgres::{append_audit, corrupt, pg_err, write_policy_version, PgStore};
+use super::{append_audit, corrupt, pg_err, write_policy_version, PgStore};
 
 const CHANGE_COLUMNS: &str =
     "id, kind, target, payload, proposed_by, created_at, status, decided_by, decided_at";

@@ -1,26 +1,18 @@
-//! The append-only, hash-chained audit log.
-//!
-//! Record n stores `hash_n = SHA-256(hash_{n-1} || seq_n || canonical JSON of event n)`, with
-//! `hash_0` all zeros. Changing, inserting, reordering or deleting a record breaks every later
-//! link, which `verify_chain` finds.
+//! The append-only, hash-chained audit log on SQLite. The chain's rules (encoding, links,
+//! verification) are core's `audit_chain`; this module stores and reads rows.
 
-use rusqlite::{params, Connection, OptionalExtension};
-use tokenvault_core::store::{AuditEvent, AuditFilter, AuditRecord, StoreError};
-use tokenvault_crypto::digest;
+use async_trait::async_trait;
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use tokenvault_core::{
+    ids::TenantId,
+    store::{AuditEvent, AuditFilter, AuditLink, AuditRecord, AuditStore, ChainHead, StoreError},
+};
 
-use crate::pool::unavailable;
+use super::SqliteStore;
+use crate::{pool::unavailable, rows::i64_of};
 
-pub(crate) fn link(prev: &[u8; 32], seq: u64, event_json: &str) -> [u8; 32] {
-    digest::sha256(&[prev, &seq.to_be_bytes(), event_json.as_bytes()])
-}
-
-pub(crate) fn to_json(event: &AuditEvent) -> Result<String, StoreError> {
-    serde_json::to_string(event).map_err(|e| StoreError::Unavailable {
-        detail: format!("audit event encoding: {e}"),
-    })
-}
-
-/// Appends events inside the caller's transaction.
+/// Appends events inside the caller's transaction, continuing the chain
+/// (`tokenvault_core::store::audit_chain`).
 pub(crate) fn append(conn: &Connection, events: &[AuditEvent]) -> Result<(), StoreError> {
     let last: Option<(i64, Vec<u8>)> = conn
         .query_row(
@@ -30,12 +22,9 @@ pub(crate) fn append(conn: &Connection, events: &[AuditEvent]) -> Result<(), Sto
         )
         .optional()
         .map_err(unavailable)?;
-    let (mut seq, mut prev) = match last {
-        Some((s, h)) => (
-            u64::try_from(s).unwrap_or(0),
-            <[u8; 32]>::try_from(h.as_slice()).unwrap_or([0; 32]),
-        ),
-        None => (0, [0; 32]),
+    let mut head = match last {
+        Some((seq, hash)) => ChainHead::after(seq, &hash)?,
+        None => ChainHead::EMPTY,
     };
     let mut stmt = conn
         .prepare_cached(
@@ -44,22 +33,19 @@ pub(crate) fn append(conn: &Connection, events: &[AuditEvent]) -> Result<(), Sto
         )
         .map_err(unavailable)?;
     for event in events {
-        seq += 1;
-        let json = to_json(event)?;
-        let hash = link(&prev, seq, &json);
+        let l = head.append(event)?;
         stmt.execute(params![
-            i64::try_from(seq).unwrap_or(i64::MAX),
+            i64_of(l.seq)?,
             event.tenant,
             event.action,
             event.actor,
             event.result,
             event.trace_id,
-            json,
-            prev.as_slice(),
-            hash.as_slice(),
+            l.event_json,
+            l.prev_hash.as_slice(),
+            l.hash.as_slice(),
         ])
         .map_err(unavailable)?;
-        prev = hash;
     }
     Ok(())
 }
@@ -71,8 +57,8 @@ fn record(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, String, Vec<u8>, Vec<
 fn decode(
     (seq, json, prev, hash): (i64, String, Vec<u8>, Vec<u8>),
 ) -> Result<AuditRecord, StoreError> {
-    let bad = || StoreError::Unavailable {
-        detail: format!("audit record {seq} is corrupt"),
+    let bad = || StoreError::Corrupt {
+        what: "audit record",
     };
     Ok(AuditRecord {
         seq: u64::try_from(seq).map_err(|_| bad())?,
@@ -145,25 +131,63 @@ pub(crate) fn range(
         .collect()
 }
 
-/// Walks the chain from the start: `Ok(count)` or `Err(first broken seq)`.
-pub(crate) fn verify_chain(conn: &Connection) -> Result<Result<u64, u64>, StoreError> {
+/// Records with `seq > after`, in order, as stored.
+pub(crate) fn links(
+    conn: &Connection,
+    after: u64,
+    limit: usize,
+) -> Result<Vec<AuditLink>, StoreError> {
     let mut stmt = conn
-        .prepare("SELECT seq, event, prev_hash, hash FROM audit ORDER BY seq")
+        .prepare_cached(
+            "SELECT seq, event, prev_hash, hash FROM audit WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+        )
         .map_err(unavailable)?;
-    let mut rows = stmt.query([]).map_err(unavailable)?;
-    let mut prev = [0u8; 32];
-    let mut expected_seq = 1u64;
-    while let Some(row) = rows.next().map_err(unavailable)? {
-        let (seq, json, stored_prev, hash) = record(row).map_err(unavailable)?;
-        let seq = u64::try_from(seq).unwrap_or(0);
-        if seq != expected_seq
-            || stored_prev.as_slice() != prev
-            || hash.as_slice() != link(&prev, seq, &json)
-        {
-            return Ok(Err(expected_seq));
-        }
-        prev = hash.try_into().unwrap_or([0; 32]);
-        expected_seq += 1;
+    let rows = stmt
+        .query_map(params![i64_of(after)?, i64_of(limit as u64)?], record)
+        .map_err(unavailable)?;
+    rows.map(|r| {
+        let (seq, event_json, prev_hash, hash) = r.map_err(unavailable)?;
+        Ok(AuditLink {
+            seq: u64::try_from(seq).map_err(|_| StoreError::Corrupt {
+                what: "audit record",
+            })?,
+            event_json,
+            prev_hash,
+            hash,
+        })
+    })
+    .collect()
+}
+
+#[async_trait]
+impl AuditStore for SqliteStore {
+    async fn append_audit(&self, events: &[AuditEvent]) -> Result<(), StoreError> {
+        let events = events.to_vec();
+        self.pool
+            .write(move |c| {
+                let tx = c
+                    .transaction_with_behavior(TransactionBehavior::Immediate)
+                    .map_err(unavailable)?;
+                append(&tx, &events)?;
+                tx.commit().map_err(unavailable)
+            })
+            .await
     }
-    Ok(Ok(expected_seq - 1))
+
+    async fn audit(
+        &self,
+        tenant: &TenantId,
+        filter: &AuditFilter,
+        before_seq: Option<u64>,
+        limit: usize,
+    ) -> Result<Vec<AuditRecord>, StoreError> {
+        let (t, f) = (tenant.to_string(), filter.clone());
+        self.pool
+            .read(move |c| page(c, &t, &f, before_seq, limit))
+            .await
+    }
+
+    async fn audit_links(&self, after: u64, limit: usize) -> Result<Vec<AuditLink>, StoreError> {
+        self.pool.read(move |c| links(c, after, limit)).await
+    }
 }

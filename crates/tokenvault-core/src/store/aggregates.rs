@@ -1,0 +1,218 @@
+//! What the domain needs from persistence, one narrow trait per aggregate. A backend
+//! implements each; [`VaultStore`] is all of them together (implemented automatically).
+
+use async_trait::async_trait;
+
+use super::{
+    AccessStore, ApiKeyRecord, AuditEvent, AuditFilter, AuditLink, AuditRecord, IdempotencyRecord,
+    StoreError, TenantRecord, TokenRecord, TokenizeCommit, UsageCounts, VaultFilter,
+};
+use crate::{
+    clock::UnixSeconds,
+    ids::{PolicyId, TenantId, TokenId},
+    keys::TenantKeyStore,
+    policy::Policy,
+};
+
+/// Tenants, and the store's own metadata.
+#[async_trait]
+pub trait TenantStore: Send + Sync {
+    /// Whether the store answers.
+    async fn ping(&self) -> Result<(), StoreError>;
+    /// Stores `value` under `key` unless a value is there; returns the value now stored
+    /// (so concurrent first starts of several nodes agree on one).
+    async fn meta_get_or_insert(&self, key: &str, value: &[u8]) -> Result<Vec<u8>, StoreError>;
+    /// Adds a tenant.
+    async fn create_tenant(&self, tenant: &TenantRecord) -> Result<(), StoreError>;
+    /// A tenant.
+    async fn tenant(&self, id: &TenantId) -> Result<Option<TenantRecord>, StoreError>;
+    /// All tenants.
+    async fn tenants(&self) -> Result<Vec<TenantRecord>, StoreError>;
+    /// Turns the kill switch on or off.
+    async fn set_kill_switch(&self, id: &TenantId, on: bool) -> Result<(), StoreError>;
+    /// Sets the quota.
+    async fn set_quota(&self, id: &TenantId, quota: Option<u64>) -> Result<(), StoreError>;
+}
+
+/// API keys (only their hashes).
+#[async_trait]
+pub trait ApiKeyStore: Send + Sync {
+    /// Adds an API key.
+    async fn insert_api_key(&self, key: &ApiKeyRecord) -> Result<(), StoreError>;
+    /// The key with this hash, revoked or not.
+    async fn api_key_by_hash(&self, hash: &[u8; 32]) -> Result<Option<ApiKeyRecord>, StoreError>;
+    /// A tenant's keys.
+    async fn api_keys(&self, tenant: &TenantId) -> Result<Vec<ApiKeyRecord>, StoreError>;
+    /// Revokes a key.
+    async fn revoke_api_key(
+        &self,
+        tenant: &TenantId,
+        id: &str,
+        at: UnixSeconds,
+    ) -> Result<(), StoreError>;
+}
+
+/// Token policies and their versions.
+#[async_trait]
+pub trait PolicyStore: Send + Sync {
+    /// Adds a policy at version 1, with an audit event.
+    async fn insert_policy(
+        &self,
+        tenant: &TenantId,
+        policy: &Policy,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+    /// Stores a new version; fails with `Conflict` unless the current version is
+    /// `policy.version - 1`.
+    async fn update_policy(
+        &self,
+        tenant: &TenantId,
+        policy: &Policy,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+    /// Deletes a policy: it no longer applies and its key is free; its versions stay for the
+    /// history. `NotFound` if there is no such live policy.
+    async fn delete_policy(
+        &self,
+        tenant: &TenantId,
+        id: &PolicyId,
+        at: UnixSeconds,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+    /// The current version, or a given one (a deleted policy has no current version, but its
+    /// versions can still be read by number).
+    async fn policy(
+        &self,
+        tenant: &TenantId,
+        id: &PolicyId,
+        version: Option<u32>,
+    ) -> Result<Option<Policy>, StoreError>;
+    /// The current version of the policy with this key.
+    async fn policy_by_key(
+        &self,
+        tenant: &TenantId,
+        key: &str,
+    ) -> Result<Option<Policy>, StoreError>;
+    /// Current versions of all policies.
+    async fn policies(&self, tenant: &TenantId) -> Result<Vec<Policy>, StoreError>;
+}
+
+/// Token records and tokenize requests' idempotency receipts.
+#[async_trait]
+pub trait TokenStore: Send + Sync {
+    /// Writes a tokenize request in one transaction: the records (folded by
+    /// [`BatchRecords`](super::BatchRecords)), usage under the quota
+    /// ([`check_quota`](super::check_quota)), the idempotency receipt and the audit event.
+    /// Returns, for each record in `commit.records`, the record now in the vault (the existing
+    /// one where its id was already taken).
+    async fn commit_tokenize(&self, commit: TokenizeCommit)
+        -> Result<Vec<TokenRecord>, StoreError>;
+    /// The idempotency record of a key.
+    async fn idempotency(
+        &self,
+        tenant: &TenantId,
+        key: &str,
+    ) -> Result<Option<IdempotencyRecord>, StoreError>;
+    /// Records by id.
+    async fn tokens_by_id(
+        &self,
+        tenant: &TenantId,
+        ids: &[TokenId],
+    ) -> Result<Vec<TokenRecord>, StoreError>;
+    /// A page of records, newest first, after `cursor` (the last `(created_at, token_id)`).
+    async fn list_tokens(
+        &self,
+        tenant: &TenantId,
+        filter: &VaultFilter,
+        now: UnixSeconds,
+        after: Option<(UnixSeconds, String)>,
+        limit: usize,
+    ) -> Result<Vec<TokenRecord>, StoreError>;
+    /// Revokes a record with an audit event; returns it as now stored. Revoking a revoked
+    /// record keeps the first revocation.
+    async fn revoke_token(
+        &self,
+        tenant: &TenantId,
+        id: &TokenId,
+        reason: &str,
+        at: UnixSeconds,
+        audit: &AuditEvent,
+    ) -> Result<TokenRecord, StoreError>;
+}
+
+/// Grants, consumed once.
+#[async_trait]
+pub trait GrantStore: Send + Sync {
+    /// Marks a grant used, counts operations and appends the audit event, in one
+    /// transaction. `Conflict` if the grant was used before (on any node).
+    async fn consume_grant(
+        &self,
+        tenant: &TenantId,
+        jti: &str,
+        expires_at: UnixSeconds,
+        operations: u64,
+        period: UnixSeconds,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+}
+
+/// The hash-chained audit log (the chain's rules are in [`audit_chain`](super::audit_chain)).
+#[async_trait]
+pub trait AuditStore: Send + Sync {
+    /// Appends events.
+    async fn append_audit(&self, events: &[AuditEvent]) -> Result<(), StoreError>;
+    /// A page of a tenant's audit records, newest first, before `before_seq`.
+    async fn audit(
+        &self,
+        tenant: &TenantId,
+        filter: &AuditFilter,
+        before_seq: Option<u64>,
+        limit: usize,
+    ) -> Result<Vec<AuditRecord>, StoreError>;
+    /// Records with `seq > after`, in order, as stored (for verifying the chain).
+    async fn audit_links(&self, after: u64, limit: usize) -> Result<Vec<AuditLink>, StoreError>;
+    /// Walks the whole chain a page at a time ([`audit_chain::verify`](super::audit_chain::verify)):
+    /// the number of records, or the first broken sequence number.
+    async fn verify_audit_chain(&self) -> Result<Result<u64, u64>, StoreError> {
+        super::audit_chain::verify(self).await
+    }
+}
+
+/// Usage counters.
+#[async_trait]
+pub trait UsageStore: Send + Sync {
+    /// Usage counts of a tenant at `now` for the period starting at `period`.
+    async fn usage(
+        &self,
+        tenant: &TenantId,
+        now: UnixSeconds,
+        period: UnixSeconds,
+    ) -> Result<UsageCounts, StoreError>;
+}
+
+/// Persistence of the vault: every aggregate's store.
+pub trait VaultStore:
+    TenantStore
+    + ApiKeyStore
+    + PolicyStore
+    + TokenStore
+    + GrantStore
+    + AuditStore
+    + UsageStore
+    + TenantKeyStore
+    + AccessStore
+{
+}
+
+impl<T> VaultStore for T where
+    T: TenantStore
+        + ApiKeyStore
+        + PolicyStore
+        + TokenStore
+        + GrantStore
+        + AuditStore
+        + UsageStore
+        + TenantKeyStore
+        + AccessStore
+{
+}

@@ -1,0 +1,61 @@
+//! API keys (their hashes).
+
+use super::*;
+
+#[async_trait]
+impl tokenvault_core::store::ApiKeyStore for PgStore {
+    async fn insert_api_key(&self, k: &ApiKeyRecord) -> Result<(), StoreError> {
+        self.client()
+            .await?
+            .execute(
+                "INSERT INTO api_keys (id, tenant, hash, name, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                &[&k.id, &k.tenant.as_str(), &k.hash.as_slice(), &k.name, &k.created_at, &k.revoked_at],
+            )
+            .await
+            .map(|_| ())
+            .map_err(pg_err)
+    }
+
+    async fn api_key_by_hash(&self, hash: &[u8; 32]) -> Result<Option<ApiKeyRecord>, StoreError> {
+        let r = self
+            .client()
+            .await?
+            .query_opt("SELECT id, tenant, hash, name, created_at, revoked_at FROM api_keys WHERE hash = $1", &[&hash.as_slice()])
+            .await
+            .map_err(pg_err)?;
+        r.as_ref().map(api_key).transpose()
+    }
+
+    async fn api_keys(&self, t: &TenantId) -> Result<Vec<ApiKeyRecord>, StoreError> {
+        let rows = self
+            .client()
+            .await?
+            .query("SELECT id, tenant, hash, name, created_at, revoked_at FROM api_keys WHERE tenant = $1 ORDER BY created_at, id", &[&t.as_str()])
+            .await
+            .map_err(pg_err)?;
+        rows.iter().map(api_key).collect()
+    }
+
+    async fn revoke_api_key(
+        &self,
+        t: &TenantId,
+        id: &str,
+        at: UnixSeconds,
+    ) -> Result<(), StoreError> {
+        let n = self
+            .client()
+            .await?
+            .execute(
+                "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $3) WHERE tenant = $1 AND id = $2",
+                &[&t.as_str(), &id, &at],
+            )
+            .await
+            .map_err(pg_err)?;
+        if n == 0 {
+            return Err(StoreError::NotFound {
+                what: Entity::ApiKey,
+            });
+        }
+        Ok(())
+    }
+}

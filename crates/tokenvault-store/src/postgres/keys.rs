@@ -1,0 +1,66 @@
+//! Wrapped tenant keys.
+
+use super::*;
+
+#[async_trait]
+impl TenantKeyStore for PgStore {
+    async fn tenant_keys(&self, t: &TenantId) -> Result<Vec<WrappedTenantKey>, KeyStoreError> {
+        let c = self.client().await.map_err(key_err)?;
+        let rows = c
+            .query(
+                "SELECT version, wrapped, created_at FROM tenant_keys WHERE tenant = $1",
+                &[&t.as_str()],
+            )
+            .await
+            .map_err(|e| key_err(pg_err(e)))?;
+        Ok(rows
+            .iter()
+            .map(|r| WrappedTenantKey {
+                tenant: t.clone(),
+                version: u32_of(r.get(0)),
+                wrapped: r.get(1),
+                created_at: r.get(2),
+            })
+            .collect())
+    }
+
+    async fn insert_tenant_key(&self, key: &WrappedTenantKey) -> Result<(), KeyStoreError> {
+        let c = self.client().await.map_err(key_err)?;
+        c.execute(
+            "INSERT INTO tenant_keys (tenant, version, wrapped, created_at) VALUES ($1, $2, $3, $4)",
+            &[&key.tenant.as_str(), &i64::from(key.version), &key.wrapped, &key.created_at],
+        )
+        .await
+        .map(|_| ())
+        .map_err(|e| match pg_err(e) {
+            StoreError::Conflict { .. } => KeyStoreError::VersionExists { version: key.version },
+            other => key_err(other),
+        })
+    }
+
+    async fn destroy_tenant_keys(&self, t: &TenantId) -> Result<(), KeyStoreError> {
+        let mut c = self.client().await.map_err(key_err)?;
+        let tx = c.transaction().await.map_err(|e| key_err(pg_err(e)))?;
+        tx.execute("DELETE FROM tenant_keys WHERE tenant = $1", &[&t.as_str()])
+            .await
+            .map_err(|e| key_err(pg_err(e)))?;
+        tx.execute(
+            "INSERT INTO shredded_tenants (tenant) VALUES ($1) ON CONFLICT DO NOTHING",
+            &[&t.as_str()],
+        )
+        .await
+        .map_err(|e| key_err(pg_err(e)))?;
+        tx.commit().await.map_err(|e| key_err(pg_err(e)))
+    }
+
+    async fn is_shredded(&self, t: &TenantId) -> Result<bool, KeyStoreError> {
+        let c = self.client().await.map_err(key_err)?;
+        c.query_opt(
+            "SELECT 1 FROM shredded_tenants WHERE tenant = $1",
+            &[&t.as_str()],
+        )
+        .await
+        .map(|r| r.is_some())
+        .map_err(|e| key_err(pg_err(e)))
+    }
+}

@@ -1,0 +1,303 @@
+//! The PostgreSQL store: the same contract as SQLite, for several stateless nodes on one
+//! database. Everything that must hold across nodes is enforced by the database: unique keys
+//! (token ids, grant ids, idempotency keys), quota counting in the same statement as the
+//! increment, and one audit chain serialized by a transaction-scoped advisory lock.
+
+use std::{str::FromStr, time::Duration};
+
+use async_trait::async_trait;
+use deadpool_postgres::{GenericClient, Manager, ManagerConfig, Pool, RecyclingMethod};
+use tokenvault_core::{
+    clock::UnixSeconds,
+    ids::{PolicyId, TenantId, TokenId},
+    keys::{KeyStoreError, TenantKeyStore, WrappedTenantKey},
+    policy::Policy,
+    store::Entity,
+    store::{
+        check_quota, ApiKeyRecord, AuditEvent, AuditFilter, AuditLink, AuditRecord, BatchRecords,
+        ChainHead, IdempotencyRecord, StoreError, TenantRecord, TokenRecord, TokenStatus,
+        TokenizeCommit, UsageCounts, VaultFilter,
+    },
+};
+use tokio_postgres::{error::SqlState, Row};
+
+mod access;
+mod api_keys;
+mod audit;
+mod grants;
+mod import;
+mod keys;
+mod policies;
+pub(crate) mod schema;
+mod tenants;
+mod tls;
+mod tokens;
+
+pub(crate) use audit::append_audit;
+pub(crate) use policies::write_policy_version;
+use tls::{ssl_mode, tls};
+
+/// Audit chain lock key ("tvaudit").
+const AUDIT_LOCK: i64 = 0x74_7661_7564_6974;
+
+const TOKEN_COLUMNS: &str = "tenant, token_id, pii_type, mode, scope, key_version, policy_id, \
+    policy_version, stored_token, token, wrapped_dek, created_at, expires_at, revoked_at, revoke_reason";
+
+/// Connection settings.
+#[derive(Debug, Clone)]
+pub struct PgOptions {
+    /// Connections kept per node.
+    pub pool_size: usize,
+    /// How long to wait for a connection.
+    pub connect_timeout: Duration,
+    /// A schema to use instead of `public` (created if missing); for tests and shared servers.
+    pub schema: Option<String>,
+    /// PEM file of a private CA that signs the database's certificate (beside the public
+    /// roots). Whether TLS is used follows the URL's `sslmode` (`disable`, `prefer` — the
+    /// default —, `require`).
+    pub ca_file: Option<std::path::PathBuf>,
+}
+
+impl Default for PgOptions {
+    fn default() -> Self {
+        Self {
+            pool_size: 16,
+            connect_timeout: Duration::from_secs(10),
+            schema: None,
+            ca_file: None,
+        }
+    }
+}
+
+/// The vault on PostgreSQL.
+#[derive(Clone)]
+pub struct PgStore {
+    pool: Pool,
+}
+
+impl std::fmt::Debug for PgStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PgStore")
+    }
+}
+
+pub(crate) fn pg_err(e: tokio_postgres::Error) -> StoreError {
+    if e.code() == Some(&SqlState::UNIQUE_VIOLATION) {
+        return StoreError::Conflict {
+            what: Entity::Record,
+        };
+    }
+    // Only the message and code: a database error's detail may quote key values.
+    let detail = match e.as_db_error() {
+        Some(db) => format!("{} ({})", db.message(), db.code().code()),
+        None => e.to_string(),
+    };
+    StoreError::Unavailable { detail }
+}
+
+fn pool_err(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Unavailable {
+        detail: format!("database connection: {e}"),
+    }
+}
+
+/// A pool error, with the server's own message when it refused (a missing database or role is
+/// named by PostgreSQL's message).
+fn pool_get_err(e: deadpool_postgres::PoolError) -> StoreError {
+    match e {
+        deadpool_postgres::PoolError::Backend(e) => match e.as_db_error() {
+            Some(db) => StoreError::Unavailable {
+                detail: format!(
+                    "database connection: {} ({})",
+                    db.message(),
+                    db.code().code()
+                ),
+            },
+            None => StoreError::Unavailable {
+                detail: format!("database connection: {e}"),
+            },
+        },
+        other => pool_err(other),
+    }
+}
+
+fn conflict(what: Entity) -> impl Fn(StoreError) -> StoreError {
+    move |e| match e {
+        StoreError::Conflict { .. } => StoreError::Conflict { what },
+        other => other,
+    }
+}
+
+pub(crate) fn corrupt(what: &'static str) -> StoreError {
+    StoreError::Corrupt { what }
+}
+
+fn u32_of(v: i64) -> u32 {
+    u32::try_from(v).unwrap_or(u32::MAX)
+}
+
+fn token(r: &Row) -> Result<TokenRecord, StoreError> {
+    let stored: String = r.get(8);
+    let shown: Option<String> = r.get(9);
+    Ok(TokenRecord {
+        tenant: TenantId::parse(r.get(0)).map_err(|_| corrupt("tenant"))?,
+        token_id: TokenId::parse(r.get(1)).map_err(|_| corrupt("token id"))?,
+        pii_type: r
+            .get::<_, &str>(2)
+            .parse()
+            .map_err(|_| corrupt("pii type"))?,
+        mode: r.get::<_, &str>(3).parse().map_err(|()| corrupt("mode"))?,
+        scope: r.get(4),
+        key_version: u32_of(r.get(5)),
+        policy_id: PolicyId::parse(r.get(6)).map_err(|_| corrupt("policy id"))?,
+        policy_version: u32_of(r.get(7)),
+        token: shown.unwrap_or_else(|| stored.clone()),
+        stored_token: stored,
+        wrapped_dek: r.get(10),
+        created_at: r.get(11),
+        expires_at: r.get(12),
+        revoked_at: r.get(13),
+        revoke_reason: r.get(14),
+    })
+}
+
+fn tenant(r: &Row) -> Result<TenantRecord, StoreError> {
+    let quota: Option<i64> = r.get(4);
+    Ok(TenantRecord {
+        id: TenantId::parse(r.get(0)).map_err(|_| corrupt("tenant"))?,
+        name: r.get(1),
+        created_at: r.get(2),
+        kill_switch: r.get(3),
+        quota: quota.and_then(|q| u64::try_from(q).ok()),
+    })
+}
+
+fn api_key(r: &Row) -> Result<ApiKeyRecord, StoreError> {
+    let hash: Vec<u8> = r.get(2);
+    Ok(ApiKeyRecord {
+        id: r.get(0),
+        tenant: TenantId::parse(r.get(1)).map_err(|_| corrupt("tenant"))?,
+        hash: hash.try_into().map_err(|_| corrupt("api key hash"))?,
+        name: r.get(3),
+        created_at: r.get(4),
+        revoked_at: r.get(5),
+    })
+}
+
+fn policy(json: &str) -> Result<Policy, StoreError> {
+    serde_json::from_str(json).map_err(|_| corrupt("policy"))
+}
+
+/// A batch of token records as one array per column, for `UNNEST`.
+#[derive(Default)]
+struct Columns<'a> {
+    token_id: Vec<&'a str>,
+    pii_type: Vec<&'a str>,
+    mode: Vec<&'a str>,
+    scope: Vec<&'a str>,
+    key_version: Vec<i64>,
+    policy_id: Vec<&'a str>,
+    policy_version: Vec<i64>,
+    stored_token: Vec<&'a str>,
+    token: Vec<Option<&'a str>>,
+    wrapped_dek: Vec<Option<&'a [u8]>>,
+    created_at: Vec<i64>,
+    expires_at: Vec<Option<i64>>,
+    revoked_at: Vec<Option<i64>>,
+    revoke_reason: Vec<Option<&'a str>>,
+}
+
+impl<'a> Columns<'a> {
+    fn with_capacity(n: usize) -> Self {
+        Self {
+            token_id: Vec::with_capacity(n),
+            ..Self::default()
+        }
+    }
+
+    fn push(&mut self, r: &'a TokenRecord) {
+        self.token_id.push(r.token_id.as_str());
+        self.pii_type.push(r.pii_type.as_str());
+        self.mode.push(r.mode.as_str());
+        self.scope.push(&r.scope);
+        self.key_version.push(i64::from(r.key_version));
+        self.policy_id.push(r.policy_id.as_str());
+        self.policy_version.push(i64::from(r.policy_version));
+        self.stored_token.push(&r.stored_token);
+        self.token
+            .push((r.token != r.stored_token).then_some(r.token.as_str()));
+        self.wrapped_dek.push(r.wrapped_dek.as_deref());
+        self.created_at.push(r.created_at);
+        self.expires_at.push(r.expires_at);
+        self.revoked_at.push(r.revoked_at);
+        self.revoke_reason.push(r.revoke_reason.as_deref());
+    }
+}
+
+fn i64_of(v: u64) -> Result<i64, StoreError> {
+    i64::try_from(v).map_err(|_| StoreError::Unavailable {
+        detail: "counter out of range".into(),
+    })
+}
+
+/// Inserts a batch of one tenant's records with one statement (an array per column,
+/// unnested), skipping ids already present; returns the ids it inserted.
+impl PgStore {
+    /// Connects to `url` (`postgres://…`), checks the server answers and runs the migrations.
+    /// An unreachable server or a wrong URL is an error here, at start.
+    pub async fn connect(url: &str, options: &PgOptions) -> Result<Self, StoreError> {
+        let (url, verify) = ssl_mode(url, options.ca_file.as_deref())?;
+        let mut cfg =
+            tokio_postgres::Config::from_str(&url).map_err(|e| StoreError::Unavailable {
+                detail: format!("database URL is not a PostgreSQL URL: {e}"),
+            })?;
+        cfg.connect_timeout(options.connect_timeout);
+        if let Some(schema) = &options.schema {
+            if !schema
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+            {
+                return Err(StoreError::Unavailable {
+                    detail: "schema must be lowercase letters, digits and '_'".into(),
+                });
+            }
+            let (client, conn) = cfg
+                .connect(tls(options.ca_file.as_deref(), verify)?)
+                .await
+                .map_err(pg_err)?;
+            tokio::spawn(conn);
+            client
+                .batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {schema}"))
+                .await
+                .map_err(pg_err)?;
+            cfg.options(format!("-c search_path={schema}"));
+        }
+        let manager = Manager::from_config(
+            cfg,
+            tls(options.ca_file.as_deref(), verify)?,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(options.pool_size.max(1))
+            .wait_timeout(Some(options.connect_timeout))
+            .create_timeout(Some(options.connect_timeout))
+            .runtime(deadpool_postgres::Runtime::Tokio1)
+            .build()
+            .map_err(pool_err)?;
+        let mut client = pool.get().await.map_err(pool_get_err)?;
+        schema::migrate(&mut client).await.map_err(pg_err)?;
+        Ok(Self { pool })
+    }
+
+    pub(crate) async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
+        self.pool.get().await.map_err(pool_err)
+    }
+}
+
+fn key_err(e: StoreError) -> KeyStoreError {
+    KeyStoreError::Unavailable {
+        detail: e.to_string(),
+    }
+}

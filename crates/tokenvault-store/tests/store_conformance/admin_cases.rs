@@ -1,0 +1,340 @@
+//! Cases of the policy, API key, tenant and access aggregates.
+
+use super::*;
+
+pub async fn policies_api_keys_and_kill_switch(s: Arc<dyn VaultStore>) {
+    use tokenvault_core::{
+        policy::{Policy, PolicyBody},
+        store::ApiKeyRecord,
+    };
+    s.create_tenant(&TenantRecord {
+        id: tenant(),
+        name: "a".into(),
+        created_at: 0,
+        kill_switch: false,
+        quota: None,
+    })
+    .await
+    .unwrap();
+    assert!(matches!(
+        s.create_tenant(&TenantRecord {
+            id: tenant(),
+            name: "b".into(),
+            created_at: 0,
+            kill_switch: false,
+            quota: None
+        })
+        .await,
+        Err(StoreError::Conflict { .. })
+    ));
+    s.set_kill_switch(&tenant(), true).await.unwrap();
+    assert!(s.tenant(&tenant()).await.unwrap().unwrap().kill_switch);
+    s.set_quota(&tenant(), Some(7)).await.unwrap();
+    assert_eq!(s.tenant(&tenant()).await.unwrap().unwrap().quota, Some(7));
+    let body: PolicyBody = serde_json::from_value(serde_json::json!({
+        "key": "support", "name": "p", "enabled": true, "type_rules": {}, "default_rule": null,
+        "allowed_roles": ["admin"], "allowed_purposes": ["x"], "require_reason": true,
+        "failure_policy": "fail_closed",
+        "detection": {"categories": [], "custom_patterns": [], "languages": ["global"], "severities": {}, "blocking": [], "default_action": "redact"}
+    })).unwrap();
+    let mut p = Policy {
+        id: PolicyId::parse("pol_p").unwrap(),
+        version: 1,
+        body,
+        created_at: 1,
+        updated_at: 1,
+    };
+    s.insert_policy(&tenant(), &p, &event("policy_create"))
+        .await
+        .unwrap();
+    assert!(s
+        .insert_policy(&tenant(), &p, &event("policy_create"))
+        .await
+        .is_err());
+    p.version = 2;
+    p.body.name = "p2".into();
+    s.update_policy(&tenant(), &p, &event("policy_update"))
+        .await
+        .unwrap();
+    assert!(
+        s.update_policy(&tenant(), &p, &event("policy_update"))
+            .await
+            .is_err(),
+        "stale version"
+    );
+    assert_eq!(
+        s.policy(&tenant(), &p.id, None)
+            .await
+            .unwrap()
+            .unwrap()
+            .body
+            .name,
+        "p2"
+    );
+    assert_eq!(
+        s.policy(&tenant(), &p.id, Some(1))
+            .await
+            .unwrap()
+            .unwrap()
+            .body
+            .name,
+        "p"
+    );
+    assert_eq!(
+        s.policy_by_key(&tenant(), "support")
+            .await
+            .unwrap()
+            .unwrap()
+            .version,
+        2
+    );
+    assert_eq!(s.policies(&tenant()).await.unwrap().len(), 1);
+    assert!(s
+        .policy(&TenantId::parse("ten_other").unwrap(), &p.id, None)
+        .await
+        .unwrap()
+        .is_none());
+    // Delete: gone from current reads and the key is free; versions stay readable.
+    s.delete_policy(&tenant(), &p.id, 9, &event("policy_delete"))
+        .await
+        .unwrap();
+    assert!(s.policy(&tenant(), &p.id, None).await.unwrap().is_none());
+    assert!(s
+        .policy_by_key(&tenant(), "support")
+        .await
+        .unwrap()
+        .is_none());
+    assert!(s.policies(&tenant()).await.unwrap().is_empty());
+    assert_eq!(
+        s.policy(&tenant(), &p.id, Some(2))
+            .await
+            .unwrap()
+            .unwrap()
+            .body
+            .name,
+        "p2"
+    );
+    assert!(matches!(
+        s.delete_policy(&tenant(), &p.id, 9, &event("policy_delete"))
+            .await,
+        Err(StoreError::NotFound { .. })
+    ));
+    p.version = 3;
+    assert!(
+        s.update_policy(&tenant(), &p, &event("policy_update"))
+            .await
+            .is_err(),
+        "a deleted policy cannot be updated"
+    );
+    let mut again = p.clone();
+    again.id = PolicyId::parse("pol_q").unwrap();
+    again.version = 1;
+    s.insert_policy(&tenant(), &again, &event("policy_create"))
+        .await
+        .unwrap();
+    assert_eq!(
+        s.policy_by_key(&tenant(), "support")
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        again.id
+    );
+    let key = ApiKeyRecord {
+        id: "key_1".into(),
+        tenant: tenant(),
+        hash: [9; 32],
+        name: "k".into(),
+        created_at: 0,
+        revoked_at: None,
+    };
+    s.insert_api_key(&key).await.unwrap();
+    assert_eq!(
+        s.api_key_by_hash(&[9; 32]).await.unwrap().unwrap().id,
+        "key_1"
+    );
+    s.revoke_api_key(&tenant(), "key_1", 5).await.unwrap();
+    assert_eq!(s.api_keys(&tenant()).await.unwrap()[0].revoked_at, Some(5));
+    assert!(s
+        .revoke_api_key(&TenantId::parse("ten_other").unwrap(), "key_1", 5)
+        .await
+        .is_err());
+}
+
+pub async fn role_mapping_settings_and_changes(s: Arc<dyn VaultStore>) {
+    use tokenvault_core::policy::{Policy, PolicyBody};
+    use tokenvault_core::store::{ChangeDecision, ChangeEffect, ChangeStatus, PendingChange};
+    let other = TenantId::parse("ten_other").unwrap();
+    let perms = vec!["audit:read".to_owned()];
+    s.set_role_permissions(&tenant(), "auditor", Some(&perms), &event("role_set"))
+        .await
+        .unwrap();
+    let wider = vec!["audit:read".to_owned(), "vault:read".to_owned()];
+    s.set_role_permissions(&tenant(), "auditor", Some(&wider), &event("role_set"))
+        .await
+        .unwrap();
+    assert_eq!(
+        s.role_permissions(&tenant()).await.unwrap(),
+        vec![("auditor".to_owned(), wider.clone())]
+    );
+    assert!(s.role_permissions(&other).await.unwrap().is_empty());
+    s.set_role_permissions(&tenant(), "auditor", None, &event("role_set"))
+        .await
+        .unwrap();
+    assert!(s.role_permissions(&tenant()).await.unwrap().is_empty());
+
+    s.set_tenant_setting(&tenant(), "two_person_rule", Some("on"), &event("set"))
+        .await
+        .unwrap();
+    assert_eq!(
+        s.tenant_setting(&tenant(), "two_person_rule")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("on")
+    );
+    assert!(s
+        .tenant_setting(&other, "two_person_rule")
+        .await
+        .unwrap()
+        .is_none());
+
+    let change = PendingChange {
+        id: "chg_1".into(),
+        tenant: tenant(),
+        kind: "role_set".into(),
+        target: "auditor".into(),
+        payload: "{}".into(),
+        proposed_by: "alice".into(),
+        created_at: 7,
+        status: ChangeStatus::Pending,
+        decided_by: None,
+        decided_at: None,
+    };
+    s.insert_change(&change, &event("change_proposed"))
+        .await
+        .unwrap();
+    assert_eq!(
+        s.changes(&tenant(), Some(ChangeStatus::Pending))
+            .await
+            .unwrap(),
+        vec![change.clone()]
+    );
+    assert!(s.changes(&other, None).await.unwrap().is_empty());
+    assert_eq!(
+        s.change(&tenant(), "chg_1").await.unwrap(),
+        Some(change.clone())
+    );
+    assert!(s.change(&other, "chg_1").await.unwrap().is_none());
+    assert!(s.change(&tenant(), "chg_9").await.unwrap().is_none());
+    let effect = ChangeEffect::Role {
+        role: "auditor".into(),
+        permissions: Some(perms.clone()),
+    };
+    assert!(matches!(
+        s.decide_change(
+            &other,
+            "chg_1",
+            &ChangeDecision {
+                status: ChangeStatus::Approved,
+                decided_by: "bob".into(),
+                at: 8
+            },
+            Some(effect.clone()),
+            &event("change_approved")
+        )
+        .await,
+        Err(StoreError::NotFound { .. })
+    ));
+    s.decide_change(
+        &tenant(),
+        "chg_1",
+        &ChangeDecision {
+            status: ChangeStatus::Approved,
+            decided_by: "bob".into(),
+            at: 8,
+        },
+        Some(effect.clone()),
+        &event("change_approved"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        s.role_permissions(&tenant()).await.unwrap(),
+        vec![("auditor".to_owned(), perms.clone())]
+    );
+    let decided = &s.changes(&tenant(), None).await.unwrap()[0];
+    assert_eq!(
+        (
+            decided.status,
+            decided.decided_by.as_deref(),
+            decided.decided_at
+        ),
+        (ChangeStatus::Approved, Some("bob"), Some(8))
+    );
+    // Decided once, on any node: the second decision changes nothing.
+    assert!(matches!(
+        s.decide_change(
+            &tenant(),
+            "chg_1",
+            &ChangeDecision {
+                status: ChangeStatus::Rejected,
+                decided_by: "carol".into(),
+                at: 9
+            },
+            None,
+            &event("change_rejected")
+        )
+        .await,
+        Err(StoreError::Conflict { .. })
+    ));
+    // A policy effect that no longer applies rolls the decision back.
+    let stale = PendingChange {
+        id: "chg_2".into(),
+        kind: "policy_update".into(),
+        ..change
+    };
+    s.insert_change(&stale, &event("change_proposed"))
+        .await
+        .unwrap();
+    let body: PolicyBody = serde_json::from_value(serde_json::json!({
+        "key": null, "name": "p", "enabled": true, "type_rules": {}, "default_rule": null,
+        "allowed_roles": ["admin"], "allowed_purposes": ["x"], "require_reason": true,
+        "failure_policy": "fail_closed",
+        "detection": {"categories": [], "custom_patterns": [], "languages": ["global"], "severities": {}, "blocking": [], "default_action": "redact"}
+    })).unwrap();
+    let p = Policy {
+        id: PolicyId::parse("pol_missing").unwrap(),
+        version: 5,
+        body,
+        created_at: 1,
+        updated_at: 1,
+    };
+    assert!(matches!(
+        s.decide_change(
+            &tenant(),
+            "chg_2",
+            &ChangeDecision {
+                status: ChangeStatus::Approved,
+                decided_by: "bob".into(),
+                at: 9
+            },
+            Some(ChangeEffect::Policy(Box::new(p))),
+            &event("change_approved")
+        )
+        .await,
+        Err(StoreError::Conflict { .. })
+    ));
+    assert_eq!(
+        s.changes(&tenant(), Some(ChangeStatus::Pending))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        s.verify_audit_chain().await.unwrap(),
+        Ok(7),
+        "refused decisions leave no audit record"
+    );
+}
