@@ -97,6 +97,7 @@ fn code_and_message(e: &ServiceError) -> (ErrorCode, &'static str) {
         ServiceError::Conflict(_) => (C::Conflict, "Conflict"),
         ServiceError::KillSwitchActive => (C::KillSwitchActive, "Service temporarily disabled"),
         ServiceError::QuotaExceeded(_) => (C::QuotaExceeded, "Quota exceeded"),
+        ServiceError::TooManyFindings(_) => (C::TooManyFindings, "Too many findings"),
         ServiceError::Unavailable(_) => (C::ServiceUnavailable, "Transient service failure"),
         ServiceError::Internal => (C::InternalError, "Internal error"),
     }

@@ -6,7 +6,10 @@ use std::{collections::BTreeMap, sync::Arc};
 
 use axum::{body::Body, extract::State, response::Response, routing::MethodRouter, Json};
 use serde_json::Value;
-use tokenvault_core::{policy::TextAction, service::Caller};
+use tokenvault_core::{
+    policy::TextAction,
+    service::{ActionChoice, Caller, Scanned, TextScan},
+};
 use tokenvault_detect::{transform, DetectError, Outcome, MAX_TEXT_BYTES};
 use tokenvault_proto::pii::{
     PiiDetokenizeResponse, PiiFinding, PiiRequest, PiiResponse, PiiVault, PiiVaultEntry,
@@ -14,6 +17,7 @@ use tokenvault_proto::pii::{
 
 use crate::{
     access::Endpoint,
+    detectors::DetectReport,
     error::{ApiError, ErrorCode},
     extract::{ApiJson, Authed},
     AppState,
@@ -41,19 +45,30 @@ async fn run(
     ApiJson(raw): ApiJson<Value>,
     pinned: Option<TextAction>,
 ) -> Result<Json<PiiResponse>, ApiError> {
-    {
-        {
-            let req = parse_request(raw)?;
-            check_text(&req.text)?;
-            let locale = parse_locale(req.locale.as_deref())?;
-            if pinned.is_some() && req.action.is_some() {
-                return Err(ApiError::invalid(
-                    "action is only accepted by /pii/scan; this endpoint's action is fixed",
-                ));
-            }
-            let requested = req
-                .action
-                .as_deref()
+    let (scan, locale) = text_scan(raw, pinned)?;
+    let scanned = s
+        .vault
+        .scan_text(&caller, &s.detectors, scan, &trace_id)
+        .await?;
+    let found = scanned.report.outcome.findings.len() as u64;
+    s.metrics.pii(scanned.action.as_str(), found);
+    Ok(Json(respond(&locale, scanned)))
+}
+
+/// A detection request, read and checked, as the domain's call (and its locale).
+fn text_scan(raw: Value, pinned: Option<TextAction>) -> Result<(TextScan, String), ApiError> {
+    let req = parse_request(raw)?;
+    check_text(&req.text)?;
+    let locale = parse_locale(req.locale.as_deref())?;
+    let action = match (pinned, req.action.as_deref()) {
+        (Some(_), Some(_)) => {
+            return Err(ApiError::invalid(
+                "action is only accepted by /pii/scan; this endpoint's action is fixed",
+            ))
+        }
+        (Some(a), None) => ActionChoice::Pinned(a),
+        (None, requested) => ActionChoice::Requested(
+            requested
                 .map(|a| {
                     a.parse::<TextAction>().map_err(|()| {
                         ApiError::invalid(
@@ -61,47 +76,24 @@ async fn run(
                         )
                     })
                 })
-                .transpose()?;
-            let policy = s.vault.text_policy(&caller, &req.policy_key).await?;
-            let action = pinned
-                .or(requested)
-                .unwrap_or(policy.body.detection.default_action);
-            let detector = s.detectors.get(&policy).map_err(engine_error)?;
-            let text = req.text;
-            let region_locale = locale.clone();
-            let (outcome, text) = tokio::task::spawn_blocking(move || {
-                let outcome =
-                    tokenvault_detect::apply_in(&detector, &text, action, Some(&region_locale));
-                (outcome, text)
-            })
-            .await
-            .map_err(|_| ApiError::internal())?;
-            let outcome = outcome.map_err(engine_error)?;
-            let counts = count_by_category(&outcome);
-            s.vault
-                .audit_text(
-                    &caller,
-                    Some(&policy),
-                    action.as_str(),
-                    &counts,
-                    outcome.has_blocking,
-                    &trace_id,
-                )
-                .await?;
-            s.metrics
-                .pii(action.as_str(), outcome.findings.len() as u64);
-            Ok(Json(respond(&text, &locale, &policy, action, outcome)))
-        }
-    }
+                .transpose()?,
+        ),
+    };
+    let scan = TextScan {
+        policy_key: req.policy_key,
+        text: req.text,
+        locale: locale.clone(),
+        action,
+    };
+    Ok((scan, locale))
 }
 
-fn respond(
-    text: &str,
-    locale: &str,
-    policy: &tokenvault_core::policy::Policy,
-    action: TextAction,
-    outcome: Outcome,
-) -> PiiResponse {
+fn respond(locale: &str, scanned: Scanned<DetectReport>) -> PiiResponse {
+    let Scanned {
+        policy,
+        action,
+        report: DetectReport { text, outcome },
+    } = scanned;
     let Outcome {
         findings,
         replacements,
@@ -180,28 +172,27 @@ pub(crate) async fn detokenize(
     Authed { caller, trace_id }: Authed,
     ApiJson(raw): ApiJson<Value>,
 ) -> Result<Json<PiiDetokenizeResponse>, ApiError> {
-    {
-        {
-            let (text, vault) = parse_detokenize(raw)?;
-            s.vault.text_api_open(&caller).await?;
-            check_text(&text)?;
-            let (output_text, replaced) =
-                transform::detokenize(&text, &vault, MAX_OUTPUT_BYTES).map_err(|e| match e {
-                    DetectError::OutputTooLarge { max } => ApiError::new(
-                        ErrorCode::PayloadTooLarge,
-                        "Output too large",
-                        format!("restoring this vault would produce more than {max} bytes; send less text"),
-                    ),
-                    other => engine_error(other),
-                })?;
-            let counts = BTreeMap::from([("placeholders".to_owned(), replaced)]);
-            audit(&s, &caller, "detokenize", &counts, &trace_id).await?;
-            Ok(Json(PiiDetokenizeResponse {
-                output_text,
-                replaced,
-            }))
-        }
-    }
+    let (text, vault) = parse_detokenize(raw)?;
+    s.vault.text_api_open(&caller).await?;
+    check_text(&text)?;
+    let (output_text, replaced) =
+        transform::detokenize(&text, &vault, MAX_OUTPUT_BYTES).map_err(|e| match e {
+            DetectError::OutputTooLarge { max } => ApiError::new(
+                ErrorCode::PayloadTooLarge,
+                "Output too large",
+                format!("restoring this vault would produce more than {max} bytes; send less text"),
+            ),
+            other => {
+                tracing::error!(error = %other, "placeholder restoration");
+                ApiError::internal()
+            }
+        })?;
+    let counts = BTreeMap::from([("placeholders".to_owned(), replaced)]);
+    audit(&s, &caller, "detokenize", &counts, &trace_id).await?;
+    Ok(Json(PiiDetokenizeResponse {
+        output_text,
+        replaced,
+    }))
 }
 
 async fn audit(
@@ -375,33 +366,6 @@ pub(crate) fn is_language_tag(l: &str) -> bool {
         stage = next;
     }
     true
-}
-
-fn count_by_category(o: &Outcome) -> BTreeMap<String, usize> {
-    let mut counts = BTreeMap::new();
-    for f in &o.findings {
-        *counts.entry(f.category.clone()).or_default() += 1;
-    }
-    counts
-}
-
-fn engine_error(e: DetectError) -> ApiError {
-    match e {
-        DetectError::TooManyFindings { .. } => ApiError::new(
-            ErrorCode::TooManyFindings,
-            "Too many findings",
-            format!("{e}; nothing was returned in part"),
-        ),
-        DetectError::InvalidPattern { .. }
-        | DetectError::TooManyPatterns { .. }
-        | DetectError::UnknownCategory(_) => ApiError::invalid(format!(
-            "the policy's detection settings do not compile: {e}"
-        )),
-        other => {
-            tracing::error!(error = %other, "detection engine");
-            ApiError::internal()
-        }
-    }
 }
 
 #[cfg(test)]

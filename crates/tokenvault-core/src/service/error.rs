@@ -59,6 +59,9 @@ pub enum ServiceError {
     /// The tenant's kill switch is on.
     #[error("tokenization is disabled for this tenant (kill switch)")]
     KillSwitchActive,
+    /// The text holds more findings than one answer carries.
+    #[error("{0}")]
+    TooManyFindings(String),
     /// The period's quota is used up.
     #[error("{0}")]
     QuotaExceeded(String),

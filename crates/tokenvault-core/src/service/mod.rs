@@ -13,6 +13,7 @@ mod policies;
 mod rehydrate;
 mod tenant_admin;
 mod text_api;
+mod text_scan;
 mod tokenize;
 mod vault;
 
@@ -33,6 +34,7 @@ pub use rehydrate::{
     MAX_REHYDRATE_TOKENS,
 };
 pub use tenant_admin::{KeyVersionInfo, MAX_API_KEY_NAME_CHARS};
+pub use text_scan::{ActionChoice, ScanReport, Scanned, TextEngine, TextEngineError, TextScan};
 pub use tokenize::{
     BatchMode, ItemError, ItemErrorCode, ItemOutcome, ModeChoice, SkipCode, TokenizeCommand,
     TokenizeItemInput, TokenizeOutcome, MAX_IDEMPOTENCY_KEY_LEN, MAX_TOKENIZE_ITEMS,

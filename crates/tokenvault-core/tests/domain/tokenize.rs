@@ -1,0 +1,197 @@
+//! Tokenize on the memory store.
+
+use tokenvault_core::{
+    ids::PolicyId,
+    service::{
+        BatchMode, ItemErrorCode, ItemOutcome, ModeChoice, ServiceError, SkipCode, TokenizeOutcome,
+    },
+    store::prelude::*,
+    token::Mode,
+};
+
+use super::*;
+
+fn tokens(o: &TokenizeOutcome) -> Vec<Option<String>> {
+    o.items
+        .iter()
+        .map(|i| match i {
+            ItemOutcome::Tokenized { token, .. } => Some(token.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn deterministic_values_keep_one_record_randomized_do_not() {
+    block_on(async {
+        let f = Fixture::new().await;
+        let o = f
+            .tokenize(&[
+                ("123-45-6789", "us_ssn"),
+                ("123456789", "us_ssn"),
+                ("130 692 544", "ca_sin"),
+                ("130 692 544", "ca_sin"),
+            ])
+            .await;
+        assert_eq!(o.success_count(), 4);
+        let t = tokens(&o);
+        assert_eq!(t[0], t[1], "one SSN in two spellings, one token");
+        assert_ne!(t[2], t[3], "randomized tokens differ");
+        let again = f.tokenize(&[("123-45-6789", "us_ssn")]).await;
+        assert_eq!(tokens(&again)[0], t[0], "and across requests");
+        let usage = f.vault.usage(&f.admin).await.unwrap();
+        assert_eq!(usage.counts.created, 3, "one SSN record, two SIN records");
+        assert_eq!(usage.counts.operations, 5);
+    });
+}
+
+#[test]
+fn items_fail_or_skip_alone_in_best_effort_and_all_or_nothing_writes_nothing() {
+    block_on(async {
+        let f = Fixture::new().await;
+        let o = f
+            .tokenize(&[
+                ("123-45-6789", "us_ssn"),
+                ("x", "no_such_type"),
+                ("   ", "email"),
+                ("+1 415 555 0100", "phone"),
+            ])
+            .await;
+        assert!(matches!(o.items[0], ItemOutcome::Tokenized { .. }));
+        let code = |i: usize| match &o.items[i] {
+            ItemOutcome::Failed { error, .. } => Some(error.code),
+            _ => None,
+        };
+        assert_eq!(code(1), Some(ItemErrorCode::UnsupportedPiiType));
+        assert_eq!(code(2), Some(ItemErrorCode::EmptyValue));
+        assert!(matches!(
+            o.items[3],
+            ItemOutcome::Skipped(SkipCode::Policy(_))
+        ));
+        let mut cmd = command(&[("234-56-7890", "us_ssn"), ("x", "no_such_type")]);
+        cmd.batch_mode = BatchMode::AllOrNothing;
+        let e = f.vault.tokenize(&f.api, &cmd, "tr").await.unwrap_err();
+        assert!(matches!(e, ServiceError::UnsupportedPiiType(_)), "{e:?}");
+        assert_eq!(f.vault.usage(&f.admin).await.unwrap().counts.created, 1);
+    });
+}
+
+#[test]
+fn a_mode_override_outside_the_rule_fails_the_item() {
+    block_on(async {
+        let f = Fixture::new().await;
+        let mut cmd = command(&[("123-45-6789", "us_ssn"), ("a@b.example", "email")]);
+        cmd.items[0].mode = ModeChoice::Unknown;
+        cmd.items[1].mode = ModeChoice::Override(Mode::Randomized);
+        let o = f.vault.tokenize(&f.api, &cmd, "tr").await.unwrap();
+        assert!(matches!(
+            &o.items[0],
+            ItemOutcome::Failed { error, .. } if error.code == ItemErrorCode::InvalidInput
+        ));
+        assert_eq!(o.items.len(), 2);
+    });
+}
+
+#[test]
+fn a_dry_run_answers_alike_and_writes_nothing() {
+    block_on(async {
+        let f = Fixture::new().await;
+        let mut cmd = command(&[("123-45-6789", "us_ssn")]);
+        cmd.dry_run = true;
+        let dry = f.vault.tokenize(&f.api, &cmd, "tr").await.unwrap();
+        assert!(dry.dry_run);
+        let chain_before = f.store.verify_audit_chain().await.unwrap();
+        assert_eq!(f.vault.usage(&f.admin).await.unwrap().counts.created, 0);
+        let real = f.tokenize(&[("123-45-6789", "us_ssn")]).await;
+        assert_eq!(tokens(&dry), tokens(&real));
+        let chain_after = f.store.verify_audit_chain().await.unwrap();
+        assert_eq!(chain_after.unwrap(), chain_before.unwrap() + 1);
+    });
+}
+
+#[test]
+fn an_idempotency_key_replays_its_receipt_and_refuses_another_body() {
+    block_on(async {
+        let f = Fixture::new().await;
+        let mut cmd = command(&[("130 692 544", "ca_sin"), ("x", "no_such_type")]);
+        cmd.idempotency_key = Some("order-42".into());
+        let first = f.vault.tokenize(&f.api, &cmd, "tr_first").await.unwrap();
+        let replay = f.vault.tokenize(&f.api, &cmd, "tr_retry").await.unwrap();
+        assert_eq!(
+            replay, first,
+            "the same randomized token, the first trace id"
+        );
+        assert_eq!(f.vault.usage(&f.admin).await.unwrap().counts.created, 1);
+        let mut other = cmd.clone();
+        other.items.pop();
+        let e = f.vault.tokenize(&f.api, &other, "tr").await.unwrap_err();
+        assert!(matches!(e, ServiceError::Conflict(_)), "{e:?}");
+    });
+}
+
+#[test]
+fn a_replay_reports_a_token_revoked_since() {
+    block_on(async {
+        let f = Fixture::new().await;
+        let mut cmd = command(&[("130 692 544", "ca_sin")]);
+        cmd.idempotency_key = Some("k".into());
+        let first = f.vault.tokenize(&f.api, &cmd, "tr").await.unwrap();
+        let ItemOutcome::Tokenized { token_id, .. } = &first.items[0] else {
+            panic!("{first:?}")
+        };
+        f.vault
+            .revoke(&f.admin, token_id, Some("leaked"), "tr")
+            .await
+            .unwrap();
+        let replay = f.vault.tokenize(&f.api, &cmd, "tr").await.unwrap();
+        assert!(matches!(
+            &replay.items[0],
+            ItemOutcome::Failed { error, .. } if error.code == ItemErrorCode::TokenRevoked
+        ));
+    });
+}
+
+#[test]
+fn the_quota_refuses_a_batch_that_would_pass_it() {
+    block_on(async {
+        let f = Fixture::new().await;
+        f.store.set_quota(&f.tenant, Some(2)).await.unwrap();
+        f.tokenize(&[("130 692 544", "ca_sin"), ("130 692 544", "ca_sin")])
+            .await;
+        let e = f
+            .vault
+            .tokenize(&f.api, &command(&[("130 692 544", "ca_sin")]), "tr")
+            .await
+            .unwrap_err();
+        assert!(matches!(e, ServiceError::QuotaExceeded(_)), "{e:?}");
+    });
+}
+
+#[test]
+fn a_stale_policy_version_and_an_unknown_policy_are_refused() {
+    block_on(async {
+        let f = Fixture::new().await;
+        let mut cmd = command(&[("123-45-6789", "us_ssn")]);
+        cmd.batch_policy_version = Some(7);
+        let e = f.vault.tokenize(&f.api, &cmd, "tr").await.unwrap_err();
+        assert!(matches!(e, ServiceError::PolicyVersionMismatch(_)), "{e:?}");
+        cmd.batch_policy_version = None;
+        cmd.policy_id = PolicyId::parse("pol_nope").unwrap();
+        let e = f.vault.tokenize(&f.api, &cmd, "tr").await.unwrap_err();
+        assert!(matches!(e, ServiceError::PolicyNotFound), "{e:?}");
+    });
+}
+
+#[test]
+fn the_kill_switch_stops_tokenize() {
+    block_on(async {
+        let f = Fixture::new().await;
+        f.store.set_kill_switch(&f.tenant, true).await.unwrap();
+        let e = f
+            .vault
+            .tokenize(&f.api, &command(&[("123-45-6789", "us_ssn")]), "tr")
+            .await
+            .unwrap_err();
+        assert!(matches!(e, ServiceError::KillSwitchActive), "{e:?}");
+    });
+}
