@@ -4,7 +4,7 @@ use tokenvault_core::ids::TenantId;
 
 use crate::{
     open::{file_config, listen_address, open},
-    ApiKeyCommand, AuditCommand, Command, Global, KeysCommand, TenantCommand, TokenCommand,
+    AuditCommand, Command, Global,
 };
 
 /// `on` or `off`.
@@ -157,239 +157,131 @@ async fn shutdown_signal() {
 
 pub async fn run(global: Global, command: Command) -> Result<(), String> {
     match command {
-        Command::Serve { listen } => {
-            let file = file_config(&global)?;
-            if let Some(url) = &global.redis_url {
-                crate::config::check_redis_url(url).map_err(|e| format!("--redis-url: {e}"))?;
-            }
-            init_logs(file.log_format.as_deref())?;
-            let opened = open(&global, true).await?;
-            if let Some(sqlite) = &opened.sqlite {
-                sqlite
-                    .claim_writer()
-                    .map_err(|e| format!("refusing to start: {e}"))?;
-            }
-            let addr = listen_address(listen, &opened.file);
-            let listener = tokio::net::TcpListener::bind(&addr)
-                .await
-                .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-            let local = listener.local_addr().map_err(|e| e.to_string())?;
-            tracing::info!(
-                listen = %local,
-                data_dir = %opened.data_dir.display(),
-                root_key = %opened.vault.keys().root().describe(),
-                "tokenvault {} serving the tokens API at http://{local}/api/v1/tokens",
-                tokenvault_core::VERSION
-            );
-            eprintln!("tokenvault listening on http://{local}");
-            if let Some((keys, url, every)) = opened.jwks_refresh.clone() {
-                tokenvault_server::jwks::spawn_refresh(keys, url, every);
-            }
-            if let Some(url) = &opened.settings.redis_url {
-                tracing::info!(redis = %redact_url(url), "rate limits are shared through redis");
-            } else {
-                tracing::info!("rate limits are per node (no redis_url)");
-            }
-            let router = tokenvault_server::router(opened.vault.clone(), opened.settings.clone())
-                .map_err(|e| e.to_string())?;
-            let limits = opened.settings.connections;
-            tokenvault_server::serve_with(listener, router, limits, shutdown_signal())
-                .await
-                .map_err(|e| format!("server error: {e}"))
-        }
+        Command::Serve { listen } => serve(&global, listen).await,
         Command::Init {
             name,
             admin_ttl,
             json,
-        } => {
-            let opened = open(&global, true).await?;
-            let b = opened
-                .vault
-                .bootstrap(&name, admin_ttl)
-                .await
-                .map_err(|e| e.to_string())?;
-            if json {
-                println!(
-                    "{}",
-                    serde_json::json!({
-                        "tenant_id": b.tenant.as_str(),
-                        "api_key": b.api_key.key,
-                        "admin_jwt": b.admin_jwt,
-                    })
-                );
-            } else {
-                println!(
-                    "tenant_id: {}\napi_key:   {}\nadmin_jwt: {}",
-                    b.tenant, b.api_key.key, b.admin_jwt
-                );
-                eprintln!("The API key is shown once; store it now.");
-            }
-            Ok(())
-        }
-        Command::Tenant(TenantCommand::Create { name, json }) => {
-            let opened = open(&global, false).await?;
-            let id = opened
-                .vault
-                .create_tenant(&name, None)
-                .await
-                .map_err(|e| e.to_string())?;
-            if json {
-                println!("{}", serde_json::json!({ "tenant_id": id.as_str() }));
-            } else {
-                println!("{id}");
-            }
-            Ok(())
-        }
-        Command::Tenant(TenantCommand::List) => {
-            let opened = open(&global, false).await?;
-            for t in opened
-                .vault
-                .store()
-                .tenants()
-                .await
-                .map_err(|e| e.to_string())?
-            {
-                println!("{}\t{}\tkill_switch={}", t.id, t.name, t.kill_switch);
-            }
-            Ok(())
-        }
-        Command::Tenant(TenantCommand::Quota {
-            tenant: t,
-            quota,
-            unlimited,
-        }) => {
-            let opened = open(&global, false).await?;
-            let caller = crate::policy_cmd::operator(tenant(&t)?);
-            let trace = tokenvault_core::service::new_trace_id();
-            let vault = &opened.vault;
-            if quota.is_some() || unlimited {
-                vault
-                    .set_quota(&caller, quota, &trace)
-                    .await
-                    .map_err(|e| e.to_string())?;
-            }
-            let now = vault.tenant_of(&caller).await.map_err(|e| e.to_string())?;
-            match now.quota {
-                Some(q) => println!("quota: {q} operations per month"),
-                None => println!("quota: unlimited"),
-            }
-            Ok(())
-        }
+        } => init(&global, &name, admin_ttl, json).await,
+        Command::Tenant(cmd) => crate::admin_cmd::tenant(&global, cmd).await,
         Command::Policy(cmd) => crate::policy_cmd::run(&global, cmd).await,
         Command::Role(cmd) => crate::role_cmd::run(&global, cmd).await,
-        Command::Apikey(ApiKeyCommand::Create { tenant: t, name }) => {
-            let opened = open(&global, false).await?;
-            let trace = tokenvault_core::service::new_trace_id();
-            let k = opened
-                .vault
-                .issue_api_key(&crate::policy_cmd::operator(tenant(&t)?), &name, &trace)
-                .await
-                .map_err(|e| e.to_string())?;
-            println!("{}", serde_json::json!({ "id": k.id, "api_key": k.key }));
-            Ok(())
-        }
-        Command::Apikey(ApiKeyCommand::List { tenant: t }) => {
-            let opened = open(&global, false).await?;
-            for k in opened
-                .vault
-                .store()
-                .api_keys(&tenant(&t)?)
-                .await
-                .map_err(|e| e.to_string())?
-            {
-                let state = if k.revoked_at.is_some() {
-                    "revoked"
-                } else {
-                    "active"
-                };
-                println!("{}\t{}\t{}", k.id, k.name, state);
-            }
-            Ok(())
-        }
-        Command::Apikey(ApiKeyCommand::Revoke { tenant: t, id }) => {
-            let opened = open(&global, false).await?;
-            let trace = tokenvault_core::service::new_trace_id();
-            opened
-                .vault
-                .revoke_api_key(&crate::policy_cmd::operator(tenant(&t)?), &id, &trace)
-                .await
-                .map_err(|e| e.to_string())
-        }
-        Command::Token(TokenCommand::Mint {
-            tenant: t,
-            user,
-            roles,
-            ttl,
-        }) => {
-            let opened = open(&global, false).await?;
-            let t = tenant(&t)?;
-            opened
-                .vault
-                .require_tenant(&t)
-                .await
-                .map_err(|e| e.to_string())?;
-            let jwt = opened
-                .vault
-                .mint_jwt(&t, &user, &roles, ttl)
-                .map_err(|e| e.to_string())?;
-            println!("{jwt}");
-            Ok(())
-        }
-        Command::Keys(KeysCommand::Rotate { tenant: t }) => {
-            let opened = open(&global, false).await?;
-            let trace = tokenvault_core::service::new_trace_id();
-            let v = opened
-                .vault
-                .rotate_keys(&crate::policy_cmd::operator(tenant(&t)?), &trace)
-                .await
-                .map_err(|e| e.to_string())?;
-            println!("tenant key version {v} is now current");
-            Ok(())
-        }
+        Command::Apikey(cmd) => crate::admin_cmd::api_key(&global, cmd).await,
+        Command::Token(cmd) => crate::admin_cmd::token(&global, cmd).await,
+        Command::Keys(cmd) => crate::admin_cmd::keys(&global, cmd).await,
         Command::KillSwitch { state, tenant: t } => {
-            let opened = open(&global, false).await?;
-            let on = matches!(state, OnOff::On);
-            let trace = tokenvault_core::service::new_trace_id();
-            opened
-                .vault
-                .set_kill_switch(&crate::policy_cmd::operator(tenant(&t)?), on, &trace)
-                .await
-                .map_err(|e| e.to_string())?;
-            println!("kill switch {}", if on { "on" } else { "off" });
-            Ok(())
+            crate::admin_cmd::kill_switch(&global, state, &t).await
         }
-        Command::Audit(AuditCommand::Verify) => {
-            let opened = open(&global, false).await?;
-            match opened
-                .vault
-                .store()
-                .verify_audit_chain()
-                .await
-                .map_err(|e| e.to_string())?
-            {
-                Ok(n) => {
-                    println!("audit chain intact: {n} records");
-                    Ok(())
-                }
-                Err(seq) => Err(format!("audit chain broken at record {seq}")),
-            }
-        }
+        Command::Audit(AuditCommand::Verify) => verify_audit(&global).await,
         Command::Restore { from, force } => restore(&global, &from, force).await,
         Command::MigrateStore { from, to } => crate::migrate::migrate_store(&from, &to).await,
-        Command::Backup { to } => {
-            if to.exists() {
-                return Err(format!("{} already exists", to.display()));
-            }
-            let opened = open(&global, false).await?;
-            let Some(sqlite) = &opened.sqlite else {
-                return Err("backup copies the SQLite database; for PostgreSQL use pg_dump (docs/deployment.md)".into());
-            };
-            sqlite.backup(&to).await.map_err(|e| e.to_string())?;
-            println!(
-                "backed up to {} (the root key file is not included: back it up separately)",
-                to.display()
-            );
+        Command::Backup { to } => backup(&global, &to).await,
+    }
+}
+
+/// `tokenvault serve`.
+async fn serve(global: &Global, listen: Option<String>) -> Result<(), String> {
+    let file = file_config(global)?;
+    if let Some(url) = &global.redis_url {
+        crate::config::check_redis_url(url).map_err(|e| format!("--redis-url: {e}"))?;
+    }
+    init_logs(file.log_format.as_deref())?;
+    let opened = open(global, true).await?;
+    if let Some(sqlite) = &opened.sqlite {
+        sqlite
+            .claim_writer()
+            .map_err(|e| format!("refusing to start: {e}"))?;
+    }
+    let addr = listen_address(listen, &opened.file);
+    let listener = tokio::net::TcpListener::bind(&addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let local = listener.local_addr().map_err(|e| e.to_string())?;
+    tracing::info!(
+        listen = %local,
+        data_dir = %opened.data_dir.display(),
+        root_key = %opened.vault.keys().root().describe(),
+        "tokenvault {} serving the tokens API at http://{local}/api/v1/tokens",
+        tokenvault_core::VERSION
+    );
+    eprintln!("tokenvault listening on http://{local}");
+    if let Some((keys, url, every)) = opened.jwks_refresh.clone() {
+        tokenvault_server::jwks::spawn_refresh(keys, url, every);
+    }
+    if let Some(url) = &opened.settings.redis_url {
+        tracing::info!(redis = %redact_url(url), "rate limits are shared through redis");
+    } else {
+        tracing::info!("rate limits are per node (no redis_url)");
+    }
+    let router = tokenvault_server::router(opened.vault.clone(), opened.settings.clone())
+        .map_err(|e| e.to_string())?;
+    let limits = opened.settings.connections;
+    tokenvault_server::serve_with(listener, router, limits, shutdown_signal())
+        .await
+        .map_err(|e| format!("server error: {e}"))
+}
+
+/// `tokenvault init`.
+async fn init(global: &Global, name: &str, admin_ttl: i64, json: bool) -> Result<(), String> {
+    let opened = open(global, true).await?;
+    let b = opened
+        .vault
+        .bootstrap(name, admin_ttl)
+        .await
+        .map_err(|e| e.to_string())?;
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({
+                "tenant_id": b.tenant.as_str(),
+                "api_key": b.api_key.key,
+                "admin_jwt": b.admin_jwt,
+            })
+        );
+    } else {
+        println!(
+            "tenant_id: {}\napi_key:   {}\nadmin_jwt: {}",
+            b.tenant, b.api_key.key, b.admin_jwt
+        );
+        eprintln!("The API key is shown once; store it now.");
+    }
+    Ok(())
+}
+
+/// `tokenvault audit verify`.
+async fn verify_audit(global: &Global) -> Result<(), String> {
+    let opened = open(global, false).await?;
+    match opened
+        .vault
+        .store()
+        .verify_audit_chain()
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        Ok(n) => {
+            println!("audit chain intact: {n} records");
             Ok(())
         }
+        Err(seq) => Err(format!("audit chain broken at record {seq}")),
     }
+}
+
+/// `tokenvault backup`.
+async fn backup(global: &Global, to: &std::path::Path) -> Result<(), String> {
+    if to.exists() {
+        return Err(format!("{} already exists", to.display()));
+    }
+    let opened = open(global, false).await?;
+    let Some(sqlite) = &opened.sqlite else {
+        return Err(
+            "backup copies the SQLite database; for PostgreSQL use pg_dump (docs/deployment.md)"
+                .into(),
+        );
+    };
+    sqlite.backup(to).await.map_err(|e| e.to_string())?;
+    println!(
+        "backed up to {} (the root key file is not included: back it up separately)",
+        to.display()
+    );
+    Ok(())
 }

@@ -1,5 +1,6 @@
 //! The `tokenvault` binary: the server, and offline administration of its data directory.
 
+mod admin_cmd;
 mod commands;
 mod config;
 mod migrate;

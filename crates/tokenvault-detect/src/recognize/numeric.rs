@@ -108,6 +108,115 @@ fn span(
 /// What a reading loses when its span is cut out of a longer run.
 const CUT_PENALTY: f32 = 0.25;
 
+/// A span of digit groups as read: its extent, the groups, the separators between them and
+/// the digits, in fixed buffers (spans hold at most MAX_DIGITS digits, so at most that many
+/// groups: no allocation per reading).
+struct Shape<'t> {
+    start: usize,
+    end: usize,
+    n: usize,
+    k: usize,
+    parts: [&'t str; MAX_DIGITS],
+    seps: [&'t str; MAX_DIGITS],
+    lens: [usize; MAX_DIGITS],
+    digits: [u8; MAX_DIGITS],
+    /// A leading `+` or `(` belongs to the value.
+    plus_or_paren: bool,
+}
+
+impl<'t> Shape<'t> {
+    fn read(text: &'t str, groups: &[Group], run_start: usize) -> Option<Self> {
+        let bytes = text.as_bytes();
+        let first = groups[0];
+        // A leading `+` or `(` belongs to the value; anything else before the first group
+        // does not.
+        let mut start = first.start;
+        while start > run_start && matches!(bytes[start - 1], b'+' | b'(') {
+            start -= 1;
+        }
+        let n = groups.len();
+        if n > MAX_DIGITS {
+            return None;
+        }
+        let mut s = Shape {
+            start,
+            end: groups[n - 1].end,
+            n,
+            k: 0,
+            parts: [""; MAX_DIGITS],
+            seps: [""; MAX_DIGITS],
+            lens: [0; MAX_DIGITS],
+            digits: [0; MAX_DIGITS],
+            plus_or_paren: start < first.start,
+        };
+        for (i, g) in groups.iter().enumerate() {
+            let part = &text[g.start..g.end];
+            if s.k + part.len() > MAX_DIGITS {
+                return None;
+            }
+            s.digits[s.k..s.k + part.len()].copy_from_slice(part.as_bytes());
+            s.k += part.len();
+            s.parts[i] = part;
+            s.lens[i] = part.len();
+            if i + 1 < n {
+                s.seps[i] = &text[g.end..groups[i + 1].start];
+            }
+        }
+        Some(s)
+    }
+
+    fn parts(&self) -> &[&'t str] {
+        &self.parts[..self.n]
+    }
+
+    fn seps(&self) -> &[&'t str] {
+        &self.seps[..self.n - 1]
+    }
+
+    fn lens(&self) -> &[usize] {
+        &self.lens[..self.n]
+    }
+
+    fn d(&self) -> &[u8] {
+        &self.digits[..self.k]
+    }
+
+    /// One separator used throughout, and one of `allowed`.
+    fn grouped_by(&self, allowed: &[&str]) -> bool {
+        let seps = self.seps();
+        seps.windows(2).all(|w| w[0] == w[1]) && seps.first().is_some_and(|s| allowed.contains(s))
+    }
+
+    /// One group of digits, nothing before it.
+    fn plain(&self) -> bool {
+        self.n == 1 && !self.plus_or_paren
+    }
+
+    /// Groups of these lengths, spaced or dashed alike.
+    fn spaced_or_dashed(&self, shape: &[usize]) -> bool {
+        self.lens() == shape && self.grouped_by(&[" ", "-"])
+    }
+
+    /// The plain and the grouped score of a reading.
+    fn score(&self, plain: f32, grouped: f32) -> f32 {
+        if self.plain() {
+            plain
+        } else {
+            grouped
+        }
+    }
+
+    fn push(&self, out: &mut Vec<Raw>, category: Category, score: f32) {
+        out.push(Raw {
+            category,
+            start: self.start,
+            end: self.end,
+            score,
+        });
+    }
+}
+
+/// Every reading of one span of digit groups; whether any was made.
 fn readings(
     ctx: &Ctx<'_>,
     groups: &[Group],
@@ -115,278 +224,163 @@ fn readings(
     whole: bool,
     out: &mut Vec<Raw>,
 ) -> bool {
-    let text = ctx.text;
-    let bytes = text.as_bytes();
-    let first = groups[0];
-    let last = groups[groups.len() - 1];
-    // A leading `+` or `(` belongs to the value; anything else before the first group does not.
-    let mut start = first.start;
-    while start > run_start && matches!(bytes[start - 1], b'+' | b'(') {
-        start -= 1;
-    }
-    let end = last.end;
-    // Spans hold at most MAX_DIGITS digits, so at most that many groups: fixed buffers, no
-    // allocation per reading.
-    let n = groups.len();
-    if n > MAX_DIGITS {
+    let Some(s) = Shape::read(ctx.text, groups, run_start) else {
         return false;
-    }
-    let mut parts_buf = [""; MAX_DIGITS];
-    let mut seps_buf = [""; MAX_DIGITS];
-    let mut lens_buf = [0usize; MAX_DIGITS];
-    let mut digit_buf = [0u8; MAX_DIGITS];
-    let mut k = 0;
-    for (i, g) in groups.iter().enumerate() {
-        let part = &text[g.start..g.end];
-        if k + part.len() > MAX_DIGITS {
-            return false;
-        }
-        digit_buf[k..k + part.len()].copy_from_slice(part.as_bytes());
-        k += part.len();
-        parts_buf[i] = part;
-        lens_buf[i] = part.len();
-        if i + 1 < n {
-            seps_buf[i] = &text[g.end..groups[i + 1].start];
-        }
-    }
-    let parts = &parts_buf[..n];
-    let seps = &seps_buf[..n - 1];
-    let lens = &lens_buf[..n];
-    let d = &digit_buf[..k];
-    let plus_or_paren = start < first.start;
-    // One separator used throughout, if any.
-    let uniform = seps.windows(2).all(|w| w[0] == w[1]);
-    let sep = if seps.is_empty() { None } else { Some(seps[0]) };
-    let grouped_by = |allowed: &[&str]| uniform && sep.is_some_and(|s| allowed.contains(&s));
+    };
     let before = out.len();
-
-    // IPv4.
-    if ctx.on(Category::IpAddress)
-        && !plus_or_paren
-        && parts.len() == 4
-        && grouped_by(&["."])
-        && parts.iter().all(|p| {
-            p.len() <= 3
-                && p.parse::<u16>().is_ok_and(|v| v <= 255)
-                && (p.len() == 1 || !p.starts_with('0'))
-        })
-    {
-        out.push(Raw {
-            category: Category::IpAddress,
-            start,
-            end,
-            score: 0.75,
-        });
+    if ipv4(ctx, &s, out) {
         return true;
     }
-
     // Dates; a date-shaped span is not tried as anything else.
-    let date_like = parts.len() == 3
-        && grouped_by(&["-", "/", "."])
-        && date::is_numeric_date([parts[0], parts[1], parts[2]], seps[0].as_bytes()[0]);
-    if date_like {
-        if ctx.on(Category::Date) && !plus_or_paren {
-            out.push(Raw {
-                category: Category::Date,
-                start,
-                end,
-                score: 0.6,
-            });
+    let parts = s.parts();
+    if parts.len() == 3
+        && s.grouped_by(&["-", "/", "."])
+        && date::is_numeric_date([parts[0], parts[1], parts[2]], s.seps()[0].as_bytes()[0])
+    {
+        if ctx.on(Category::Date) && !s.plus_or_paren {
+            s.push(out, Category::Date, 0.6);
         }
         return out.len() > before;
     }
-    // Brazilian CPF, whose usual form 000.000.000-00 would otherwise read as dotted groups.
-    if ctx.on(Category::BrCpf)
-        && !plus_or_paren
-        && d.len() == 11
-        && (n == 1 || (lens == [3, 3, 3, 2] && seps == [".", ".", "-"]))
-        && checksum::br_cpf(d)
-    {
-        out.push(Raw {
-            category: Category::BrCpf,
-            start,
-            end,
-            score: if n == 1 { 0.4 } else { 0.85 },
-        });
-    }
-    if seps.iter().any(|s| s.contains('.') && s.len() == 1)
+    br_cpf(ctx, &s, out);
+    if s.seps().iter().any(|p| p.contains('.') && p.len() == 1)
         && parts.len() >= 3
-        && lens.iter().all(|&l| l <= 4)
-        && !plus_or_paren
+        && s.lens().iter().all(|&l| l <= 4)
+        && !s.plus_or_paren
     {
         // Dotted groups other than IPv4 or a date: version numbers, amounts, phone numbers
         // in the French style. Only phones are tried.
-        return whole && phone::phone(ctx, start, end, lens, true, out);
+        return whole && phone::phone(ctx, s.start, s.end, s.lens(), true, out);
     }
+    if !s.plus_or_paren {
+        card(ctx, &s, out);
+        nine_digits(ctx, &s, out);
+        national_ids(ctx, &s, out);
+    }
+    let formatted = s.n > 1 || s.plus_or_paren;
+    let phone_seps = s.seps().iter().all(|p| {
+        p.len() <= 3
+            && p.bytes()
+                .all(|b| matches!(b, b' ' | b'-' | b'(' | b')' | b'/' | b'.'))
+    });
+    if phone_seps && whole {
+        phone::phone(ctx, s.start, s.end, s.lens(), formatted, out);
+    }
+    out.len() > before
+}
 
-    let plain = parts.len() == 1 && !plus_or_paren;
-    let spaced_or_dashed = |shape: &[usize]| lens == shape && grouped_by(&[" ", "-"]);
+/// A dotted quad of 0–255 without leading zeros.
+fn ipv4(ctx: &Ctx<'_>, s: &Shape<'_>, out: &mut Vec<Raw>) -> bool {
+    let is = ctx.on(Category::IpAddress)
+        && !s.plus_or_paren
+        && s.n == 4
+        && s.grouped_by(&["."])
+        && s.parts().iter().all(|p| {
+            p.len() <= 3
+                && p.parse::<u16>().is_ok_and(|v| v <= 255)
+                && (p.len() == 1 || !p.starts_with('0'))
+        });
+    if is {
+        s.push(out, Category::IpAddress, 0.75);
+    }
+    is
+}
 
-    // Payment cards.
+/// Brazilian CPF, whose usual form 000.000.000-00 would otherwise read as dotted groups.
+fn br_cpf(ctx: &Ctx<'_>, s: &Shape<'_>, out: &mut Vec<Raw>) {
+    if ctx.on(Category::BrCpf)
+        && !s.plus_or_paren
+        && s.k == 11
+        && (s.n == 1 || (s.lens() == [3, 3, 3, 2] && s.seps() == [".", ".", "-"]))
+        && checksum::br_cpf(s.d())
+    {
+        s.push(out, Category::BrCpf, if s.n == 1 { 0.4 } else { 0.85 });
+    }
+}
+
+/// Payment cards of a known issuer with a valid Luhn digit, plain or in the usual groups.
+fn card(ctx: &Ctx<'_>, s: &Shape<'_>, out: &mut Vec<Raw>) {
+    let lens = s.lens();
     if ctx.on(Category::CreditCard)
-        && !plus_or_paren
-        && (13..=19).contains(&d.len())
-        && (plain
-            || (grouped_by(&[" ", "-"])
+        && (13..=19).contains(&s.k)
+        && (s.plain()
+            || (s.grouped_by(&[" ", "-"])
                 && (lens[..lens.len() - 1].iter().all(|&l| l == 4)
                     || lens == [4, 6, 5]
                     || lens == [4, 6, 4])))
-        && card_issuer(d)
-        && checksum::luhn(d)
+        && card_issuer(s.d())
+        && checksum::luhn(s.d())
     {
-        out.push(Raw {
-            category: Category::CreditCard,
-            start,
-            end,
-            score: if plain { 0.8 } else { 0.9 },
-        });
+        s.push(out, Category::CreditCard, s.score(0.8, 0.9));
     }
+}
 
-    if d.len() == 9 && !plus_or_paren {
-        let ssn_shape = spaced_or_dashed(&[3, 2, 4]);
-        if plain || ssn_shape {
-            us_ssn_itin(ctx, d, plain, start, end, out);
-        }
-        if (plain || spaced_or_dashed(&[3, 3, 3]))
-            && ctx.on(Category::CaSin)
-            && !matches!(d[0], b'0' | b'8')
-            && checksum::luhn(d)
-        {
-            out.push(Raw {
-                category: Category::CaSin,
-                start,
-                end,
-                score: if plain { 0.3 } else { 0.6 },
-            });
-        }
-        if plain && ctx.on(Category::UsAbaRouting) && checksum::aba_routing(d) {
-            out.push(Raw {
-                category: Category::UsAbaRouting,
-                start,
-                end,
-                score: 0.3,
-            });
-        }
-        if plain && ctx.on(Category::UsPassport) {
-            out.push(Raw {
-                category: Category::UsPassport,
-                start,
-                end,
-                score: 0.15,
-            });
-        }
+/// The nine-digit identifiers: US SSN and ITIN, Canadian SIN, ABA routing, US passport,
+/// Dutch BSN, Australian TFN.
+fn nine_digits(ctx: &Ctx<'_>, s: &Shape<'_>, out: &mut Vec<Raw>) {
+    if s.k != 9 {
+        return;
     }
-    if d.len() == 9 && !plus_or_paren && (plain || spaced_or_dashed(&[3, 3, 3])) {
-        if ctx.on(Category::NlBsn) && checksum::nl_bsn(d) {
-            out.push(Raw {
-                category: Category::NlBsn,
-                start,
-                end,
-                score: 0.3,
-            });
-        }
-        if ctx.on(Category::AuTfn) && checksum::au_tfn(d) {
-            out.push(Raw {
-                category: Category::AuTfn,
-                start,
-                end,
-                score: if plain { 0.3 } else { 0.4 },
-            });
-        }
+    let (d, plain) = (s.d(), s.plain());
+    if plain || s.spaced_or_dashed(&[3, 2, 4]) {
+        us_ssn_itin(ctx, d, plain, s.start, s.end, out);
     }
-    if (d.len() == 10 || d.len() == 11)
-        && !plus_or_paren
-        && (plain || spaced_or_dashed(&[4, 5, 1]) || spaced_or_dashed(&[4, 5, 1, 1]))
+    let threes = plain || s.spaced_or_dashed(&[3, 3, 3]);
+    if threes && ctx.on(Category::CaSin) && !matches!(d[0], b'0' | b'8') && checksum::luhn(d) {
+        s.push(out, Category::CaSin, s.score(0.3, 0.6));
+    }
+    if plain && ctx.on(Category::UsAbaRouting) && checksum::aba_routing(d) {
+        s.push(out, Category::UsAbaRouting, 0.3);
+    }
+    if plain && ctx.on(Category::UsPassport) {
+        s.push(out, Category::UsPassport, 0.15);
+    }
+    if threes && ctx.on(Category::NlBsn) && checksum::nl_bsn(d) {
+        s.push(out, Category::NlBsn, 0.3);
+    }
+    if threes && ctx.on(Category::AuTfn) && checksum::au_tfn(d) {
+        s.push(out, Category::AuTfn, s.score(0.3, 0.4));
+    }
+}
+
+/// National identifiers of 10 to 15 digits with their checksums.
+fn national_ids(ctx: &Ctx<'_>, s: &Shape<'_>, out: &mut Vec<Raw>) {
+    let (d, plain) = (s.d(), s.plain());
+    let grouped = |shape: &[usize]| plain || s.spaced_or_dashed(shape);
+    if (s.k == 10 || s.k == 11)
+        && (grouped(&[4, 5, 1]) || s.spaced_or_dashed(&[4, 5, 1, 1]))
         && ctx.on(Category::AuMedicare)
         && checksum::au_medicare(d)
     {
-        out.push(Raw {
-            category: Category::AuMedicare,
-            start,
-            end,
-            score: if plain { 0.3 } else { 0.5 },
-        });
+        s.push(out, Category::AuMedicare, s.score(0.3, 0.5));
     }
-    if d.len() == 15
-        && !plus_or_paren
-        && (plain || spaced_or_dashed(&[1, 2, 2, 2, 3, 3, 2]) || spaced_or_dashed(&[13, 2]))
+    if s.k == 15
+        && (grouped(&[1, 2, 2, 2, 3, 3, 2]) || s.spaced_or_dashed(&[13, 2]))
         && ctx.on(Category::FrNir)
         && checksum::fr_nir(d)
     {
-        out.push(Raw {
-            category: Category::FrNir,
-            start,
-            end,
-            score: if plain { 0.6 } else { 0.75 },
-        });
+        s.push(out, Category::FrNir, s.score(0.6, 0.75));
     }
-    if d.len() == 10
-        && !plus_or_paren
-        && (plain || spaced_or_dashed(&[3, 3, 4]))
-        && ctx.on(Category::GbNhs)
-        && checksum::nhs(d)
-    {
-        out.push(Raw {
-            category: Category::GbNhs,
-            start,
-            end,
-            score: if plain { 0.3 } else { 0.5 },
-        });
+    if s.k == 10 && grouped(&[3, 3, 4]) && ctx.on(Category::GbNhs) && checksum::nhs(d) {
+        s.push(out, Category::GbNhs, s.score(0.3, 0.5));
     }
-    if d.len() == 11 && plain && ctx.on(Category::PlPesel) && checksum::pl_pesel(d) {
-        out.push(Raw {
-            category: Category::PlPesel,
-            start,
-            end,
-            score: 0.45,
-        });
+    if s.k == 11 && plain && ctx.on(Category::PlPesel) && checksum::pl_pesel(d) {
+        s.push(out, Category::PlPesel, 0.45);
     }
-    if d.len() == 11 && !plus_or_paren {
-        if plain && ctx.on(Category::TcKimlik) && checksum::tc_kimlik(d) {
-            out.push(Raw {
-                category: Category::TcKimlik,
-                start,
-                end,
-                score: 0.75,
-            });
-        }
-        if (plain || spaced_or_dashed(&[2, 3, 3, 3]))
-            && ctx.on(Category::DeTaxId)
-            && checksum::de_tax_id(d)
-        {
-            out.push(Raw {
-                category: Category::DeTaxId,
-                start,
-                end,
-                score: 0.3,
-            });
-        }
+    if s.k == 11 && plain && ctx.on(Category::TcKimlik) && checksum::tc_kimlik(d) {
+        s.push(out, Category::TcKimlik, 0.75);
     }
-    if d.len() == 12
-        && !plus_or_paren
-        && (plain || spaced_or_dashed(&[4, 4, 4]))
+    if s.k == 11 && grouped(&[2, 3, 3, 3]) && ctx.on(Category::DeTaxId) && checksum::de_tax_id(d) {
+        s.push(out, Category::DeTaxId, 0.3);
+    }
+    if s.k == 12
+        && grouped(&[4, 4, 4])
         && ctx.on(Category::InAadhaar)
         && (b'2'..=b'9').contains(&d[0])
         && checksum::verhoeff(d)
     {
-        out.push(Raw {
-            category: Category::InAadhaar,
-            start,
-            end,
-            score: if plain { 0.4 } else { 0.65 },
-        });
+        s.push(out, Category::InAadhaar, s.score(0.4, 0.65));
     }
-
-    let formatted = !seps.is_empty() || plus_or_paren;
-    let phone_seps = seps.iter().all(|s| {
-        s.len() <= 3
-            && s.bytes()
-                .all(|b| matches!(b, b' ' | b'-' | b'(' | b')' | b'/' | b'.'))
-    });
-    if phone_seps && whole {
-        phone::phone(ctx, start, end, lens, formatted, out);
-    }
-    out.len() > before
 }
 
 fn us_ssn_itin(ctx: &Ctx<'_>, d: &[u8], plain: bool, start: usize, end: usize, out: &mut Vec<Raw>) {

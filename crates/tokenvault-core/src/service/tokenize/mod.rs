@@ -79,6 +79,21 @@ fn request_hash(cmd: &TokenizeCommand) -> [u8; 32] {
     digest::sha256(&[b"tokenize/v2", canonical.to_string().as_bytes()])
 }
 
+/// What a request resolved to before its records are planned.
+#[allow(clippy::large_enum_variant)] // one per request, returned once
+enum Prepared {
+    /// The answer is known already (an idempotent replay, or fail-open).
+    Answer(TokenizeOutcome),
+    /// Plan and commit under this policy.
+    Go {
+        tenant: crate::store::TenantRecord,
+        ring: std::sync::Arc<crate::keys::TenantKeyring>,
+        policy: Policy,
+        /// The stored idempotency key and request hash, when the request has a key.
+        idempotency: Option<(String, [u8; 32])>,
+    },
+}
+
 impl Vault {
     /// Tokenizes a batch. A dry run computes the same answer and writes nothing.
     pub async fn tokenize(
@@ -88,42 +103,15 @@ impl Vault {
         trace_id: &str,
     ) -> Result<TokenizeOutcome, ServiceError> {
         validate(cmd)?;
-        let (tenant, mut store_down) = self.tenant_or_last_known(caller).await?;
-        if tenant.kill_switch {
-            return Err(ServiceError::KillSwitchActive);
-        }
-        let ring = self.keys.keyring(&caller.tenant).await?;
-        // The client's key is free text: the store holds a keyed digest of it, never the key.
-        let stored_key = cmd
-            .idempotency_key
-            .as_deref()
-            .map(|k| idempotency_digest(&ring, k));
-        let hash = match &stored_key {
-            Some(key) => {
-                let hash = request_hash(cmd);
-                if !store_down {
-                    match self.idempotent_replay(caller, key, &hash).await {
-                        Ok(Some(found)) => return Ok(found),
-                        Ok(None) => {}
-                        Err(ServiceError::Unavailable(_)) => store_down = true,
-                        Err(e) => return Err(e),
-                    }
-                }
-                hash
-            }
-            None => [0; 32],
+        let (tenant, ring, policy, idempotency) = match self.prepare(caller, cmd, trace_id).await? {
+            Prepared::Answer(answer) => return Ok(answer),
+            Prepared::Go {
+                tenant,
+                ring,
+                policy,
+                idempotency,
+            } => (tenant, ring, policy, idempotency),
         };
-        let (policy, policy_stale) = self.policy_for_tokenize(caller, cmd).await?;
-        if store_down || policy_stale {
-            // The store is unreachable: the policy (as last read) decides.
-            if policy.body.failure_policy == FailurePolicy::FailOpen {
-                tracing::error!(trace_id, "store unreachable; policy is fail_open");
-                return Ok(fail_open(cmd.items.len(), policy.version, trace_id));
-            }
-            return Err(ServiceError::Unavailable(
-                "the vault store is unavailable; retry shortly".into(),
-            ));
-        }
         let now = self.clock.now();
         let mut batch = BatchRecords {
             engine: &self.engine,
@@ -141,7 +129,6 @@ impl Vault {
         if cmd.batch_mode == BatchMode::AllOrNothing {
             all_or_nothing(&planned)?;
         }
-
         // Deterministic and format-preserving values the vault already has keep their record.
         // A record under the current key version has the very id this request computed, so the
         // commit's insert finds it; only ids under older key versions are looked up first (and,
@@ -166,13 +153,84 @@ impl Vault {
                 now,
             ));
         }
+        let commit = Commit {
+            caller,
+            cmd,
+            policy: &policy,
+            quota: tenant.quota,
+            idempotency,
+            trace_id,
+            now,
+        };
+        self.commit(commit, &planned, records).await
+    }
 
+    /// The tenant, keys and policy of a request, or its answer where that is known without
+    /// planning: a replay of an idempotency key, or fail-open while the store is unreachable.
+    async fn prepare(
+        &self,
+        caller: &Caller,
+        cmd: &TokenizeCommand,
+        trace_id: &str,
+    ) -> Result<Prepared, ServiceError> {
+        let (tenant, mut store_down) = self.tenant_or_last_known(caller).await?;
+        if tenant.kill_switch {
+            return Err(ServiceError::KillSwitchActive);
+        }
+        let ring = self.keys.keyring(&caller.tenant).await?;
+        // The client's key is free text: the store holds a keyed digest of it, never the key.
+        let idempotency = match cmd.idempotency_key.as_deref() {
+            Some(k) => {
+                let key = idempotency_digest(&ring, k);
+                let hash = request_hash(cmd);
+                if !store_down {
+                    match self.idempotent_replay(caller, &key, &hash).await {
+                        Ok(Some(found)) => return Ok(Prepared::Answer(found)),
+                        Ok(None) => {}
+                        Err(ServiceError::Unavailable(_)) => store_down = true,
+                        Err(e) => return Err(e),
+                    }
+                }
+                Some((key, hash))
+            }
+            None => None,
+        };
+        let (policy, policy_stale) = self.policy_for_tokenize(caller, cmd).await?;
+        if store_down || policy_stale {
+            // The store is unreachable: the policy (as last read) decides.
+            if policy.body.failure_policy == FailurePolicy::FailOpen {
+                tracing::error!(trace_id, "store unreachable; policy is fail_open");
+                return Ok(Prepared::Answer(fail_open(
+                    cmd.items.len(),
+                    policy.version,
+                    trace_id,
+                )));
+            }
+            return Err(ServiceError::Unavailable(
+                "the vault store is unavailable; retry shortly".into(),
+            ));
+        }
+        Ok(Prepared::Go {
+            tenant,
+            ring,
+            policy,
+            idempotency,
+        })
+    }
+
+    /// Writes the planned batch in one transaction and answers from the records that stand.
+    async fn commit(
+        &self,
+        c: Commit<'_>,
+        planned: &[Planned],
+        records: Vec<crate::store::TokenRecord>,
+    ) -> Result<TokenizeOutcome, ServiceError> {
         // The audit's view of each item, taken before the commit (which writes it).
-        let decided = decisions(&planned, &records, &cmd.items, now);
-        let (period, _) = month_bounds(now);
-        let mut audit = self.audit(caller, "tokenize", trace_id);
-        audit.policy_id = Some(policy.id.to_string());
-        audit.policy_version = Some(policy.version);
+        let decided = decisions(planned, &records, &c.cmd.items, c.now);
+        let (period, _) = month_bounds(c.now);
+        let mut audit = self.audit(c.caller, "tokenize", c.trace_id);
+        audit.policy_id = Some(c.policy.id.to_string());
+        audit.policy_version = Some(c.policy.version);
         audit.result = if decided.tokenized == decided.items.len() {
             "allowed"
         } else if decided.tokenized == 0 {
@@ -184,52 +242,52 @@ impl Vault {
         audit.detail = serde_json::json!({
             "items": decided.items,
             "item_format": ["pii_type", "status", "mode|reason|error"],
-            "batch_mode": cmd.batch_mode.as_str(),
+            "batch_mode": c.cmd.batch_mode.as_str(),
         });
-        let receipt = Receipt::of(&planned, &records, policy.version, trace_id);
+        let receipt = Receipt::of(planned, &records, c.policy.version, c.trace_id);
         let commit = TokenizeCommit {
-            tenant: caller.tenant.clone(),
+            tenant: c.caller.tenant.clone(),
             operations: decided.tokenized as u64,
             records,
             period,
-            quota: tenant.quota,
-            idempotency: stored_key.as_ref().map(|key| IdempotencyRecord {
+            quota: c.quota,
+            idempotency: c.idempotency.as_ref().map(|(key, hash)| IdempotencyRecord {
                 key: key.clone(),
-                request_hash: hash,
+                request_hash: *hash,
                 response: receipt.encode(),
-                created_at: now,
+                created_at: c.now,
             }),
             audit,
         };
         match self.store.commit_tokenize(commit).await {
             Ok(resolved) => Ok(render(
-                &planned,
+                planned,
                 &resolved,
-                policy.version,
-                trace_id,
+                c.policy.version,
+                c.trace_id,
                 false,
-                now,
+                c.now,
             )),
             Err(StoreError::Conflict {
                 what: Entity::IdempotencyKey,
             }) => {
                 // A concurrent retry with the same key committed first: answer as it did.
-                let Some(key) = stored_key.as_deref() else {
+                let Some((key, hash)) = &c.idempotency else {
                     return Err(ServiceError::Internal);
                 };
-                self.idempotent_replay(caller, key, &hash)
+                self.idempotent_replay(c.caller, key, hash)
                     .await?
                     .ok_or_else(|| {
                         ServiceError::Unavailable("idempotency record vanished; retry".into())
                     })
             }
             Err(StoreError::Unavailable { detail })
-                if policy.body.failure_policy == FailurePolicy::FailOpen =>
+                if c.policy.body.failure_policy == FailurePolicy::FailOpen =>
             {
-                tracing::error!(%detail, trace_id, "store unavailable; policy is fail_open");
-                self.audit_fail_open(caller, &policy, cmd.items.len(), trace_id)
+                tracing::error!(%detail, trace_id = c.trace_id, "store unavailable; policy is fail_open");
+                self.audit_fail_open(c.caller, c.policy, c.cmd.items.len(), c.trace_id)
                     .await;
-                Ok(fail_open(cmd.items.len(), policy.version, trace_id))
+                Ok(fail_open(c.cmd.items.len(), c.policy.version, c.trace_id))
             }
             Err(e) => Err(e.into()),
         }
@@ -296,6 +354,17 @@ impl Vault {
         }
         Ok((policy, stale))
     }
+}
+
+/// What a commit writes, besides the records.
+struct Commit<'a> {
+    caller: &'a Caller,
+    cmd: &'a TokenizeCommand,
+    policy: &'a Policy,
+    quota: Option<u64>,
+    idempotency: Option<(String, [u8; 32])>,
+    trace_id: &'a str,
+    now: i64,
 }
 
 /// In `ALL_OR_NOTHING`, the first failed item fails the request.
