@@ -234,3 +234,42 @@ pub fn request(items: Vec<tokenvault_proto::TokenizeItem>) -> tokenvault_proto::
         ..Default::default()
     }
 }
+
+/// Tokenizes `(value, type)` pairs with the API key; the record ids.
+pub fn tokenize_ids(s: &TestServer, values: &[(&str, &str)]) -> Vec<String> {
+    let r = s
+        .api()
+        .tokenize(
+            &request(values.iter().map(|(v, t)| item(v, t)).collect()),
+            false,
+        )
+        .unwrap();
+    r.results.into_iter().map(|x| x.token_id.unwrap()).collect()
+}
+
+/// A grant for customer support with a reason.
+pub fn grant(
+    c: &tokenvault_client::Client,
+    ids: &[String],
+) -> Result<String, tokenvault_client::ClientError> {
+    c.grant(&tokenvault_proto::GrantRequest {
+        token_ids: ids.to_vec(),
+        purpose: "customer_support".into(),
+        reason: Some("Case #1".into()),
+        trace_id: None,
+    })
+    .map(|g| g.grant_jwt)
+}
+
+/// Detokenizes with a grant.
+pub fn detok(
+    c: &tokenvault_client::Client,
+    tokens: &[String],
+    jwt: &str,
+) -> Result<tokenvault_proto::DetokenizeResponse, tokenvault_client::ClientError> {
+    c.detokenize(&tokenvault_proto::DetokenizeRequest {
+        tokens: tokens.to_vec(),
+        grant_jwt: jwt.into(),
+        trace_id: None,
+    })
+}
