@@ -76,6 +76,16 @@ pub(crate) fn unavailable(e: rusqlite::Error) -> StoreError {
             };
         }
     }
+    // A stored value that does not read back as its type is corrupt data, not an outage.
+    if matches!(
+        e,
+        rusqlite::Error::InvalidColumnType(..)
+            | rusqlite::Error::FromSqlConversionFailure(..)
+            | rusqlite::Error::IntegralValueOutOfRange(..)
+    ) {
+        tracing::error!(error = %e, "stored data does not read back as written");
+        return StoreError::Corrupt { what: "stored row" };
+    }
     // rusqlite errors name statements and codes, never bound parameter values.
     StoreError::Unavailable {
         detail: e.to_string(),

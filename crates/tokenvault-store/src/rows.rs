@@ -48,7 +48,9 @@ pub(crate) fn tenant(r: &Row<'_>) -> rusqlite::Result<TenantRecord> {
         name: r.get(1)?,
         created_at: r.get(2)?,
         kill_switch: r.get(3)?,
-        quota: quota.and_then(|q| u64::try_from(q).ok()),
+        quota: quota
+            .map(|q| u64::try_from(q).map_err(|_| corrupt("quota")))
+            .transpose()?,
     })
 }
 

@@ -113,6 +113,6 @@ impl tokenvault_core::store::StoreImport for PgStore {
             .await
             .map_err(pg_err)?
             .get(0);
-        Ok(u64::try_from(seq).unwrap_or(0))
+        u64::try_from(seq).map_err(|_| corrupt("audit sequence"))
     }
 }

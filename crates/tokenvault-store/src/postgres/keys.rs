@@ -13,15 +13,16 @@ impl TenantKeyStore for PgStore {
             )
             .await
             .map_err(|e| key_err(pg_err(e)))?;
-        Ok(rows
-            .iter()
-            .map(|r| WrappedTenantKey {
-                tenant: t.clone(),
-                version: u32_of(r.get(0)),
-                wrapped: r.get(1),
-                created_at: r.get(2),
+        rows.iter()
+            .map(|r| {
+                Ok(WrappedTenantKey {
+                    tenant: t.clone(),
+                    version: u32_of(r.get(0), "key version").map_err(key_err)?,
+                    wrapped: r.get(1),
+                    created_at: r.get(2),
+                })
             })
-            .collect())
+            .collect()
     }
 
     async fn insert_tenant_key(&self, key: &WrappedTenantKey) -> Result<(), KeyStoreError> {

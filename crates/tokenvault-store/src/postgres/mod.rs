@@ -132,8 +132,8 @@ pub(crate) fn corrupt(what: &'static str) -> StoreError {
     StoreError::Corrupt { what }
 }
 
-fn u32_of(v: i64) -> u32 {
-    u32::try_from(v).unwrap_or(u32::MAX)
+fn u32_of(v: i64, what: &'static str) -> Result<u32, StoreError> {
+    u32::try_from(v).map_err(|_| corrupt(what))
 }
 
 fn token(r: &Row) -> Result<TokenRecord, StoreError> {
@@ -148,9 +148,9 @@ fn token(r: &Row) -> Result<TokenRecord, StoreError> {
             .map_err(|_| corrupt("pii type"))?,
         mode: r.get::<_, &str>(3).parse().map_err(|()| corrupt("mode"))?,
         scope: r.get(4),
-        key_version: u32_of(r.get(5)),
+        key_version: u32_of(r.get(5), "key version")?,
         policy_id: PolicyId::parse(r.get(6)).map_err(|_| corrupt("policy id"))?,
-        policy_version: u32_of(r.get(7)),
+        policy_version: u32_of(r.get(7), "policy version")?,
         token: shown.unwrap_or_else(|| stored.clone()),
         stored_token: stored,
         wrapped_dek: r.get(10),
@@ -168,7 +168,9 @@ fn tenant(r: &Row) -> Result<TenantRecord, StoreError> {
         name: r.get(1),
         created_at: r.get(2),
         kill_switch: r.get(3),
-        quota: quota.and_then(|q| u64::try_from(q).ok()),
+        quota: quota
+            .map(|q| u64::try_from(q).map_err(|_| corrupt("quota")))
+            .transpose()?,
     })
 }
 

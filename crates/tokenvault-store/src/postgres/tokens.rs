@@ -112,12 +112,18 @@ impl tokenvault_core::store::TokenStore for PgStore {
             .query_opt("SELECT key, request_hash, response, created_at FROM idempotency WHERE tenant = $1 AND key = $2", &[&t.as_str(), &key])
             .await
             .map_err(pg_err)?;
-        Ok(r.map(|r| IdempotencyRecord {
-            key: r.get(0),
-            request_hash: r.get::<_, Vec<u8>>(1).try_into().unwrap_or([0; 32]),
-            response: r.get(2),
-            created_at: r.get(3),
-        }))
+        r.map(|r| {
+            Ok(IdempotencyRecord {
+                key: r.get(0),
+                request_hash: r
+                    .get::<_, Vec<u8>>(1)
+                    .try_into()
+                    .map_err(|_| corrupt("idempotency request hash"))?,
+                response: r.get(2),
+                created_at: r.get(3),
+            })
+        })
+        .transpose()
     }
 
     async fn tokens_by_id(

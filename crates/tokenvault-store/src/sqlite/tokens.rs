@@ -110,7 +110,13 @@ impl tokenvault_core::store::TokenStore for SqliteStore {
                             let hash: Vec<u8> = r.get(1)?;
                             Ok(IdempotencyRecord {
                                 key: r.get(0)?,
-                                request_hash: hash.try_into().unwrap_or([0; 32]),
+                                request_hash: hash.try_into().map_err(|_| {
+                                    rusqlite::Error::InvalidColumnType(
+                                        1,
+                                        "request_hash".into(),
+                                        rusqlite::types::Type::Blob,
+                                    )
+                                })?,
                                 response: r.get(2)?,
                                 created_at: r.get(3)?,
                             })

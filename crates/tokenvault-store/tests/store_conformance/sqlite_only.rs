@@ -231,3 +231,44 @@ fn postgres_tls_follows_sslmode() {
         assert!(e.contains("tv_no_such_db"), "{e}");
     });
 }
+
+/// Stored values that do not read back as their type are `Corrupt` (a 500 and a log line),
+/// never a default: a cut request hash is not all zeros, a negative quota is not "unlimited",
+/// a broken chain head does not restart the chain.
+#[test]
+fn corrupt_rows_are_errors_not_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = open_store(&dir);
+    let rt = rt();
+    rt.block_on(async {
+        s.create_tenant(&TenantRecord {
+            id: tenant(),
+            name: "a".into(),
+            created_at: 0,
+            kill_switch: false,
+            quota: Some(5),
+        })
+        .await
+        .unwrap();
+        s.commit_tokenize(commit(vec![record("tok_a", 1)], Some("k1")))
+            .await
+            .unwrap();
+    });
+    let conn = rusqlite::Connection::open(dir.path().join("v.db")).unwrap();
+    conn.execute_batch(
+        "UPDATE idempotency SET request_hash = x'0102';
+         UPDATE tenants SET quota = -1;
+         UPDATE audit SET hash = x'00' WHERE seq = (SELECT MAX(seq) FROM audit);",
+    )
+    .unwrap();
+    drop(conn);
+    let s = SqliteStore::open(&dir.path().join("v.db"), false).unwrap();
+    rt.block_on(async {
+        let corrupt = |r: Result<(), StoreError>| {
+            assert!(matches!(r, Err(StoreError::Corrupt { .. })), "{r:?}");
+        };
+        corrupt(s.idempotency(&tenant(), "k1").await.map(drop));
+        corrupt(s.tenant(&tenant()).await.map(drop));
+        corrupt(s.append_audit(&[event("next")]).await);
+    });
+}
