@@ -68,7 +68,7 @@ pub(crate) fn tokenize_command(
     })
 }
 
-fn item_result(o: &ItemOutcome) -> TokenizeResult {
+fn item_result(o: ItemOutcome) -> TokenizeResult {
     let empty = TokenizeResult {
         token: None,
         token_id: None,
@@ -85,7 +85,7 @@ fn item_result(o: &ItemOutcome) -> TokenizeResult {
             mode,
             expires_at,
         } => TokenizeResult {
-            token: Some(token.clone()),
+            token: Some(token),
             token_id: Some(token_id.to_string()),
             status: "TOKENIZED".into(),
             mode: Some(mode.as_str().into()),
@@ -101,7 +101,7 @@ fn item_result(o: &ItemOutcome) -> TokenizeResult {
             status: "FAILED".into(),
             error: Some(ItemError {
                 code: error.code.as_str().into(),
-                message: error.message.clone(),
+                message: error.message,
             }),
             token_id: record.as_ref().map(|(id, _, _)| id.to_string()),
             mode: record.as_ref().map(|(_, m, _)| m.as_str().into()),
@@ -112,14 +112,16 @@ fn item_result(o: &ItemOutcome) -> TokenizeResult {
 }
 
 /// The answer of `POST /tokenize`.
-pub(crate) fn tokenize_response(o: &TokenizeOutcome) -> TokenizeResponse {
+pub(crate) fn tokenize_response(o: TokenizeOutcome) -> TokenizeResponse {
+    let (success_count, failure_count, skipped_count) =
+        (o.success_count(), o.failure_count(), o.skipped_count());
     TokenizeResponse {
-        results: o.items.iter().map(item_result).collect(),
-        success_count: o.success_count(),
-        failure_count: o.failure_count(),
-        skipped_count: o.skipped_count(),
+        results: o.items.into_iter().map(item_result).collect(),
+        success_count,
+        failure_count,
+        skipped_count,
         batch_policy_version: o.policy_version,
-        trace_id: o.trace_id.clone(),
+        trace_id: o.trace_id,
         dry_run: o.dry_run,
     }
 }

@@ -57,6 +57,10 @@ impl BatchRecords {
             .zip(held.into_iter().chain(std::iter::repeat(None)))
             .map(|(new, held)| held.unwrap_or(new))
             .collect();
+        if standing.len() == self.slots.len() {
+            // No id repeated in the batch (the usual case): positions are the records.
+            return standing;
+        }
         self.slots
             .into_iter()
             .filter_map(|i| standing.get(i).cloned())

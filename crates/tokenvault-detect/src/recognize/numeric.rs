@@ -122,10 +122,29 @@ struct Shape<'t> {
     digits: [u8; MAX_DIGITS],
     /// A leading `+` or `(` belongs to the value.
     plus_or_paren: bool,
+    /// The one separator used between every two groups, if there is one.
+    uniform_sep: Option<&'t str>,
 }
 
 impl<'t> Shape<'t> {
-    fn read(text: &'t str, groups: &[Group], run_start: usize) -> Option<Self> {
+    fn empty() -> Self {
+        Shape {
+            start: 0,
+            end: 0,
+            n: 0,
+            k: 0,
+            parts: [""; MAX_DIGITS],
+            seps: [""; MAX_DIGITS],
+            lens: [0; MAX_DIGITS],
+            digits: [0; MAX_DIGITS],
+            plus_or_paren: false,
+            uniform_sep: None,
+        }
+    }
+
+    /// Reads the span in place (the shape is large; it is filled, not moved); false when
+    /// the span holds more than MAX_DIGITS digits.
+    fn read(&mut self, text: &'t str, groups: &[Group], run_start: usize) -> bool {
         let bytes = text.as_bytes();
         let first = groups[0];
         // A leading `+` or `(` belongs to the value; anything else before the first group
@@ -136,33 +155,30 @@ impl<'t> Shape<'t> {
         }
         let n = groups.len();
         if n > MAX_DIGITS {
-            return None;
+            return false;
         }
-        let mut s = Shape {
-            start,
-            end: groups[n - 1].end,
-            n,
-            k: 0,
-            parts: [""; MAX_DIGITS],
-            seps: [""; MAX_DIGITS],
-            lens: [0; MAX_DIGITS],
-            digits: [0; MAX_DIGITS],
-            plus_or_paren: start < first.start,
-        };
+        self.start = start;
+        self.end = groups[n - 1].end;
+        self.n = n;
+        self.plus_or_paren = start < first.start;
         for (i, g) in groups.iter().enumerate() {
             let part = &text[g.start..g.end];
-            if s.k + part.len() > MAX_DIGITS {
-                return None;
+            if self.k + part.len() > MAX_DIGITS {
+                return false;
             }
-            s.digits[s.k..s.k + part.len()].copy_from_slice(part.as_bytes());
-            s.k += part.len();
-            s.parts[i] = part;
-            s.lens[i] = part.len();
+            self.digits[self.k..self.k + part.len()].copy_from_slice(part.as_bytes());
+            self.k += part.len();
+            self.parts[i] = part;
+            self.lens[i] = part.len();
             if i + 1 < n {
-                s.seps[i] = &text[g.end..groups[i + 1].start];
+                self.seps[i] = &text[g.end..groups[i + 1].start];
             }
         }
-        Some(s)
+        let seps = self.seps();
+        if seps.windows(2).all(|w| w[0] == w[1]) {
+            self.uniform_sep = seps.first().copied();
+        }
+        true
     }
 
     fn parts(&self) -> &[&'t str] {
@@ -183,8 +199,7 @@ impl<'t> Shape<'t> {
 
     /// One separator used throughout, and one of `allowed`.
     fn grouped_by(&self, allowed: &[&str]) -> bool {
-        let seps = self.seps();
-        seps.windows(2).all(|w| w[0] == w[1]) && seps.first().is_some_and(|s| allowed.contains(s))
+        self.uniform_sep.is_some_and(|s| allowed.contains(&s))
     }
 
     /// One group of digits, nothing before it.
@@ -224,9 +239,10 @@ fn readings(
     whole: bool,
     out: &mut Vec<Raw>,
 ) -> bool {
-    let Some(s) = Shape::read(ctx.text, groups, run_start) else {
+    let mut s = Shape::empty();
+    if !s.read(ctx.text, groups, run_start) {
         return false;
-    };
+    }
     let before = out.len();
     if ipv4(ctx, &s, out) {
         return true;

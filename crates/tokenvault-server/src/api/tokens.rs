@@ -63,7 +63,7 @@ pub(crate) async fn tokenize(
             s.metrics.tokens(mode, n);
         }
     }
-    let body = wire::tokenize_response(&outcome);
+    let body = wire::tokenize_response(outcome);
     Ok((Extension(TraceId(trace_id)), Json(body)))
 }
 
