@@ -7,7 +7,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use serde::de::DeserializeOwned;
-use tokenvault_core::service::Caller;
+use tokenvault_core::service::{Caller, ServiceError};
 
 use crate::{
     access::Endpoint,
@@ -43,6 +43,8 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 }
 
 impl AppState {
+    /// Authenticates, rate-limits and authorizes a request for `endpoint` (its row of the
+    /// access table); the verdict goes into `slot` for the answer's headers.
     pub(crate) async fn begin(
         &self,
         headers: &HeaderMap,
@@ -51,56 +53,11 @@ impl AppState {
         slot: Option<&crate::extract::LimitSlot>,
     ) -> Result<Ctx, Response> {
         let access = endpoint.access();
-        let class = access.class;
-        let caller = match access.auth {
-            AuthKind::ApiKey => match header(headers, "x-api-key") {
-                Some(key) => self.vault.authenticate_api_key(key.trim()).await,
-                None => Err(tokenvault_core::service::ServiceError::Unauthorized(
-                    "send the API key in the X-API-Key header".into(),
-                )),
-            },
-            AuthKind::Bearer => match header(headers, "authorization").and_then(|v| {
-                v.strip_prefix("Bearer ")
-                    .or_else(|| v.strip_prefix("bearer "))
-            }) {
-                Some(jwt) => self.vault.authenticate_bearer(jwt.trim()),
-                None => Err(tokenvault_core::service::ServiceError::Unauthorized(
-                    "send a JWT in the Authorization: Bearer header".into(),
-                )),
-            },
-            AuthKind::ClientToken => {
-                let bearer = header(headers, "authorization").and_then(|v| {
-                    v.strip_prefix("Bearer ")
-                        .or_else(|| v.strip_prefix("bearer "))
-                });
-                match (bearer.map(str::trim), header(headers, "x-api-key")) {
-                    // A JWT has three dot-separated parts; API keys have none.
-                    (Some(t), _) if t.matches('.').count() == 2 => {
-                        self.vault.authenticate_bearer(t)
-                    }
-                    (Some(t), _) => self.vault.authenticate_api_key(t).await,
-                    (None, Some(key)) => self.vault.authenticate_api_key(key.trim()).await,
-                    (None, None) => Err(tokenvault_core::service::ServiceError::Unauthorized(
-                        "send the API token in the Authorization: Bearer header".into(),
-                    )),
-                }
-            }
-        }
-        .map_err(|e| ApiError::from(e).into_response())?;
-        let now = self.vault.now();
-        let shared = match &self.redis {
-            Some(r) => {
-                r.check(class, caller.tenant.as_str(), &caller.actor, now)
-                    .await
-            }
-            None => None,
-        };
-        let verdict = match shared {
-            Some(v) => v,
-            None => self
-                .limiter
-                .check(class, caller.tenant.as_str(), &caller.actor, now),
-        };
+        let caller = self
+            .authenticate(headers, access.auth)
+            .await
+            .map_err(|e| ApiError::from(e).into_response())?;
+        let verdict = self.rate_limit(access.class, &caller).await;
         if let Some(slot) = slot {
             *slot.0.lock() = Some(verdict.clone());
         }
@@ -112,25 +69,72 @@ impl AppState {
                 verdict.exceeded.clone().unwrap_or_default(),
             );
             e.retry_after = Some(retry);
-            let mut r = e.into_response();
-            add_limit_headers(&mut r, &verdict);
-            return Err(r);
+            return Err(e.into_response());
         }
         if let Some(permission) = access.permission {
-            if let Err(e) = self
-                .vault
+            self.vault
                 .authorize(&caller, permission, access.route, &trace.0)
                 .await
-            {
-                let mut r = ApiError::from(e).into_response();
-                add_limit_headers(&mut r, &verdict);
-                return Err(r);
-            }
+                .map_err(|e| ApiError::from(e).into_response())?;
         }
         Ok(Ctx {
             caller,
             trace_id: trace.0.clone(),
         })
+    }
+
+    /// The caller, from the credential the endpoint takes.
+    async fn authenticate(
+        &self,
+        headers: &HeaderMap,
+        auth: AuthKind,
+    ) -> Result<Caller, ServiceError> {
+        let bearer = header(headers, "authorization")
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
+            .map(str::trim);
+        let api_key = header(headers, "x-api-key").map(str::trim);
+        match (auth, bearer, api_key) {
+            (AuthKind::ApiKey, _, Some(key)) => self.vault.authenticate_api_key(key).await,
+            (AuthKind::ApiKey, _, None) => Err(ServiceError::Unauthorized(
+                "send the API key in the X-API-Key header".into(),
+            )),
+            (AuthKind::Bearer, Some(jwt), _) => self.vault.authenticate_bearer(jwt),
+            (AuthKind::Bearer, None, _) => Err(ServiceError::Unauthorized(
+                "send a JWT in the Authorization: Bearer header".into(),
+            )),
+            // A JWT has three dot-separated parts; API keys have none.
+            (AuthKind::ClientToken, Some(t), _) if t.matches('.').count() == 2 => {
+                self.vault.authenticate_bearer(t)
+            }
+            (AuthKind::ClientToken, Some(key), _) | (AuthKind::ClientToken, None, Some(key)) => {
+                self.vault.authenticate_api_key(key).await
+            }
+            (AuthKind::ClientToken, None, None) => Err(ServiceError::Unauthorized(
+                "send the API token in the Authorization: Bearer header".into(),
+            )),
+        }
+    }
+
+    /// Counts the request against the caller's and the tenant's limits of `class`: on the
+    /// shared Redis when configured and reachable, on this node otherwise.
+    async fn rate_limit(&self, class: crate::limits::LimitClass, caller: &Caller) -> Verdict {
+        let now = self.vault.now();
+        let shared = match &self.redis {
+            Some(r) => {
+                r.check(class, caller.tenant.as_str(), &caller.actor, now)
+                    .await
+            }
+            None => None,
+        };
+        match shared {
+            Some(v) => v,
+            None => self
+                .limiter
+                .check(class, caller.tenant.as_str(), &caller.actor, now),
+        }
     }
 }
 

@@ -63,52 +63,60 @@ pub(crate) async fn mask(
     Authed { caller, trace_id }: Authed,
     ApiJson(req): ApiJson<MaskRequest>,
 ) -> Result<Json<Value>, ApiError> {
-    {
-        let all_or_nothing = match req.batch_mode.as_deref() {
-            None | Some("BEST_EFFORT") => false,
-            Some("ALL_OR_NOTHING") => true,
-            Some(_) => {
-                return Err(ApiError::invalid(
-                    "batch_mode must be BEST_EFFORT or ALL_OR_NOTHING",
-                ))
-            }
-        };
-        let default = (req.strategy.as_deref(), req.keep_last);
-        let mut inputs = Vec::with_capacity(req.items.len());
-        for (i, it) in req.items.iter().enumerate() {
-            let chosen = match it.strategy.as_deref() {
-                Some(name) => strategy(Some(name), it.keep_last.or(default.1)),
-                None => strategy(default.0, it.keep_last.or(default.1)),
-            }
+    let all_or_nothing = match req.batch_mode.as_deref() {
+        None | Some("BEST_EFFORT") => false,
+        Some("ALL_OR_NOTHING") => true,
+        Some(_) => {
+            return Err(ApiError::invalid(
+                "batch_mode must be BEST_EFFORT or ALL_OR_NOTHING",
+            ))
+        }
+    };
+    let inputs = mask_inputs(&req)?;
+    let scope = req.scope.as_deref().unwrap_or("global");
+    let outcomes = s
+        .vault
+        .mask(&caller, &inputs, scope, all_or_nothing, &trace_id)
+        .await?;
+    Ok(Json(mask_response(outcomes, &trace_id)))
+}
+
+/// Each item with its strategy: its own, or the request's.
+fn mask_inputs(req: &MaskRequest) -> Result<Vec<MaskInput<'_>>, ApiError> {
+    req.items
+        .iter()
+        .enumerate()
+        .map(|(i, it)| {
+            let keep_last = it.keep_last.or(req.keep_last);
+            let chosen = strategy(
+                it.strategy.as_deref().or(req.strategy.as_deref()),
+                keep_last,
+            )
             .map_err(|e| ApiError::invalid(format!("items[{i}]: {}", e.detail)))?;
-            inputs.push(MaskInput {
+            Ok(MaskInput {
                 value: &it.value,
                 pii_type: &it.pii_type,
                 strategy: chosen,
-            });
-        }
-        let scope = req.scope.as_deref().unwrap_or("global");
-        let outcomes = s
-            .vault
-            .mask(&caller, &inputs, scope, all_or_nothing, &trace_id)
-            .await?;
-        let mut masked = 0;
-        let results: Vec<Value> = outcomes
-            .into_iter()
-            .enumerate()
-            .map(|(index, o)| match o {
-                MaskOutcome::Masked(m) => {
-                    masked += 1;
-                    json!({"index": index, "status": "MASKED", "masked": m})
-                }
-                MaskOutcome::Failed { code, message } => {
-                    json!({"index": index, "status": "FAILED", "error": {"code": code, "message": message}})
-                }
             })
-            .collect();
-        let failed = results.len() - masked;
-        Ok(Json(
-            json!({"results": results, "success_count": masked, "failure_count": failed, "trace_id": trace_id}),
-        ))
-    }
+        })
+        .collect()
+}
+
+fn mask_response(outcomes: Vec<MaskOutcome>, trace_id: &str) -> Value {
+    let mut masked = 0;
+    let results: Vec<Value> = outcomes
+        .into_iter()
+        .enumerate()
+        .map(|(index, o)| match o {
+            MaskOutcome::Masked(m) => {
+                masked += 1;
+                json!({"index": index, "status": "MASKED", "masked": m})
+            }
+            MaskOutcome::Failed { code, message } => {
+                json!({"index": index, "status": "FAILED", "error": {"code": code, "message": message}})
+            }
+        })
+        .collect();
+    let failed = results.len() - masked;
+    json!({"results": results, "success_count": masked, "failure_count": failed, "trace_id": trace_id})
 }

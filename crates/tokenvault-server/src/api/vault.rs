@@ -65,27 +65,35 @@ pub(crate) struct AuditParams {
     limit: Option<String>,
 }
 
+impl AuditParams {
+    /// The filter, the sequence number to page before, and the page size.
+    fn into_query(self) -> Result<(AuditFilter, Option<u64>, usize), ApiError> {
+        let before = self
+            .before
+            .as_deref()
+            .map(|b| {
+                b.parse::<u64>()
+                    .map_err(|_| ApiError::invalid_query("before must be a sequence number"))
+            })
+            .transpose()?;
+        let limit = wire::page_limit(self.limit.as_deref())?;
+        let filter = AuditFilter {
+            action: self.action,
+            actor: self.actor,
+            token_id: self.token_id,
+            trace_id: self.trace_id,
+            result: self.result,
+        };
+        Ok((filter, before, limit))
+    }
+}
+
 pub(crate) async fn audit(
     State(s): State<Arc<AppState>>,
     a: Authed,
     ApiQuery(q): ApiQuery<AuditParams>,
 ) -> Result<Json<Value>, ApiError> {
-    let before = q
-        .before
-        .as_deref()
-        .map(|b| {
-            b.parse::<u64>()
-                .map_err(|_| ApiError::invalid_query("before must be a sequence number"))
-        })
-        .transpose()?;
-    let limit = wire::page_limit(q.limit.as_deref())?;
-    let filter = AuditFilter {
-        action: q.action,
-        actor: q.actor,
-        token_id: q.token_id,
-        trace_id: q.trace_id,
-        result: q.result,
-    };
+    let (filter, before, limit) = q.into_query()?;
     let page = s
         .vault
         .audit_page(&a.caller, &filter, before, limit)
