@@ -75,13 +75,46 @@ pub async fn open(global: &Global, create: bool) -> Result<Opened, String> {
         .clone()
         .or_else(|| file.root_key_file.clone())
         .unwrap_or_else(|| KeyFileProvider::default_path(&data_dir));
-    let root = if create {
+    let root = root_key(&key_path, create)?;
+    let (store, key_store, sqlite) =
+        open_store(database_url.as_deref(), &data_dir, &file, create).await?;
+    let clock = Arc::new(SystemClock);
+    let keys = KeyManager::new(Arc::new(root), key_store, clock.clone());
+    let config = vault_config(&file)?;
+    let external_keys = config.external_issuer.as_ref().map(|e| e.keys.clone());
+    let vault = Vault::open(store, keys, clock, Arc::new(Catalog), config)
+        .await
+        .map_err(|e| e.to_string())?;
+    let settings = server_settings(global, &file);
+    let jwks_refresh = match (&file.external_jwt, external_keys) {
+        (Some(c), Some(keys)) => c.jwks_url.clone().map(|url| {
+            (
+                keys,
+                url,
+                std::time::Duration::from_secs(c.jwks_refresh_seconds),
+            )
+        }),
+        _ => None,
+    };
+    Ok(Opened {
+        jwks_refresh,
+        vault: Arc::new(vault),
+        sqlite,
+        settings,
+        file,
+        data_dir,
+    })
+}
+
+/// The root key file, created (with its directory, 0700) on `init`.
+fn root_key(key_path: &std::path::Path, create: bool) -> Result<KeyFileProvider, String> {
+    if create {
         // A key file in a directory that does not exist yet: make the directory (0700).
         if let Some(parent) = key_path.parent().filter(|p| !p.as_os_str().is_empty()) {
             create_private_dir(parent)?;
         }
         let (root, created) =
-            KeyFileProvider::load_or_create(&key_path).map_err(|e| e.to_string())?;
+            KeyFileProvider::load_or_create(key_path).map_err(|e| e.to_string())?;
         if created {
             eprintln!(
                 "WARNING: generated a new root key at {} (mode 0600).\n\
@@ -90,47 +123,62 @@ pub async fn open(global: &Global, create: bool) -> Result<Opened, String> {
                 key_path.display()
             );
         }
-        root
+        Ok(root)
     } else {
-        KeyFileProvider::load(&key_path).map_err(|e| e.to_string())?
+        KeyFileProvider::load(key_path).map_err(|e| e.to_string())
+    }
+}
+
+type Stores = (
+    Arc<dyn VaultStore>,
+    Arc<dyn TenantKeyStore>,
+    Option<Arc<SqliteStore>>,
+);
+
+/// The store: the data directory's SQLite, or PostgreSQL at `database_url`.
+async fn open_store(
+    database_url: Option<&str>,
+    data_dir: &std::path::Path,
+    file: &FileConfig,
+    create: bool,
+) -> Result<Stores, String> {
+    let stores: Stores = match database_url {
+        None => {
+            let s = Arc::new(
+                SqliteStore::open(&data_dir.join("tokenvault.db"), create)
+                    .map_err(|e| e.to_string())?,
+            );
+            (s.clone(), s.clone(), Some(s))
+        }
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+            let defaults = PgOptions::default();
+            let options = PgOptions {
+                pool_size: file.database_pool_size.unwrap_or(defaults.pool_size),
+                connect_timeout: file
+                    .database_connect_timeout_seconds
+                    .map_or(defaults.connect_timeout, std::time::Duration::from_secs),
+                schema: None,
+                ca_file: file.database_ca_file.clone(),
+            };
+            let s = Arc::new(
+                PgStore::connect(url, &options)
+                    .await
+                    .map_err(|e| format!("--database-url: {e}"))?,
+            );
+            (s.clone(), s, None)
+        }
+        Some(_) => return Err(
+            "--database-url must be a postgres:// URL (omit it for the data directory's SQLite)"
+                .into(),
+        ),
     };
-    let (store, key_store, sqlite): (Arc<dyn VaultStore>, Arc<dyn TenantKeyStore>, _) =
-        match database_url.as_deref() {
-            None => {
-                let s = Arc::new(
-                    SqliteStore::open(&data_dir.join("tokenvault.db"), create)
-                        .map_err(|e| e.to_string())?,
-                );
-                (s.clone(), s.clone(), Some(s))
-            }
-            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
-                let defaults = PgOptions::default();
-                let options = PgOptions {
-                    pool_size: file.database_pool_size.unwrap_or(defaults.pool_size),
-                    connect_timeout: file
-                        .database_connect_timeout_seconds
-                        .map_or(defaults.connect_timeout, std::time::Duration::from_secs),
-                    schema: None,
-                    ca_file: file.database_ca_file.clone(),
-                };
-                let s = Arc::new(
-                    PgStore::connect(url, &options)
-                        .await
-                        .map_err(|e| format!("--database-url: {e}"))?,
-                );
-                (s.clone(), s, None)
-            }
-            Some(_) => {
-                return Err(
-                    "--database-url must be a postgres:// URL (omit it for the data directory's SQLite)"
-                        .into(),
-                )
-            }
-        };
-    let clock = Arc::new(SystemClock);
-    let keys = KeyManager::new(Arc::new(root), key_store, clock.clone());
+    Ok(stores)
+}
+
+/// The vault's settings from the configuration file.
+fn vault_config(file: &FileConfig) -> Result<VaultConfig, String> {
     let defaults = VaultConfig::default();
-    let config = VaultConfig {
+    Ok(VaultConfig {
         token_prefix: file.token_prefix.clone().unwrap_or(defaults.token_prefix),
         grant_ttl_seconds: file.grant_ttl_seconds.unwrap_or(defaults.grant_ttl_seconds),
         default_jwt_ttl_seconds: defaults.default_jwt_ttl_seconds,
@@ -147,13 +195,13 @@ pub async fn open(global: &Global, create: bool) -> Result<Opened, String> {
             .as_ref()
             .map(external_issuer)
             .transpose()?,
-    };
-    let external_keys = config.external_issuer.as_ref().map(|e| e.keys.clone());
-    let vault = Vault::open(store, keys, clock, Arc::new(Catalog), config)
-        .await
-        .map_err(|e| e.to_string())?;
+    })
+}
+
+/// The server's settings from the command line, the environment and the configuration file.
+fn server_settings(global: &Global, file: &FileConfig) -> ServerSettings {
     let server_defaults = ServerSettings::default();
-    let settings = ServerSettings {
+    ServerSettings {
         max_body_bytes: file
             .max_body_bytes
             .unwrap_or(server_defaults.max_body_bytes),
@@ -188,25 +236,7 @@ pub async fn open(global: &Global, create: bool) -> Result<Opened, String> {
             ),
             ..server_defaults.connections
         },
-    };
-    let jwks_refresh = match (&file.external_jwt, external_keys) {
-        (Some(c), Some(keys)) => c.jwks_url.clone().map(|url| {
-            (
-                keys,
-                url,
-                std::time::Duration::from_secs(c.jwks_refresh_seconds),
-            )
-        }),
-        _ => None,
-    };
-    Ok(Opened {
-        jwks_refresh,
-        vault: Arc::new(vault),
-        sqlite,
-        settings,
-        file,
-        data_dir,
-    })
+    }
 }
 
 fn external_issuer(c: &crate::config::ExternalJwtConfig) -> Result<ExternalIssuer, String> {

@@ -237,102 +237,69 @@ async fn first_line(
 
 /// Streams the restored chunks back as they settle.
 pub(crate) fn run(
-    mut restorer: Restorer,
-    mut pending: Vec<u8>,
-    mut input: axum::body::BodyDataStream,
+    restorer: Restorer,
+    pending: Vec<u8>,
+    input: axum::body::BodyDataStream,
 ) -> Response {
     let (tx, rx) = tokio::sync::mpsc::channel::<Line>(QUEUED_LINES);
-    tokio::spawn(async move {
-        let mut text = String::new();
-        let mut total = 0usize;
+    let pump = Pump {
+        restorer,
+        text: String::new(),
+        total: 0,
+        tx,
+    };
+    tokio::spawn(pump.run(pending, input));
+    let body = Body::from_stream(tokio_stream_from(rx));
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/x-ndjson")],
+        body,
+    )
+        .into_response()
+}
+
+/// Whether a stream goes on.
+enum Flow {
+    Go,
+    Stop,
+}
+
+/// One stream's state: what is restored, the text not yet settled, the bytes seen, and the
+/// queue of answer lines.
+struct Pump {
+    restorer: Restorer,
+    text: String,
+    total: usize,
+    tx: tokio::sync::mpsc::Sender<Line>,
+}
+
+impl Pump {
+    /// Reads request lines until the body ends, then flushes and sends the summary.
+    async fn run(mut self, mut pending: Vec<u8>, mut input: axum::body::BodyDataStream) {
         let mut ended = false;
         loop {
             // Every complete line in `pending`.
             while let Some(pos) = pending.iter().position(|&b| b == b'\n') {
                 let rest = pending.split_off(pos + 1);
                 let raw = std::mem::replace(&mut pending, rest);
-                let raw = &raw[..raw.len() - 1];
-                if raw.iter().all(u8::is_ascii_whitespace) {
-                    continue;
-                }
-                let chunk = match serde_json::from_slice::<Value>(raw) {
-                    Ok(Value::Object(mut o)) => match o.remove("chunk") {
-                        Some(Value::String(c)) => c,
-                        _ => {
-                            let _ = emit(
-                                &tx,
-                                line(&error_line(ApiError::invalid(
-                                    "each line after the first must be {\"chunk\": \"…\"}",
-                                ))),
-                            )
-                            .await;
-                            return;
-                        }
-                    },
-                    _ => {
-                        let _ = emit(
-                            &tx,
-                            line(&error_line(ApiError::invalid(
-                                "a line is not a JSON object",
-                            ))),
-                        )
-                        .await;
-                        return;
-                    }
-                };
-                total += chunk.len();
-                if total > MAX_STREAM_BYTES {
-                    let _ = emit(
-                        &tx,
-                        line(&error_line(ApiError::invalid(format!(
-                            "a stream carries at most {MAX_STREAM_BYTES} bytes"
-                        )))),
-                    )
-                    .await;
+                if let Flow::Stop = self.take_line(&raw[..raw.len() - 1]).await {
                     return;
-                }
-                text.push_str(&chunk);
-                let n = restorer.settled(&text);
-                if n > 0 {
-                    let rest = text.split_off(n);
-                    let ready = std::mem::replace(&mut text, rest);
-                    match restorer.restore(&ready).await {
-                        Ok(out) => {
-                            if !emit(&tx, line(&json!({"chunk": out}))).await {
-                                return;
-                            }
-                        }
-                        Err(e) => {
-                            let _ = emit(&tx, line(&error_line(e))).await;
-                            return;
-                        }
-                    }
                 }
             }
             if ended {
                 break;
             }
             if pending.len() > MAX_LINE {
-                let _ = emit(
-                    &tx,
-                    line(&error_line(ApiError::invalid("a line is too long"))),
-                )
-                .await;
+                self.fail(ApiError::invalid("a line is too long")).await;
                 return;
             }
-            let next = match tokio::time::timeout(IDLE_TIMEOUT, input.next()).await {
-                Ok(next) => next,
-                Err(_) => {
-                    let _ = emit(
-                        &tx,
-                        line(&error_line(ApiError::invalid(format!(
-                            "the stream sent nothing for {} s; it was closed",
-                            IDLE_TIMEOUT.as_secs()
-                        )))),
-                    )
-                    .await;
-                    return;
-                }
+            let Ok(next) = tokio::time::timeout(IDLE_TIMEOUT, input.next()).await else {
+                let detail = format!(
+                    "the stream sent nothing for {} s; it was closed",
+                    IDLE_TIMEOUT.as_secs()
+                );
+                self.fail(ApiError::invalid(detail)).await;
+                return;
             };
             match next {
                 Some(Ok(bytes)) => pending.extend_from_slice(&bytes),
@@ -345,26 +312,69 @@ pub(crate) fn run(
                 }
             }
         }
-        if !text.is_empty() {
-            match restorer.restore(&text).await {
-                Ok(out) => {
-                    let _ = emit(&tx, line(&json!({"chunk": out}))).await;
+        self.finish().await;
+    }
+
+    /// One request line: a chunk, restored as far as it has settled.
+    async fn take_line(&mut self, raw: &[u8]) -> Flow {
+        if raw.iter().all(u8::is_ascii_whitespace) {
+            return Flow::Go;
+        }
+        let chunk = match serde_json::from_slice::<Value>(raw) {
+            Ok(Value::Object(mut o)) => match o.remove("chunk") {
+                Some(Value::String(c)) => c,
+                _ => {
+                    let e =
+                        ApiError::invalid("each line after the first must be {\"chunk\": \"…\"}");
+                    return self.fail(e).await;
                 }
-                Err(e) => {
-                    let _ = emit(&tx, line(&error_line(e))).await;
-                    return;
-                }
+            },
+            _ => {
+                return self
+                    .fail(ApiError::invalid("a line is not a JSON object"))
+                    .await
+            }
+        };
+        self.total += chunk.len();
+        if self.total > MAX_STREAM_BYTES {
+            let e = ApiError::invalid(format!("a stream carries at most {MAX_STREAM_BYTES} bytes"));
+            return self.fail(e).await;
+        }
+        self.text.push_str(&chunk);
+        let n = self.restorer.settled(&self.text);
+        if n == 0 {
+            return Flow::Go;
+        }
+        let rest = self.text.split_off(n);
+        let ready = std::mem::replace(&mut self.text, rest);
+        self.send_restored(&ready).await
+    }
+
+    /// Restores `text` and sends it as a chunk line.
+    async fn send_restored(&mut self, text: &str) -> Flow {
+        match self.restorer.restore(text).await {
+            Ok(out) if emit(&self.tx, line(&json!({"chunk": out}))).await => Flow::Go,
+            Ok(_) => Flow::Stop,
+            Err(e) => self.fail(e).await,
+        }
+    }
+
+    /// Sends an error line; the stream ends.
+    async fn fail(&self, e: ApiError) -> Flow {
+        let _ = emit(&self.tx, line(&error_line(e))).await;
+        Flow::Stop
+    }
+
+    /// Restores what is left and sends the summary.
+    async fn finish(mut self) {
+        if !self.text.is_empty() {
+            let rest = std::mem::take(&mut self.text);
+            if let Flow::Stop = self.send_restored(&rest).await {
+                return;
             }
         }
-        let _ = emit(&tx, line(&restorer.summary())).await;
-    });
-    let body = Body::from_stream(tokio_stream_from(rx));
-    (
-        StatusCode::OK,
-        [(header::CONTENT_TYPE, "application/x-ndjson")],
-        body,
-    )
-        .into_response()
+        let _ = emit(&self.tx, line(&self.restorer.summary())).await;
+    }
 }
 
 fn tokio_stream_from<T: Send + 'static>(
