@@ -10,9 +10,10 @@ use crate::{
     ids::TokenId,
     keys::TenantKeyring,
     pii::InvalidReason,
+    pii::PiiType,
     policy::{evaluate, Decision, EvaluationError, ItemContext, Policy},
     store::{TokenRecord, TokenStatus},
-    token::{Mode, TokenEngine, TokenError, TokenInput},
+    token::{Mode, Scope, TokenEngine, TokenError, TokenInput},
 };
 
 fn fail_item(e: &TokenError) -> ItemError {
@@ -45,7 +46,13 @@ impl BatchRecords<'_> {
         }
     }
 
-    fn try_plan(&mut self, item: &TokenizeItemInput) -> Result<Planned, ItemError> {
+    /// The policy's decision for an item: its type, mode, scope and TTL, or why it is
+    /// skipped; an error for an item that cannot be tokenized as sent.
+    #[allow(clippy::type_complexity)]
+    fn decide(
+        &self,
+        item: &TokenizeItemInput,
+    ) -> Result<Result<(PiiType, Mode, Scope, Option<u64>), SkipCode>, ItemError> {
         let Some(pii_type) = item.pii_type else {
             return Err(ItemError::new(
                 ItemErrorCode::UnsupportedPiiType,
@@ -77,7 +84,7 @@ impl BatchRecords<'_> {
         };
         let (mode, scope, ttl) = match evaluate(self.policy, self.kill_switch, &ctx) {
             Ok(e) => match e.decision {
-                Decision::Skip(reason) => return Ok(Planned::Skipped(SkipCode::Policy(reason))),
+                Decision::Skip(reason) => return Ok(Err(SkipCode::Policy(reason))),
                 Decision::Tokenize {
                     mode,
                     scope,
@@ -97,6 +104,14 @@ impl BatchRecords<'_> {
                     "tokenization is disabled for this tenant",
                 ))
             }
+        };
+        Ok(Ok((pii_type, mode, scope, ttl)))
+    }
+
+    fn try_plan(&mut self, item: &TokenizeItemInput) -> Result<Planned, ItemError> {
+        let (pii_type, mode, scope, ttl) = match self.decide(item)? {
+            Ok(decided) => decided,
+            Err(skip) => return Ok(Planned::Skipped(skip)),
         };
         let value = self
             .engine
