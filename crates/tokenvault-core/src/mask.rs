@@ -70,6 +70,27 @@ impl MaskStrategy {
     }
 }
 
+/// Masks a value as a policy rule or the masking endpoint does: `hash` is keyed under the
+/// tenant's mask key with the type and `scope` in the label, so it is stable per tenant and
+/// scope and never a bare hash.
+pub fn mask_value(
+    strategy: MaskStrategy,
+    pii_type: PiiType,
+    original: &str,
+    canonical: &Canonical,
+    hasher: &KeyedHasher,
+    scope: &str,
+) -> String {
+    match strategy {
+        MaskStrategy::Hash => keyed_hash(
+            hasher,
+            &format!("{}/{scope}", pii_type.as_str()),
+            canonical.expose(),
+        ),
+        other => other.apply(pii_type, original, canonical, hasher),
+    }
+}
+
 /// Replaces letters and digits with `*` except the last `keep_last` of them, keeping every
 /// other character. At most half of the letters and digits stay clear, so a short value is
 /// never shown whole.

@@ -22,6 +22,10 @@ pub const MAX_GRANT_TOKENS: usize = 100;
 /// Longest idempotency key.
 pub const MAX_IDEMPOTENCY_KEY_LEN: usize = 256;
 
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
 /// One value to tokenize.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -102,6 +106,9 @@ pub struct TokenizeResult {
     /// When the token expires (RFC 3339), if its rule has a TTL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<String>,
+    /// With status `MASKED`: the value masked by its rule (nothing is stored).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub masked: Option<String>,
 }
 
 /// Response of `POST /tokenize`.
@@ -116,6 +123,9 @@ pub struct TokenizeResponse {
     /// Items the policy skipped (see each result's `reason`).
     #[serde(default)]
     pub skipped_count: usize,
+    /// Items their rule masked (`action: mask`).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub masked_count: usize,
     /// The policy version applied.
     pub batch_policy_version: u32,
     /// The request's trace id.

@@ -77,8 +77,14 @@ fn item_result(o: ItemOutcome) -> TokenizeResult {
         reason: None,
         error: None,
         expires_at: None,
+        masked: None,
     };
     match o {
+        ItemOutcome::Masked(value) => TokenizeResult {
+            status: "MASKED".into(),
+            masked: Some(value),
+            ..empty
+        },
         ItemOutcome::Tokenized {
             token,
             token_id,
@@ -113,13 +119,18 @@ fn item_result(o: ItemOutcome) -> TokenizeResult {
 
 /// The answer of `POST /tokenize`.
 pub(crate) fn tokenize_response(o: TokenizeOutcome) -> TokenizeResponse {
-    let (success_count, failure_count, skipped_count) =
-        (o.success_count(), o.failure_count(), o.skipped_count());
+    let (success_count, failure_count, skipped_count, masked_count) = (
+        o.success_count(),
+        o.failure_count(),
+        o.skipped_count(),
+        o.masked_count(),
+    );
     TokenizeResponse {
         results: o.items.into_iter().map(item_result).collect(),
         success_count,
         failure_count,
         skipped_count,
+        masked_count,
         batch_policy_version: o.policy_version,
         trace_id: o.trace_id,
         dry_run: o.dry_run,

@@ -92,3 +92,59 @@ fn every_strategy_and_batch_semantics() {
     );
     assert_eq!(status, 401);
 }
+
+/// A policy rule with `action: mask` masks inside `/tokenize` (status `MASKED`, nothing
+/// stored), and its keyed hash equals `/mask`'s for the same tenant and scope.
+#[test]
+fn a_policy_rule_masks_inside_tokenize() {
+    let s = TestServer::start();
+    s.admin()
+        .raw(
+            "POST",
+            "/policies",
+            Some(
+                &json!({
+                    "id": "pol_export", "name": "export",
+                    "type_rules": {"us_ssn": {"action": "mask", "mask": {"strategy": "hash"}},
+                                   "email": {"action": "mask", "mask": {"strategy": "partial"}}},
+                    "allowed_roles": ["admin"], "allowed_purposes": ["x"],
+                    "failure_policy": "fail_closed"
+                })
+                .to_string(),
+            ),
+            &[],
+        )
+        .unwrap();
+    let api = s.api();
+    let r = api
+        .raw(
+            "POST",
+            "/tokenize",
+            Some(
+                &json!({"policy_id": "pol_export", "items": [
+                    {"value": "536 90 4399", "pii_type": "us_ssn"},
+                    {"value": "jane.doe@example.com", "pii_type": "email"}]})
+                .to_string(),
+            ),
+            &[],
+        )
+        .unwrap();
+    assert_eq!(r.status, 200, "{}", r.body);
+    let t = r.json();
+    assert_eq!(t["masked_count"], 2);
+    assert_eq!(t["success_count"], 0);
+    assert_eq!(t["results"][0]["status"], "MASKED");
+    assert!(t["results"][0]["token"].is_null());
+    let email = t["results"][1]["masked"].as_str().unwrap();
+    assert!(
+        email.starts_with('*') && email.ends_with(".com") && !email.contains("jane"),
+        "{email}"
+    );
+    let (_, m) = mask(
+        &api,
+        json!({"items": [{"value": "536-90-4399", "pii_type": "us_ssn", "strategy": "hash"}]}),
+    );
+    assert_eq!(t["results"][0]["masked"], m["results"][0]["masked"]);
+    let usage = s.admin().raw("GET", "/usage", None, &[]).unwrap().json();
+    assert_eq!(usage["tokens_created"], 0);
+}

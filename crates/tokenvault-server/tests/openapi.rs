@@ -135,7 +135,9 @@ fn policy() -> Value {
     json!({
         "id": "pol_api", "name": "API", "key": "api-text",
         "type_rules": {"us_ssn": {"mode": "deterministic", "acknowledge_small_domain": true},
-                       "email": {"mode": "randomized", "ttl_seconds": 3600}},
+                       "email": {"mode": "randomized", "ttl_seconds": 3600},
+                       "phone": {"action": "mask", "mask": {"strategy": "partial", "keep_last": 4}},
+                       "iban": {"action": "skip"}},
         "allowed_roles": ["admin"], "allowed_purposes": ["support"],
         "require_reason": false, "failure_policy": "fail_closed",
         "detection": {"categories": ["email", "creditCard"]}
@@ -211,6 +213,8 @@ fn real_responses_match_the_document() {
     let tokenize = json!({"policy_id": "pol_api", "items": [
         {"value": "536-90-4399", "pii_type": "us_ssn"},
         {"value": "jane@example.com", "pii_type": "email"},
+        {"value": "+1 415 555 0100", "pii_type": "phone"},
+        {"value": "DE89 3704 0044 0532 0130 00", "pii_type": "iban"},
         {"value": "", "pii_type": "email"}]});
     let (_, t) = c.call(&api, "POST", "/tokenize", Some(tokenize.clone()));
     c.call(&api, "POST", "/tokenize?dry_run=true", Some(tokenize));

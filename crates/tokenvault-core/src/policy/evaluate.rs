@@ -1,10 +1,11 @@
-//! Policy evaluation for one value, in the seven steps of seed 001:
-//! kill switch, policy enabled, type rule lookup, confidence threshold, context label
-//! filters, mode selection, tokenize or skip.
+//! Policy evaluation for one value, in the seven steps of seed 001 — kill switch, policy
+//! enabled, type rule lookup, confidence threshold, context label filters, mode selection,
+//! tokenize or skip — with the rule's action (tokenize, mask or skip) decided before the mode.
 
-use super::{Policy, TypeRule};
+use super::{Policy, RuleAction, TypeRule};
 use crate::{
     ids::PolicyId,
+    mask::MaskStrategy,
     pii::PiiType,
     token::{fpe, Mode, Scope, ScopeContext, TokenError},
 };
@@ -37,16 +38,19 @@ pub enum SkipReason {
     LabelExcluded,
     /// The rule includes only some labels and the item carries none of them.
     LabelNotIncluded,
+    /// The type's rule says to leave such values alone (`action: skip`).
+    RuleSkips,
 }
 
 impl SkipReason {
     /// Every reason.
-    pub const ALL: [SkipReason; 5] = [
+    pub const ALL: [SkipReason; 6] = [
         SkipReason::PolicyDisabled,
         SkipReason::NoRuleForType,
         SkipReason::BelowMinConfidence,
         SkipReason::LabelExcluded,
         SkipReason::LabelNotIncluded,
+        SkipReason::RuleSkips,
     ];
 
     /// The code clients see.
@@ -57,6 +61,7 @@ impl SkipReason {
             SkipReason::BelowMinConfidence => "BELOW_MIN_CONFIDENCE",
             SkipReason::LabelExcluded => "LABEL_EXCLUDED",
             SkipReason::LabelNotIncluded => "LABEL_NOT_INCLUDED",
+            SkipReason::RuleSkips => "RULE_SKIPS",
         }
     }
 }
@@ -75,6 +80,14 @@ pub enum Decision {
     },
     /// Leave the value alone.
     Skip(SkipReason),
+    /// Mask the value with this strategy; the keyed `hash` strategy is stable per tenant and
+    /// this scope.
+    Mask {
+        /// The strategy.
+        strategy: MaskStrategy,
+        /// The scope of a keyed hash (the rule's deterministic scope, resolved).
+        scope: Scope,
+    },
 }
 
 /// A decision and the policy version that made it, for the audit trail.
@@ -148,7 +161,22 @@ fn decide(
     if let Some(reason) = label_filter(rule, item.labels) {
         return Ok(Decision::Skip(reason));
     }
-    // 6. Mode selection.
+    // 6. The rule's action: a rule that masks or skips is not escaped by a mode override.
+    match rule.action {
+        RuleAction::Tokenize => {}
+        RuleAction::Skip => return Ok(Decision::Skip(SkipReason::RuleSkips)),
+        RuleAction::Mask => {
+            let scope = rule
+                .deterministic_scope
+                .resolve(item.scope_context)
+                .map_err(EvaluationError::Scope)?;
+            return Ok(Decision::Mask {
+                strategy: rule.mask.unwrap_or(MaskStrategy::Redact),
+                scope,
+            });
+        }
+    }
+    // 7. Mode selection.
     let mode = item.mode_override.unwrap_or(rule.mode);
     check_mode(rule, item.pii_type, mode).map_err(EvaluationError::Mode)?;
     let scope = match mode {
@@ -158,7 +186,7 @@ fn decide(
             .map_err(EvaluationError::Scope)?,
         Mode::Randomized | Mode::FormatPreserving => Scope::Global,
     };
-    // 7. Tokenize.
+    // 8. Tokenize.
     Ok(Decision::Tokenize {
         mode,
         scope,

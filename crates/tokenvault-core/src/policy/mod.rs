@@ -19,7 +19,7 @@ pub use detection::{
 };
 pub use error::{FieldProblem, PolicyValidationError};
 pub use evaluate::{evaluate, Decision, Evaluation, EvaluationError, ItemContext, SkipReason};
-pub use model::{FailurePolicy, Policy, PolicyBody, TypeRule};
+pub use model::{FailurePolicy, Policy, PolicyBody, RuleAction, TypeRule};
 pub use spec::{
     is_policy_key, CustomPatternSpec, DetectionSpec, PolicySpec, TypeRuleSpec, MAX_NAME_CHARS,
     MAX_PATTERNS, MAX_PATTERN_LEN, MAX_TTL_SECONDS,

@@ -8,9 +8,42 @@ use super::DetectionSettings;
 use crate::{
     clock::UnixSeconds,
     ids::PolicyId,
+    mask::MaskStrategy,
     pii::PiiType,
     token::{Mode, ScopeKind},
 };
+
+/// What a type rule does with a value it applies to (seed 001, "when to use tokenization vs.
+/// masking").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleAction {
+    /// Tokenize it (reversible under a grant). The default.
+    #[default]
+    Tokenize,
+    /// Mask it with the rule's strategy: irreversible, nothing stored.
+    Mask,
+    /// Leave it alone, reported `SKIPPED` with `RULE_SKIPS`.
+    Skip,
+}
+
+impl RuleAction {
+    /// Every action.
+    pub const ALL: [RuleAction; 3] = [RuleAction::Tokenize, RuleAction::Mask, RuleAction::Skip];
+
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleAction::Tokenize => "tokenize",
+            RuleAction::Mask => "mask",
+            RuleAction::Skip => "skip",
+        }
+    }
+
+    fn is_tokenize(&self) -> bool {
+        *self == RuleAction::Tokenize
+    }
+}
 
 /// What happens when tokenization cannot be completed for a reason outside the request
 /// (keys unavailable, store down).
@@ -52,6 +85,12 @@ pub struct TypeRule {
     pub acknowledge_small_domain: bool,
     /// Tokens expire this many seconds after creation; none means they do not expire.
     pub ttl_seconds: Option<u64>,
+    /// Tokenize (the default), mask or skip.
+    #[serde(default, skip_serializing_if = "RuleAction::is_tokenize")]
+    pub action: RuleAction,
+    /// The masking strategy, when the action is `mask`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mask: Option<MaskStrategy>,
 }
 
 /// Everything a policy says, without its identity.

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     error::Problems, CustomPattern, DetectionCatalog, DetectionSettings, FailurePolicy, PolicyBody,
-    PolicyValidationError, Severity, TextAction, TypeRule,
+    PolicyValidationError, RuleAction, Severity, TextAction, TypeRule,
 };
 use crate::{
     ids::PolicyId,
@@ -104,6 +104,13 @@ pub struct TypeRuleSpec {
     /// Token lifetime in seconds.
     #[serde(default)]
     pub ttl_seconds: Option<u64>,
+    /// `tokenize` (default), `mask` or `skip`.
+    #[serde(default)]
+    pub action: Option<String>,
+    /// With `action: mask`: `{"strategy": "redact" | "partial" | "category" | "hash" | "null",
+    /// "keep_last": n}`; defaults to `redact`.
+    #[serde(default)]
+    pub mask: Option<crate::mask::MaskStrategy>,
 }
 
 /// Detection settings as a client writes them.
@@ -230,7 +237,34 @@ impl TypeRuleSpec {
                 ScopeKind::Global
             }),
         };
-        if mode == Mode::FormatPreserving {
+        let action = match self.action.as_deref() {
+            None => RuleAction::Tokenize,
+            Some(a) => RuleAction::ALL
+                .into_iter()
+                .find(|x| x.as_str() == a)
+                .unwrap_or_else(|| {
+                    problems.add(
+                        format!("{path}.action"),
+                        format!(
+                            "not an action; expected one of {}",
+                            names(&RuleAction::ALL, RuleAction::as_str)
+                        ),
+                    );
+                    RuleAction::Tokenize
+                }),
+        };
+        let mask = match (action, self.mask) {
+            (RuleAction::Mask, m) => Some(m.unwrap_or(crate::mask::MaskStrategy::Redact)),
+            (_, None) => None,
+            (_, Some(_)) => {
+                problems.add(
+                    format!("{path}.mask"),
+                    "a mask strategy applies only with action: mask",
+                );
+                None
+            }
+        };
+        if mode == Mode::FormatPreserving && action == RuleAction::Tokenize {
             match pii_type {
                 Some(t) => check_fpe(problems, path, t, self.acknowledge_small_domain),
                 None => problems.add(
@@ -267,6 +301,8 @@ impl TypeRuleSpec {
             ),
             acknowledge_small_domain: self.acknowledge_small_domain,
             ttl_seconds: self.ttl_seconds,
+            action,
+            mask,
         }
     }
 }

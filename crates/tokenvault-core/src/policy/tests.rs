@@ -162,6 +162,51 @@ fn empty_roles_purposes_and_bad_values_are_errors() {
 }
 
 #[test]
+fn rule_actions_and_mask_strategies_are_checked() {
+    let p = problems(serde_json::json!({
+        "name": "x",
+        "type_rules": {
+            "us_ssn": {"action": "shred"},
+            "email": {"mask": {"strategy": "partial"}},
+            "phone": {"action": "mask", "mode": "format_preserving"}
+        },
+        "allowed_roles": ["admin"], "allowed_purposes": ["p"]
+    }));
+    assert!(
+        p.iter()
+            .any(|(f, m)| f == "type_rules.us_ssn.action" && m.contains("tokenize, mask, skip")),
+        "{p:?}"
+    );
+    assert!(
+        p.iter()
+            .any(|(f, m)| f == "type_rules.email.mask" && m.contains("action: mask")),
+        "{p:?}"
+    );
+    // A masking rule needs no format-preserving template or acknowledgement.
+    assert!(
+        !p.iter().any(|(f, _)| f.starts_with("type_rules.phone")),
+        "{p:?}"
+    );
+    let bad_strategy = serde_json::from_value::<PolicySpec>(serde_json::json!({
+        "name": "x",
+        "type_rules": {"us_ssn": {"action": "mask", "mask": {"strategy": "shred"}}},
+        "allowed_roles": ["admin"], "allowed_purposes": ["p"]
+    }));
+    assert!(bad_strategy.is_err());
+    let body = spec(serde_json::json!({
+        "name": "x",
+        "type_rules": {"us_ssn": {"action": "mask"}, "email": {"action": "skip"}},
+        "allowed_roles": ["admin"], "allowed_purposes": ["p"]
+    }))
+    .validate(&Catalog)
+    .unwrap();
+    let ssn = &body.type_rules[&PiiType::UsSsn];
+    assert_eq!(ssn.action, crate::policy::RuleAction::Mask);
+    assert_eq!(ssn.mask, Some(crate::mask::MaskStrategy::Redact));
+    assert_eq!(body.type_rules[&PiiType::Email].mask, None);
+}
+
+#[test]
 fn unknown_fields_are_refused() {
     let r = serde_json::from_value::<PolicySpec>(serde_json::json!({
         "name": "x", "type_rules": {"email": {"min_confidance": 0.5}}

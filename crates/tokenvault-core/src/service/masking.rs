@@ -131,16 +131,14 @@ impl Vault {
                 }
             }
         };
-        let masked = match item.strategy {
-            // The scope joins the type in the hashed label: stable per tenant and scope.
-            MaskStrategy::Hash => crate::mask::keyed_hash(
-                hasher,
-                &format!("{}/{scope}", pii_type.as_str()),
-                canonical.expose(),
-            ),
-            other => other.apply(pii_type, item.value, &canonical, hasher),
-        };
-        MaskOutcome::Masked(masked)
+        MaskOutcome::Masked(crate::mask::mask_value(
+            item.strategy,
+            pii_type,
+            item.value,
+            &canonical,
+            hasher,
+            scope,
+        ))
     }
 }
 

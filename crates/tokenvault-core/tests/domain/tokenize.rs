@@ -195,3 +195,62 @@ fn the_kill_switch_stops_tokenize() {
         assert!(matches!(e, ServiceError::KillSwitchActive), "{e:?}");
     });
 }
+
+#[test]
+fn a_rule_can_mask_or_skip_and_an_override_does_not_escape_it() {
+    block_on(async {
+        let f = Fixture::new().await;
+        f.policy(serde_json::json!({
+            "id": "pol_export", "name": "export",
+            "type_rules": {
+                "us_ssn": {"action": "mask", "mask": {"strategy": "partial", "keep_last": 4}},
+                "email": {"action": "mask", "mask": {"strategy": "hash"}},
+                "phone": {"action": "mask"},
+                "ca_sin": {"action": "skip"}
+            },
+            "allowed_roles": ["admin"], "allowed_purposes": ["x"],
+            "failure_policy": "fail_closed"
+        }))
+        .await;
+        let mut cmd = command(&[
+            ("123-45-6789", "us_ssn"),
+            ("a@b.example", "email"),
+            ("A@B.EXAMPLE", "email"),
+            ("+1 415 555 0100", "phone"),
+            ("130 692 544", "ca_sin"),
+        ]);
+        cmd.policy_id = PolicyId::parse("pol_export").unwrap();
+        cmd.items[0].mode = ModeChoice::Override(Mode::Randomized);
+        let o = f.vault.tokenize(&f.api, &cmd, "tr").await.unwrap();
+        let masked: Vec<Option<&str>> = o
+            .items
+            .iter()
+            .map(|i| match i {
+                ItemOutcome::Masked(m) => Some(m.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(masked[0], Some("***-**-6789"));
+        assert_eq!(masked[3], Some("[REDACTED]"), "mask defaults to redact");
+        let hash = masked[1].unwrap();
+        assert_eq!(hash.len(), 32);
+        assert_eq!(
+            masked[2],
+            Some(hash),
+            "the keyed hash is of the canonical form"
+        );
+        assert!(matches!(
+            o.items[4],
+            ItemOutcome::Skipped(SkipCode::Policy(
+                tokenvault_core::policy::SkipReason::RuleSkips
+            ))
+        ));
+        assert_eq!(
+            (o.masked_count(), o.skipped_count(), o.failure_count()),
+            (4, 1, 0)
+        );
+        let usage = f.vault.usage(&f.admin).await.unwrap();
+        assert_eq!(usage.counts.created, 0, "masking stores nothing");
+        assert_eq!(usage.counts.operations, 0, "and bills nothing");
+    });
+}

@@ -192,6 +192,8 @@ pub enum ItemOutcome {
     },
     /// Not tokenized, by the policy's decision.
     Skipped(SkipCode),
+    /// Masked by the policy's rule (`action: mask`): irreversible, nothing stored.
+    Masked(String),
     /// Failed.
     Failed {
         /// Why.
@@ -231,8 +233,16 @@ impl TokenizeOutcome {
             .count()
     }
 
+    /// Items masked.
+    pub fn masked_count(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|i| matches!(i, ItemOutcome::Masked(_)))
+            .count()
+    }
+
     /// Items failed.
     pub fn failure_count(&self) -> usize {
-        self.items.len() - self.success_count() - self.skipped_count()
+        self.items.len() - self.success_count() - self.skipped_count() - self.masked_count()
     }
 }

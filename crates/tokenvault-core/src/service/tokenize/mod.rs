@@ -231,9 +231,10 @@ impl Vault {
         let mut audit = self.audit(c.caller, "tokenize", c.trace_id);
         audit.policy_id = Some(c.policy.id.to_string());
         audit.policy_version = Some(c.policy.version);
-        audit.result = if decided.tokenized == decided.items.len() {
+        let done = decided.tokenized + decided.masked;
+        audit.result = if done == decided.items.len() {
             "allowed"
-        } else if decided.tokenized == 0 {
+        } else if done == 0 {
             "denied"
         } else {
             "partial"

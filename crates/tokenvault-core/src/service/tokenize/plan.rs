@@ -25,6 +25,13 @@ fn fail_item(e: &TokenError) -> ItemError {
     }
 }
 
+/// What the policy decided for an item.
+enum Step {
+    Tokenize(PiiType, Mode, Scope, Option<u64>),
+    Skip(SkipCode),
+    Mask(PiiType, crate::mask::MaskStrategy, Scope),
+}
+
 /// The records a batch makes, with deterministic values deduplicated within it.
 pub(super) struct BatchRecords<'a> {
     pub engine: &'a TokenEngine,
@@ -48,11 +55,7 @@ impl BatchRecords<'_> {
 
     /// The policy's decision for an item: its type, mode, scope and TTL, or why it is
     /// skipped; an error for an item that cannot be tokenized as sent.
-    #[allow(clippy::type_complexity)]
-    fn decide(
-        &self,
-        item: &TokenizeItemInput,
-    ) -> Result<Result<(PiiType, Mode, Scope, Option<u64>), SkipCode>, ItemError> {
+    fn decide(&self, item: &TokenizeItemInput) -> Result<Step, ItemError> {
         let Some(pii_type) = item.pii_type else {
             return Err(ItemError::new(
                 ItemErrorCode::UnsupportedPiiType,
@@ -84,7 +87,10 @@ impl BatchRecords<'_> {
         };
         let (mode, scope, ttl) = match evaluate(self.policy, self.kill_switch, &ctx) {
             Ok(e) => match e.decision {
-                Decision::Skip(reason) => return Ok(Err(SkipCode::Policy(reason))),
+                Decision::Skip(reason) => return Ok(Step::Skip(SkipCode::Policy(reason))),
+                Decision::Mask { strategy, scope } => {
+                    return Ok(Step::Mask(pii_type, strategy, scope))
+                }
                 Decision::Tokenize {
                     mode,
                     scope,
@@ -105,13 +111,28 @@ impl BatchRecords<'_> {
                 ))
             }
         };
-        Ok(Ok((pii_type, mode, scope, ttl)))
+        Ok(Step::Tokenize(pii_type, mode, scope, ttl))
     }
 
     fn try_plan(&mut self, item: &TokenizeItemInput) -> Result<Planned, ItemError> {
         let (pii_type, mode, scope, ttl) = match self.decide(item)? {
-            Ok(decided) => decided,
-            Err(skip) => return Ok(Planned::Skipped(skip)),
+            Step::Tokenize(pii_type, mode, scope, ttl) => (pii_type, mode, scope, ttl),
+            Step::Skip(skip) => return Ok(Planned::Skipped(skip)),
+            Step::Mask(pii_type, strategy, scope) => {
+                let canonical = self
+                    .engine
+                    .normalize(pii_type, &item.value)
+                    .map_err(|e| fail_item(&e))?;
+                let masked = crate::mask::mask_value(
+                    strategy,
+                    pii_type,
+                    &item.value,
+                    &canonical,
+                    self.ring.mask_hasher(),
+                    &scope.to_string(),
+                );
+                return Ok(Planned::Masked(masked));
+            }
         };
         let value = self
             .engine
@@ -175,8 +196,10 @@ pub(super) struct Decided {
     /// `[pii_type, status, mode | reason | error code]` per item, in request order (arrays: a
     /// thousand small objects cost more to build than to store).
     pub items: Vec<serde_json::Value>,
-    /// Items that will be tokenized.
+    /// Items that will be tokenized (the billable operations).
     pub tokenized: usize,
+    /// Items masked by their rule.
+    pub masked: usize,
 }
 
 pub(super) fn decisions(
@@ -186,6 +209,7 @@ pub(super) fn decisions(
     now: i64,
 ) -> Decided {
     let mut tokenized = 0;
+    let mut masked = 0;
     let items = planned
         .iter()
         .zip(items)
@@ -199,6 +223,10 @@ pub(super) fn decisions(
                     _ => ("FAILED", "TOKEN_NOT_ACTIVE"),
                 },
                 Planned::Skipped(code) => ("SKIPPED", code.as_str()),
+                Planned::Masked(_) => {
+                    masked += 1;
+                    ("MASKED", "mask")
+                }
                 Planned::Failed(e) => ("FAILED", e.code.as_str()),
             };
             // An unknown type is recorded as such: a client could put anything there.
@@ -206,5 +234,9 @@ pub(super) fn decisions(
             serde_json::Value::Array(vec![pii_type.into(), status.into(), why.into()])
         })
         .collect();
-    Decided { items, tokenized }
+    Decided {
+        items,
+        tokenized,
+        masked,
+    }
 }

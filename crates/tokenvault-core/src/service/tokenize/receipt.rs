@@ -19,6 +19,8 @@ pub(super) enum Planned {
     Token { record: usize },
     /// Not tokenized, by the policy.
     Skipped(SkipCode),
+    /// Masked by the policy's rule: the masked value (nothing stored).
+    Masked(String),
     /// Failed.
     Failed(ItemError),
 }
@@ -68,6 +70,7 @@ pub(super) fn render(
             .map(|p| match p {
                 Planned::Token { record } => record_outcome(records.get(*record), now),
                 Planned::Skipped(code) => ItemOutcome::Skipped(*code),
+                Planned::Masked(m) => ItemOutcome::Masked(m.clone()),
                 Planned::Failed(e) => ItemOutcome::Failed {
                     error: e.clone(),
                     record: None,
@@ -97,6 +100,8 @@ enum ReceiptItem {
     Token(String),
     /// The skip code.
     Skipped(String),
+    /// The masked value.
+    Masked(String),
     /// The error code and message.
     Failed(String, String),
 }
@@ -121,6 +126,7 @@ impl Receipt {
                     ),
                 },
                 Planned::Skipped(code) => ReceiptItem::Skipped(code.as_str().into()),
+                Planned::Masked(m) => ReceiptItem::Masked(m.clone()),
                 Planned::Failed(e) => {
                     ReceiptItem::Failed(e.code.as_str().into(), e.message.clone())
                 }
@@ -186,6 +192,7 @@ impl Receipt {
                 ReceiptItem::Skipped(code) => {
                     ItemOutcome::Skipped(SkipCode::parse(code).ok_or_else(corrupt)?)
                 }
+                ReceiptItem::Masked(m) => ItemOutcome::Masked(m.clone()),
                 ReceiptItem::Failed(code, message) => ItemOutcome::Failed {
                     error: ItemError::new(
                         ItemErrorCode::parse(code).ok_or_else(corrupt)?,
