@@ -59,7 +59,23 @@ pub(crate) async fn tenant(global: &Global, cmd: TenantCommand) -> Result<(), St
             }
             Ok(())
         }
+        TenantCommand::Shred { tenant: t, confirm } => shred(global, &t, &confirm).await,
     }
+}
+
+/// `tokenvault tenant shred`: the operator's crypto-shredding, through the vault's audited
+/// operation.
+async fn shred(global: &Global, t: &str, confirm: &str) -> Result<(), String> {
+    let opened = open(global, false).await?;
+    let trace = tokenvault_core::service::new_trace_id();
+    let caller = crate::policy_cmd::operator(tenant_id(t)?);
+    opened
+        .vault
+        .shred_tenant(&caller, confirm, &trace)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!("tenant {t}: every key version destroyed; its tokens can no longer be opened");
+    Ok(())
 }
 
 /// `tokenvault apikey …`.

@@ -154,6 +154,16 @@ enum TenantCommand {
         #[arg(long)]
         unlimited: bool,
     },
+    /// Crypto-shred a tenant: destroy every key version, so none of its tokens can ever be
+    /// opened again, and turn its kill switch on. Irreversible; audited.
+    Shred {
+        /// The tenant.
+        #[arg(long)]
+        tenant: String,
+        /// The tenant's id again, to confirm.
+        #[arg(long)]
+        confirm: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -592,3 +592,48 @@ fn policy_commands_drive_the_pii_api() {
     let c = Client::new(&server.base).with_bearer(boot["api_key"].as_str().unwrap());
     assert_eq!(c.pii("detect", &req).unwrap_err().status(), Some(404));
 }
+
+/// `tenant shred` needs the tenant's id again, destroys its keys (nothing of it can be
+/// tokenized or rotated afterwards), and leaves an intact, audited chain.
+#[test]
+fn the_cli_shreds_a_tenant_only_when_confirmed() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let boot = init(&data);
+    let tenant = boot["tenant_id"].as_str().unwrap();
+    let out = cli(
+        &data,
+        &[
+            "tenant",
+            "shred",
+            "--tenant",
+            tenant,
+            "--confirm",
+            "ten_other",
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("confirm"),
+        "{out:?}"
+    );
+    assert!(cli(&data, &["keys", "rotate", "--tenant", tenant])
+        .status
+        .success());
+    let out = cli(
+        &data,
+        &["tenant", "shred", "--tenant", tenant, "--confirm", tenant],
+    );
+    assert!(out.status.success(), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("destroyed"));
+    let out = cli(&data, &["keys", "rotate", "--tenant", tenant]);
+    assert!(
+        !out.status.success(),
+        "a shredded tenant gets no new keys: {out:?}"
+    );
+    let out = cli(&data, &["audit", "verify"]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("audit chain intact"),
+        "{out:?}"
+    );
+}

@@ -49,11 +49,13 @@ pub enum Permission {
     RolesRead,
     /// Change the role → permission mapping.
     RolesWrite,
+    /// Destroy every key of the tenant (crypto-shredding): irreversible.
+    TenantShred,
 }
 
 impl Permission {
     /// Every permission, in a stable order.
-    pub const ALL: [Permission; 14] = [
+    pub const ALL: [Permission; 15] = [
         Permission::PoliciesRead,
         Permission::PoliciesWrite,
         Permission::VaultRead,
@@ -68,6 +70,7 @@ impl Permission {
         Permission::UsersManage,
         Permission::RolesRead,
         Permission::RolesWrite,
+        Permission::TenantShred,
     ];
 
     /// The wire name (`policies:write`).
@@ -87,6 +90,7 @@ impl Permission {
             Permission::UsersManage => "users:manage",
             Permission::RolesRead => "roles:read",
             Permission::RolesWrite => "roles:write",
+            Permission::TenantShred => "tenant:shred",
         }
     }
 

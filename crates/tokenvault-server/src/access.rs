@@ -68,6 +68,8 @@ pub enum Endpoint {
     KeyList,
     /// `POST /keys/rotate`.
     KeyRotate,
+    /// `POST /tenant/shred`.
+    TenantShred,
     /// `POST /api/client/v1/pii/{detect,redact,mask,tokenize,scan}`.
     PiiText,
     /// `POST /api/client/v1/pii/detokenize`.
@@ -92,7 +94,7 @@ pub struct Access {
 
 impl Endpoint {
     /// Every endpoint, for the tests and the docs' table.
-    pub const ALL: [Endpoint; 32] = [
+    pub const ALL: [Endpoint; 33] = [
         Endpoint::Tokenize,
         Endpoint::Mask,
         Endpoint::Grant,
@@ -122,6 +124,7 @@ impl Endpoint {
         Endpoint::ApiKeyRevoke,
         Endpoint::KeyList,
         Endpoint::KeyRotate,
+        Endpoint::TenantShred,
         Endpoint::PiiText,
         Endpoint::PiiDetokenize,
         Endpoint::PiiDetokenizeStream,
@@ -285,6 +288,12 @@ impl Endpoint {
                 Bearer,
                 L::Other,
                 Some(P::KeysManage),
+            ),
+            E::TenantShred => (
+                "POST /api/v1/tokens/tenant/shred",
+                Bearer,
+                L::Other,
+                Some(P::TenantShred),
             ),
             E::PiiText => (
                 "POST /api/client/v1/pii/{action}",

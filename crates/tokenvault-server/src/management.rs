@@ -217,6 +217,26 @@ pub(crate) async fn put_kill_switch(
     Ok(Json(tenant_json(&s.vault, &t, &a.caller).await?))
 }
 
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ShredBody {
+    confirm: String,
+}
+
+/// `POST /tenant/shred`: crypto-shreds the caller's tenant (confirmed by its id).
+pub(crate) async fn shred_tenant(
+    State(s): St,
+    a: Authed,
+    ApiJson(b): ApiJson<ShredBody>,
+) -> Answer {
+    s.vault
+        .shred_tenant(&a.caller, &b.confirm, &a.trace_id)
+        .await?;
+    Ok(Json(
+        json!({ "tenant_id": a.caller.tenant.as_str(), "shredded": true, "kill_switch": true }),
+    ))
+}
+
 pub(crate) async fn list_api_keys(State(s): St, a: Authed) -> Answer {
     let keys: Vec<Value> = s.vault.api_keys(&a.caller).await?.iter()
         .map(|k| json!({ "id": k.id, "name": k.name, "created_at": rfc3339(k.created_at), "revoked_at": k.revoked_at.map(rfc3339) }))

@@ -86,6 +86,7 @@ fn management_api() -> Router<State> {
         .route("/tenant", on(E::TenantGet, m::get_tenant))
         .route("/tenant/settings", on(E::TenantSettings, m::put_settings))
         .route("/tenant/kill-switch", on(E::KillSwitch, m::put_kill_switch))
+        .route("/tenant/shred", on(E::TenantShred, m::shred_tenant))
         .route(
             "/api-keys",
             on(E::ApiKeyList, m::list_api_keys).merge(on(E::ApiKeyCreate, m::create_api_key)),

@@ -510,3 +510,54 @@ fn the_role_mapping_is_bounded() {
     );
     assert_eq!(status, 200);
 }
+
+/// Crypto-shredding: only with `tenant:shred` and the tenant's id as confirmation; audited
+/// before the keys go; afterwards nothing of the tenant opens, and it is stopped.
+#[test]
+fn shredding_a_tenant_is_confirmed_audited_and_final() {
+    let s = TestServer::start();
+    s.hipaa_policy();
+    let ids = common::tokenize_ids(&s, &[("536-90-4399", "us_ssn")]);
+    let admin = s.admin();
+    let jwt = common::grant(&admin, &ids).unwrap();
+    let officer = user(&s, "olga", &["privacy_officer"]);
+    let tenant = s.tenant.to_string();
+    let shred = |c: &Client, confirm: &str| {
+        call(
+            c,
+            "POST",
+            "/tenant/shred",
+            Some(json!({"confirm": confirm})),
+        )
+    };
+    assert_eq!(
+        shred(&officer, &tenant).0,
+        403,
+        "privacy_officer lacks tenant:shred"
+    );
+    let (status, e) = shred(&admin, "ten_someone_else");
+    assert_eq!(status, 400, "{e}");
+    assert!(
+        !e.to_string().contains("ten_someone_else"),
+        "the value is not echoed: {e}"
+    );
+    let (status, r) = shred(&admin, &tenant);
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(r["shredded"], true);
+    // Nothing opens, nothing is made.
+    let opened = common::detok(&admin, &ids, &jwt);
+    assert!(
+        opened.as_ref().map_or(true, |r| r.success_count == 0),
+        "{opened:?}"
+    );
+    let t = s
+        .api()
+        .tokenize(&common::request(vec![item("536-90-4399", "us_ssn")]), false)
+        .unwrap_err();
+    assert!(t.code().is_some(), "{t:?}");
+    let (_, page) = call(&admin, "GET", "/audit?action=tenant_shred", None);
+    let events = page["events"].as_array().unwrap();
+    assert_eq!(events.len(), 1, "{page}");
+    assert_eq!(events[0]["result"], "allowed");
+    assert_eq!(events[0]["actor"], "alice");
+}

@@ -11,6 +11,7 @@ mod last_known;
 mod masking;
 mod policies;
 mod rehydrate;
+mod shred;
 mod tenant_admin;
 mod text_api;
 mod text_scan;
