@@ -98,7 +98,9 @@ fn code_and_message(e: &ServiceError) -> (ErrorCode, &'static str) {
         ServiceError::KillSwitchActive => (C::KillSwitchActive, "Service temporarily disabled"),
         ServiceError::QuotaExceeded(_) => (C::QuotaExceeded, "Quota exceeded"),
         ServiceError::TooManyFindings(_) => (C::TooManyFindings, "Too many findings"),
-        ServiceError::Unavailable(_) => (C::ServiceUnavailable, "Transient service failure"),
+        ServiceError::Unavailable(_) | ServiceError::KeysRotated => {
+            (C::ServiceUnavailable, "Transient service failure")
+        }
         ServiceError::Internal => (C::InternalError, "Internal error"),
     }
 }

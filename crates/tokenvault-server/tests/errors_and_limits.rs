@@ -275,6 +275,7 @@ fn store_unavailable_fails_closed_or_open_as_the_policy_says() {
             operations: 0,
             period: 0,
             quota: None,
+            key_version: 1,
             idempotency: None,
             audit: tokenvault_core::store::AuditEvent {
                 tenant: s.tenant.to_string(),

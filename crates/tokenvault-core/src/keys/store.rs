@@ -51,6 +51,17 @@ pub struct MemoryKeyStore {
     inner: Mutex<MemoryKeys>,
 }
 
+impl MemoryKeyStore {
+    /// The tenant's newest key version, if it has keys.
+    pub fn newest_version(&self, tenant: &TenantId) -> Option<u32> {
+        self.inner
+            .lock()
+            .versions
+            .get(tenant)
+            .and_then(|v| v.iter().map(|k| k.version).max())
+    }
+}
+
 #[async_trait]
 impl TenantKeyStore for MemoryKeyStore {
     async fn tenant_keys(&self, tenant: &TenantId) -> Result<Vec<WrappedTenantKey>, KeyStoreError> {

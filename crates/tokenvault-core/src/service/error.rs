@@ -69,6 +69,9 @@ pub enum ServiceError {
     /// cause is logged where it was found.
     #[error("the server failed to process the request; it has been logged")]
     Internal,
+    /// The tenant's keys were rotated while the request was planned, twice: retry.
+    #[error("the tenant's keys were rotated during the request; retry it")]
+    KeysRotated,
     /// A transient failure of the store or the keys.
     #[error("{0}")]
     Unavailable(String),

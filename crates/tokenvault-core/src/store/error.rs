@@ -65,6 +65,8 @@ pub enum Entity {
     ChangeDecision,
     /// Another vault's root or signing keys in the target of an import.
     Metadata,
+    /// A tenant key version: a batch made under a version older than the tenant's newest.
+    KeyVersion,
 }
 
 impl std::fmt::Display for Entity {
@@ -82,6 +84,7 @@ impl std::fmt::Display for Entity {
             Entity::Change => "change",
             Entity::ChangeDecision => "change decision",
             Entity::Metadata => "metadata (another vault's root or signing keys)",
+            Entity::KeyVersion => "newer tenant key version",
         })
     }
 }

@@ -25,7 +25,7 @@ pub use audit_chain::{AuditLink, ChainHead, NewLink};
 pub use error::{Entity, StoreError};
 pub use export::{AccessExport, StoreExport, StoreImport};
 pub use records::*;
-pub use rules::{check_quota, BatchRecords};
+pub use rules::{check_key_version, check_quota, BatchRecords};
 
 /// Lowercase hex of a digest, for audit listings.
 pub fn hex_digest(d: &[u8; 32]) -> String {

@@ -216,6 +216,10 @@ pub struct TokenizeCommit {
     pub period: UnixSeconds,
     /// The tenant's quota, checked inside the transaction.
     pub quota: Option<u64>,
+    /// The tenant key version the records were made under; the commit is refused
+    /// (`Conflict` on [`Entity::KeyVersion`](super::Entity::KeyVersion)) when the tenant has a
+    /// newer one ([`check_key_version`](super::check_key_version)).
+    pub key_version: u32,
     /// Stored with the request's receipt, when the request had a key.
     pub idempotency: Option<IdempotencyRecord>,
     /// The audit event of the request; the store sets its `token_ids` to the resolved records.

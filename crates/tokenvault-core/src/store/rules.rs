@@ -17,6 +17,22 @@ pub fn check_quota(used_before: u64, adding: u64, quota: Option<u64>) -> Result<
     }
 }
 
+/// Whether a batch made under tenant key version `batch` may commit: only under the tenant's
+/// newest version. A node that has not yet seen a rotation computes record ids under the old
+/// version; were it to commit, a value first tokenized on it and on a node that has seen the
+/// rotation would get two records. Refused, it re-reads the keys and plans again (the ids
+/// under every version are then known to it). Checked inside the commit's transaction, which
+/// rotation cannot interleave with (SQLite: one writer; PostgreSQL: a per-tenant advisory
+/// lock rotation takes exclusively and commits share).
+pub fn check_key_version(batch: u32, newest: Option<u32>) -> Result<(), StoreError> {
+    match newest {
+        Some(n) if n > batch => Err(StoreError::Conflict {
+            what: super::Entity::KeyVersion,
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// A batch's new records with repeated ids folded: the store inserts each id once, and every
 /// position of the batch resolves to the record that stands (the first of the batch, or one
 /// the vault already held, made earlier or concurrently on any node).

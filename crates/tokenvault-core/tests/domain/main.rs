@@ -25,7 +25,7 @@ use tokenvault_core::{
 use tokenvault_crypto::Key256;
 
 /// A catalog without a detection engine (the domain does not need one to tokenize).
-struct NoDetection;
+pub struct NoDetection;
 
 impl DetectionCatalog for NoDetection {
     fn is_category(&self, _: &str) -> bool {

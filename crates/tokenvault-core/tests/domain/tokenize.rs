@@ -10,6 +10,12 @@ use tokenvault_core::{
 };
 
 use super::*;
+use std::sync::Arc;
+use tokenvault_core::{
+    keys::KeyManager,
+    service::{Vault, VaultConfig},
+    store::VaultStore,
+};
 
 fn tokens(o: &TokenizeOutcome) -> Vec<Option<String>> {
     o.items
@@ -252,5 +258,41 @@ fn a_rule_can_mask_or_skip_and_an_override_does_not_escape_it() {
         let usage = f.vault.usage(&f.admin).await.unwrap();
         assert_eq!(usage.counts.created, 0, "masking stores nothing");
         assert_eq!(usage.counts.operations, 0, "and bills nothing");
+    });
+}
+
+/// Two nodes on one store: node A has not seen a rotation node B made. B tokenizes a value
+/// under the new key version, then A under the old one: A finds B's record by the value's
+/// fingerprint (the ids differ), so the value keeps one record and one token.
+#[test]
+fn a_node_behind_a_rotation_finds_the_record_made_after_it() {
+    block_on(async {
+        let f = Fixture::new().await;
+        let node_b = Vault::open(
+            f.store.clone() as Arc<dyn VaultStore>,
+            KeyManager::new(
+                f.vault.keys().root().clone(),
+                f.store.clone(),
+                f.clock.clone(),
+            ),
+            f.clock.clone(),
+            Arc::new(NoDetection),
+            VaultConfig::default(),
+        )
+        .await
+        .unwrap();
+        // Node A caches version 1.
+        f.tokenize(&[("234-56-7890", "us_ssn")]).await;
+        assert_eq!(node_b.rotate_keys(&f.admin, "tr").await.unwrap(), 2);
+        let cmd = command(&[("123-45-6789", "us_ssn")]);
+        let on_b = node_b.tokenize(&f.api, &cmd, "tr").await.unwrap();
+        let on_a = f.vault.tokenize(&f.api, &cmd, "tr").await.unwrap();
+        assert_eq!(
+            tokens(&on_a),
+            tokens(&on_b),
+            "one token for the value on both nodes"
+        );
+        let created = f.vault.usage(&f.admin).await.unwrap().counts.created;
+        assert_eq!(created, 2, "one record per value");
     });
 }

@@ -26,17 +26,25 @@ impl TenantKeyStore for PgStore {
     }
 
     async fn insert_tenant_key(&self, key: &WrappedTenantKey) -> Result<(), KeyStoreError> {
-        let c = self.client().await.map_err(key_err)?;
-        c.execute(
+        let mut c = self.client().await.map_err(key_err)?;
+        let tx = c.transaction().await.map_err(|e| key_err(pg_err(e)))?;
+        // Exclusive: waits for the tenant's tokenize commits in flight (see `commit_tokenize`).
+        tx.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended($1, $2))",
+            &[&key.tenant.as_str(), &TENANT_KEYS_LOCK],
+        )
+        .await
+        .map_err(|e| key_err(pg_err(e)))?;
+        tx.execute(
             "INSERT INTO tenant_keys (tenant, version, wrapped, created_at) VALUES ($1, $2, $3, $4)",
             &[&key.tenant.as_str(), &i64::from(key.version), &key.wrapped, &key.created_at],
         )
         .await
-        .map(|_| ())
         .map_err(|e| match pg_err(e) {
             StoreError::Conflict { .. } => KeyStoreError::VersionExists { version: key.version },
             other => key_err(other),
-        })
+        })?;
+        tx.commit().await.map_err(|e| key_err(pg_err(e)))
     }
 
     async fn destroy_tenant_keys(&self, t: &TenantId) -> Result<(), KeyStoreError> {

@@ -14,9 +14,9 @@ use tokenvault_core::{
     policy::Policy,
     store::Entity,
     store::{
-        check_quota, ApiKeyRecord, AuditEvent, AuditFilter, AuditLink, AuditRecord, BatchRecords,
-        ChainHead, IdempotencyRecord, StoreError, TenantRecord, TokenRecord, TokenStatus,
-        TokenizeCommit, UsageCounts, VaultFilter,
+        check_key_version, check_quota, ApiKeyRecord, AuditEvent, AuditFilter, AuditLink,
+        AuditRecord, BatchRecords, ChainHead, IdempotencyRecord, StoreError, TenantRecord,
+        TokenRecord, TokenStatus, TokenizeCommit, UsageCounts, VaultFilter,
     },
 };
 use tokio_postgres::{error::SqlState, Row};
@@ -39,6 +39,10 @@ use tls::{ssl_mode, tls};
 
 /// Audit chain lock key ("tvaudit").
 const AUDIT_LOCK: i64 = 0x74_7661_7564_6974;
+
+/// Seed of the per-tenant key-version lock (`hashtextextended(tenant, seed)`): rotations take
+/// it exclusively, tokenize commits shared.
+const TENANT_KEYS_LOCK: i64 = 0x7476_6b65_7973;
 
 const TOKEN_COLUMNS: &str = "tenant, token_id, pii_type, mode, scope, key_version, policy_id, \
     policy_version, stored_token, token, wrapped_dek, created_at, expires_at, revoked_at, revoke_reason";

@@ -39,6 +39,26 @@ impl tokenvault_core::store::TokenStore for PgStore {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(pg_err)?;
         let tenant = commit.tenant.as_str();
+        if !commit.records.is_empty() {
+            // Shared with every commit of the tenant, exclusive for a rotation: a rotation
+            // waits for commits in flight, and commits after it see the new version.
+            tx.execute(
+                "SELECT pg_advisory_xact_lock_shared(hashtextextended($1, $2))",
+                &[&tenant, &TENANT_KEYS_LOCK],
+            )
+            .await
+            .map_err(pg_err)?;
+            let newest: Option<i64> = tx
+                .query_one(
+                    "SELECT MAX(version) FROM tenant_keys WHERE tenant = $1",
+                    &[&tenant],
+                )
+                .await
+                .map_err(pg_err)?
+                .get(0);
+            let newest = newest.map(|v| u32_of(v, "key version")).transpose()?;
+            check_key_version(commit.key_version, newest)?;
+        }
         let ops = i64_of(commit.operations)?;
         if ops > 0 {
             // Counted and checked in one statement, so concurrent requests on any node count

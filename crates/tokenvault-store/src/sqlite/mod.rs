@@ -22,9 +22,9 @@ use tokenvault_core::{
     policy::Policy,
     store::Entity,
     store::{
-        check_quota, AccessExport, ApiKeyRecord, AuditEvent, AuditRecord, BatchRecords,
-        IdempotencyRecord, StoreError, TenantRecord, TokenRecord, TokenStatus, TokenizeCommit,
-        UsageCounts, VaultFilter,
+        check_key_version, check_quota, AccessExport, ApiKeyRecord, AuditEvent, AuditRecord,
+        BatchRecords, IdempotencyRecord, StoreError, TenantRecord, TokenRecord, TokenStatus,
+        TokenizeCommit, UsageCounts, VaultFilter,
     },
 };
 

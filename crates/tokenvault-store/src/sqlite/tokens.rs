@@ -23,6 +23,20 @@ impl tokenvault_core::store::TokenStore for SqliteStore {
                         .map_err(unavailable)?;
                     check_quota(used.unsigned_abs(), commit.operations, commit.quota)?;
                 }
+                if !commit.records.is_empty() {
+                    // The writer lock serializes this with a rotation by any process.
+                    let newest: Option<i64> = tx
+                        .query_row(
+                            "SELECT MAX(version) FROM tenant_keys WHERE tenant = ?1",
+                            [tenant],
+                            |r| r.get(0),
+                        )
+                        .map_err(unavailable)?;
+                    let newest = newest
+                        .map(|v| u32::try_from(v).map_err(|_| StoreError::Corrupt { what: "key version" }))
+                        .transpose()?;
+                    check_key_version(commit.key_version, newest)?;
+                }
                 let batch = BatchRecords::new(commit.records);
                 let mut held = Vec::with_capacity(batch.firsts().len());
                 let mut added = Pending::default();

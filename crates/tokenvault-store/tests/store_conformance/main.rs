@@ -74,6 +74,7 @@ fn commit(records: Vec<TokenRecord>, idempotency: Option<&str>) -> TokenizeCommi
         records,
         period: 0,
         quota: None,
+        key_version: 1,
         idempotency: idempotency.map(|k| IdempotencyRecord {
             key: k.into(),
             request_hash: [1; 32],
@@ -167,4 +168,5 @@ conformance!(
     quota_grants_audit_chain_and_keys,
     policies_api_keys_and_kill_switch,
     role_mapping_settings_and_changes,
+    batches_under_an_older_key_version_are_refused,
 );

@@ -191,3 +191,37 @@ pub async fn quota_grants_audit_chain_and_keys(s: Arc<dyn VaultStore>) {
     assert!(s.tenant_keys(&tenant()).await.unwrap().is_empty());
     assert!(s.is_shredded(&tenant()).await.unwrap());
 }
+
+/// A batch made under a key version older than the tenant's newest is refused (the service
+/// re-plans under the new version), so a node behind a rotation never adds a second record
+/// for a value; a batch under the newest version, or without records, commits.
+pub async fn batches_under_an_older_key_version_are_refused(s: Arc<dyn VaultStore>) {
+    for version in [1, 2] {
+        s.insert_tenant_key(&WrappedTenantKey {
+            tenant: tenant(),
+            version,
+            wrapped: vec![version as u8; 40],
+            created_at: 0,
+        })
+        .await
+        .unwrap();
+    }
+    let old = commit(vec![record("tok_kv1", 1)], None);
+    assert_eq!(
+        s.commit_tokenize(old).await,
+        Err(StoreError::Conflict {
+            what: tokenvault_core::store::Entity::KeyVersion
+        })
+    );
+    assert!(s
+        .tokens_by_id(&tenant(), &[TokenId::parse("tok_kv1").unwrap()])
+        .await
+        .unwrap()
+        .is_empty());
+    let mut new = commit(vec![record("tok_kv2", 1)], None);
+    new.key_version = 2;
+    assert_eq!(s.commit_tokenize(new).await.unwrap().len(), 1);
+    let mut empty = commit(vec![], None);
+    empty.operations = 0;
+    assert!(s.commit_tokenize(empty).await.unwrap().is_empty());
+}

@@ -95,7 +95,9 @@ enum Prepared {
 }
 
 impl Vault {
-    /// Tokenizes a batch. A dry run computes the same answer and writes nothing.
+    /// Tokenizes a batch. A dry run computes the same answer and writes nothing. A batch
+    /// planned under a key version another node has since rotated away from is planned again
+    /// under the new one (once; a second rotation in the same moment answers a retryable 503).
     pub async fn tokenize(
         &self,
         caller: &Caller,
@@ -103,6 +105,21 @@ impl Vault {
         trace_id: &str,
     ) -> Result<TokenizeOutcome, ServiceError> {
         validate(cmd)?;
+        match self.tokenize_once(caller, cmd, trace_id).await {
+            Err(ServiceError::KeysRotated) => {
+                self.keys.invalidate(&caller.tenant);
+                self.tokenize_once(caller, cmd, trace_id).await
+            }
+            other => other,
+        }
+    }
+
+    async fn tokenize_once(
+        &self,
+        caller: &Caller,
+        cmd: &TokenizeCommand,
+        trace_id: &str,
+    ) -> Result<TokenizeOutcome, ServiceError> {
         let (tenant, ring, policy, idempotency) = match self.prepare(caller, cmd, trace_id).await? {
             Prepared::Answer(answer) => return Ok(answer),
             Prepared::Go {
@@ -157,6 +174,7 @@ impl Vault {
             caller,
             cmd,
             policy: &policy,
+            key_version: ring.current().version,
             quota: tenant.quota,
             idempotency,
             trace_id,
@@ -252,6 +270,7 @@ impl Vault {
             records,
             period,
             quota: c.quota,
+            key_version: c.key_version,
             idempotency: c.idempotency.as_ref().map(|(key, hash)| IdempotencyRecord {
                 key: key.clone(),
                 request_hash: *hash,
@@ -269,6 +288,9 @@ impl Vault {
                 false,
                 c.now,
             )),
+            Err(StoreError::Conflict {
+                what: Entity::KeyVersion,
+            }) => Err(ServiceError::KeysRotated),
             Err(StoreError::Conflict {
                 what: Entity::IdempotencyKey,
             }) => {
@@ -362,6 +384,7 @@ struct Commit<'a> {
     caller: &'a Caller,
     cmd: &'a TokenizeCommand,
     policy: &'a Policy,
+    key_version: u32,
     quota: Option<u64>,
     idempotency: Option<(String, [u8; 32])>,
     trace_id: &'a str,

@@ -7,8 +7,8 @@ use crate::{
     clock::UnixSeconds,
     ids::{TenantId, TokenId},
     store::{
-        AuditEvent, BatchRecords, Entity, IdempotencyRecord, StoreError, TokenRecord, TokenStore,
-        TokenizeCommit, VaultFilter,
+        check_key_version, AuditEvent, BatchRecords, Entity, IdempotencyRecord, StoreError,
+        TokenRecord, TokenStore, TokenizeCommit, VaultFilter,
     },
 };
 
@@ -21,6 +21,9 @@ impl TokenStore for MemoryStore {
         let mut s = self.state.lock();
         let tenant = commit.tenant.clone();
         quota_allows(&s, &tenant, commit.period, commit.operations, commit.quota)?;
+        if !commit.records.is_empty() {
+            check_key_version(commit.key_version, self.keys.newest_version(&tenant))?;
+        }
         if let Some(i) = &commit.idempotency {
             if s.idempotency.contains_key(&(tenant.clone(), i.key.clone())) {
                 return Err(StoreError::Conflict {
