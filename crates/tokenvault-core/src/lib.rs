@@ -11,6 +11,7 @@ pub mod clock;
 pub mod ids;
 pub mod keys;
 pub mod mask;
+pub mod objects;
 pub mod pii;
 pub mod policy;
 pub mod service;

@@ -24,6 +24,26 @@ pub fn luhn(digits: &[u8]) -> bool {
     !digits.is_empty() && sum.is_multiple_of(10)
 }
 
+/// US ABA routing number over ASCII digits: the Federal Reserve prefix ranges (00–12, 21–32,
+/// 61–72, 80) and the 3-7-1 weighted checksum (mod 10). False on anything else.
+pub fn aba_routing(d: &[u8]) -> bool {
+    if d.len() != 9 || !d.iter().all(u8::is_ascii_digit) || d.iter().all(|&b| b == b'0') {
+        return false;
+    }
+    let digit = |b: u8| u32::from(b - b'0');
+    let prefix = digit(d[0]) * 10 + digit(d[1]);
+    if !matches!(prefix, 0..=12 | 21..=32 | 61..=72 | 80) {
+        return false;
+    }
+    let w = [3, 7, 1];
+    let sum: u32 = d
+        .iter()
+        .enumerate()
+        .map(|(i, &b)| digit(b) * w[i % 3])
+        .sum();
+    sum.is_multiple_of(10)
+}
+
 /// ISO 13616 / ISO 7064 mod 97-10 check of an IBAN in electronic format (upper-case
 /// alphanumeric, no spaces): the first four characters moved to the end, letters read as
 /// 10–35, the remainder mod 97 is 1.

@@ -23,7 +23,7 @@ use std::{fmt, str::FromStr};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-pub use checksum::{iban_mod97, luhn, luhn_check_digit, luhn_valid};
+pub use checksum::{aba_routing, iban_mod97, luhn, luhn_check_digit, luhn_valid};
 pub use error::{InvalidReason, PiiError, UnsupportedPiiType};
 pub use iban::iban_length_for_country;
 pub(crate) use monetary::MonetaryParts;

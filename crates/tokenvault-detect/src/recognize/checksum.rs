@@ -10,7 +10,7 @@ fn all_digits(s: &[u8]) -> bool {
 }
 
 /// Luhn and the IBAN check are the ones the tokens API validates with: one copy, in core.
-pub use tokenvault_core::pii::{iban_mod97, luhn};
+pub use tokenvault_core::pii::{aba_routing, iban_mod97, luhn};
 
 /// Verhoeff (dihedral group D5), used by Aadhaar.
 pub fn verhoeff(d: &[u8]) -> bool {
@@ -75,24 +75,6 @@ pub fn nhs(d: &[u8]) -> bool {
         c => c,
     };
     check == digit(d[9])
-}
-
-/// ABA routing number: prefix ranges and the 3-7-1 checksum.
-pub fn aba_routing(d: &[u8]) -> bool {
-    if d.len() != 9 || !all_digits(d) {
-        return false;
-    }
-    let prefix = digit(d[0]) * 10 + digit(d[1]);
-    if !matches!(prefix, 0..=12 | 21..=32 | 61..=72 | 80) {
-        return false;
-    }
-    let w = [3, 7, 1];
-    let sum: u32 = d
-        .iter()
-        .enumerate()
-        .map(|(i, &b)| digit(b) * w[i % 3])
-        .sum();
-    sum.is_multiple_of(10) && d.iter().any(|&b| b != b'0')
 }
 
 /// German Steuer-IdNr: 11 digits, first not 0, in the first ten exactly one digit repeated
