@@ -4,3 +4,10 @@
 pub mod datatype;
 
 pub use datatype::{DataType, InvalidValue, MAX_STRING_CHARS};
+
+pub mod collection;
+
+pub use collection::{
+    parse_pvschema, to_pvschema, valid_name, Collection, CollectionSpec, CollectionType, Property,
+    PropertySpec, SchemaError,
+};
