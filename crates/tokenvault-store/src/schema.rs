@@ -91,6 +91,13 @@ CREATE TABLE pending_changes (
     PRIMARY KEY (tenant, id)
 );
 "#,
+    // 4: the object vault's collections (names matched without case).
+    r#"
+CREATE TABLE collections (
+    tenant TEXT NOT NULL, name_key TEXT NOT NULL, body TEXT NOT NULL,
+    PRIMARY KEY (tenant, name_key)
+);
+"#,
 ];
 
 /// Applies every migration the database has not seen, each in its own transaction.

@@ -42,7 +42,7 @@ impl CollectionType {
 }
 
 /// One property of a collection.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Property {
     /// Its name (case-preserving; matched without case).
     pub name: String,
@@ -69,7 +69,7 @@ pub struct Property {
 }
 
 /// A collection.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Collection {
     /// Its name (case-preserving; matched without case).
     pub name: String,

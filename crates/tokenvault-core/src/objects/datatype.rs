@@ -47,6 +47,19 @@ pub enum DataType {
 #[error("{0}")]
 pub struct InvalidValue(pub String);
 
+impl serde::Serialize for DataType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DataType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        DataType::parse(&s).ok_or_else(|| serde::de::Error::custom("not a data type"))
+    }
+}
+
 impl DataType {
     /// Every type.
     pub const ALL: [DataType; 23] = [

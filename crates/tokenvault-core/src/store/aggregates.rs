@@ -11,6 +11,7 @@ use crate::{
     clock::UnixSeconds,
     ids::{PolicyId, TenantId, TokenId},
     keys::TenantKeyStore,
+    objects::Collection,
     policy::Policy,
 };
 
@@ -190,6 +191,42 @@ pub trait UsageStore: Send + Sync {
     ) -> Result<UsageCounts, StoreError>;
 }
 
+/// The object vault's collections (their definitions; names matched without case).
+#[async_trait]
+pub trait CollectionStore: Send + Sync {
+    /// Adds a collection with an audit event; `Conflict` on [`Entity::Collection`](super::Entity::Collection) when the
+    /// tenant has one of that name in any case.
+    async fn create_collection(
+        &self,
+        tenant: &TenantId,
+        collection: &Collection,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+    /// Replaces a collection's definition (properties added) with an audit event;
+    /// `NotFound` when it does not exist.
+    async fn update_collection(
+        &self,
+        tenant: &TenantId,
+        collection: &Collection,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+    /// Removes a collection with an audit event; `NotFound` when it does not exist.
+    async fn delete_collection(
+        &self,
+        tenant: &TenantId,
+        name: &str,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+    /// A collection by name, any case.
+    async fn collection(
+        &self,
+        tenant: &TenantId,
+        name: &str,
+    ) -> Result<Option<Collection>, StoreError>;
+    /// The tenant's collections, by name.
+    async fn collections(&self, tenant: &TenantId) -> Result<Vec<Collection>, StoreError>;
+}
+
 /// Persistence of the vault: every aggregate's store.
 pub trait VaultStore:
     TenantStore
@@ -201,6 +238,7 @@ pub trait VaultStore:
     + UsageStore
     + TenantKeyStore
     + AccessStore
+    + CollectionStore
 {
 }
 
@@ -214,5 +252,6 @@ impl<T> VaultStore for T where
         + UsageStore
         + TenantKeyStore
         + AccessStore
+        + CollectionStore
 {
 }

@@ -67,6 +67,8 @@ pub enum Entity {
     Metadata,
     /// A tenant key version: a batch made under a version older than the tenant's newest.
     KeyVersion,
+    /// A collection of the object vault (names are matched without case).
+    Collection,
 }
 
 impl std::fmt::Display for Entity {
@@ -85,6 +87,7 @@ impl std::fmt::Display for Entity {
             Entity::ChangeDecision => "change decision",
             Entity::Metadata => "metadata (another vault's root or signing keys)",
             Entity::KeyVersion => "newer tenant key version",
+            Entity::Collection => "collection",
         })
     }
 }

@@ -24,6 +24,7 @@ use tokio_postgres::{error::SqlState, Row};
 mod access;
 mod api_keys;
 mod audit;
+mod collections;
 mod grants;
 mod import;
 mod keys;

@@ -77,6 +77,13 @@ CREATE TABLE pending_changes (
     PRIMARY KEY (tenant, id)
 );
 "#,
+    // 4: the object vault's collections (names matched without case).
+    r#"
+CREATE TABLE collections (
+    tenant TEXT NOT NULL, name_key TEXT NOT NULL, body TEXT NOT NULL,
+    PRIMARY KEY (tenant, name_key)
+);
+"#,
 ];
 
 /// Advisory lock key for migrations ("tvmigr").

@@ -94,7 +94,7 @@ fn apply_role(
 
 impl SqliteStore {
     /// Runs `f` and appends `audit` in one immediate transaction.
-    async fn audited<F>(&self, audit: &AuditEvent, f: F) -> Result<(), StoreError>
+    pub(super) async fn audited<F>(&self, audit: &AuditEvent, f: F) -> Result<(), StoreError>
     where
         F: FnOnce(&rusqlite::Transaction<'_>) -> Result<(), StoreError> + Send + 'static,
     {

@@ -4,6 +4,7 @@
 mod access;
 mod api_keys;
 mod audit;
+mod collections;
 mod export;
 mod grants;
 mod keys;

@@ -338,3 +338,53 @@ pub async fn role_mapping_settings_and_changes(s: Arc<dyn VaultStore>) {
         "refused decisions leave no audit record"
     );
 }
+
+/// Collections: names matched without case, one per name, confined to their tenant, every
+/// change audited.
+pub async fn collections_by_name_without_case(s: Arc<dyn VaultStore>) {
+    use tokenvault_core::objects::{parse_pvschema, Collection};
+    let other = TenantId::parse("ten_other").unwrap();
+    let c: Collection = parse_pvschema("Customers PERSONS ( ssn SSN UNIQUE, email EMAIL NULL );")
+        .unwrap()
+        .validate(5)
+        .unwrap();
+    s.create_collection(&tenant(), &c, &event("collection_create"))
+        .await
+        .unwrap();
+    let mut same = c.clone();
+    same.name = "CUSTOMERS".into();
+    assert_eq!(
+        s.create_collection(&tenant(), &same, &event("collection_create"))
+            .await,
+        Err(StoreError::Conflict {
+            what: tokenvault_core::store::Entity::Collection
+        })
+    );
+    s.create_collection(&other, &same, &event("collection_create"))
+        .await
+        .unwrap();
+    assert_eq!(
+        s.collection(&tenant(), "customers").await.unwrap(),
+        Some(c.clone())
+    );
+    assert_eq!(s.collection(&tenant(), "nope").await.unwrap(), None);
+    let mut wider = c.clone();
+    wider.properties.push(wider.properties[0].clone());
+    wider.properties[2].name = "ssn2".into();
+    s.update_collection(&tenant(), &wider, &event("collection_update"))
+        .await
+        .unwrap();
+    assert_eq!(s.collections(&tenant()).await.unwrap(), vec![wider]);
+    s.delete_collection(&tenant(), "CUSTOMERS", &event("collection_delete"))
+        .await
+        .unwrap();
+    assert_eq!(
+        s.delete_collection(&tenant(), "customers", &event("collection_delete"))
+            .await,
+        Err(StoreError::NotFound {
+            what: tokenvault_core::store::Entity::Collection
+        })
+    );
+    assert_eq!(s.collections(&other).await.unwrap().len(), 1);
+    assert_eq!(s.verify_audit_chain().await.unwrap(), Ok(4));
+}

@@ -169,4 +169,5 @@ conformance!(
     policies_api_keys_and_kill_switch,
     role_mapping_settings_and_changes,
     batches_under_an_older_key_version_are_refused,
+    collections_by_name_without_case,
 );

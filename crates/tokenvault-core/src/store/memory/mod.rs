@@ -5,6 +5,7 @@
 
 mod access;
 mod audit;
+mod collections;
 mod policies;
 mod tokens;
 
@@ -61,6 +62,7 @@ struct State {
     roles: HashMap<TenantId, BTreeMap<String, Vec<String>>>,
     settings: HashMap<(TenantId, String), String>,
     changes: Vec<PendingChange>,
+    collections: HashMap<(TenantId, String), crate::objects::Collection>,
 }
 
 impl State {

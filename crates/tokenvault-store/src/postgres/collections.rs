@@ -1,0 +1,122 @@
+//! The object vault's collections on PostgreSQL: one row per collection, its definition as
+//! JSON, keyed by the lower-case name.
+
+use super::*;
+use tokenvault_core::{objects::Collection, store::CollectionStore};
+
+fn body(c: &Collection) -> Result<String, StoreError> {
+    serde_json::to_string(c).map_err(|_| corrupt("collection"))
+}
+
+fn read(json: &str) -> Result<Collection, StoreError> {
+    serde_json::from_str(json).map_err(|_| corrupt("collection"))
+}
+
+impl PgStore {
+    /// Runs one statement on the collection row and appends `audit`, in one transaction;
+    /// `NotFound` when no row was touched.
+    async fn change_collection(
+        &self,
+        sql: &str,
+        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await.map_err(pg_err)?;
+        let n = tx.execute(sql, params).await.map_err(pg_err)?;
+        if n == 0 {
+            return Err(StoreError::NotFound {
+                what: Entity::Collection,
+            });
+        }
+        append_audit(&tx, std::slice::from_ref(audit)).await?;
+        tx.commit().await.map_err(pg_err)
+    }
+}
+
+#[async_trait]
+impl CollectionStore for PgStore {
+    async fn create_collection(
+        &self,
+        tenant: &TenantId,
+        collection: &Collection,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await.map_err(pg_err)?;
+        tx.execute(
+            "INSERT INTO collections (tenant, name_key, body) VALUES ($1, $2, $3)",
+            &[
+                &tenant.as_str(),
+                &collection.name.to_ascii_lowercase(),
+                &body(collection)?,
+            ],
+        )
+        .await
+        .map_err(|e| conflict(Entity::Collection)(pg_err(e)))?;
+        append_audit(&tx, std::slice::from_ref(audit)).await?;
+        tx.commit().await.map_err(pg_err)
+    }
+
+    async fn update_collection(
+        &self,
+        tenant: &TenantId,
+        collection: &Collection,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError> {
+        self.change_collection(
+            "UPDATE collections SET body = $3 WHERE tenant = $1 AND name_key = $2",
+            &[
+                &tenant.as_str(),
+                &collection.name.to_ascii_lowercase(),
+                &body(collection)?,
+            ],
+            audit,
+        )
+        .await
+    }
+
+    async fn delete_collection(
+        &self,
+        tenant: &TenantId,
+        name: &str,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError> {
+        self.change_collection(
+            "DELETE FROM collections WHERE tenant = $1 AND name_key = $2",
+            &[&tenant.as_str(), &name.to_ascii_lowercase()],
+            audit,
+        )
+        .await
+    }
+
+    async fn collection(
+        &self,
+        tenant: &TenantId,
+        name: &str,
+    ) -> Result<Option<Collection>, StoreError> {
+        let row = self
+            .client()
+            .await?
+            .query_opt(
+                "SELECT body FROM collections WHERE tenant = $1 AND name_key = $2",
+                &[&tenant.as_str(), &name.to_ascii_lowercase()],
+            )
+            .await
+            .map_err(pg_err)?;
+        row.map(|r| read(r.get(0))).transpose()
+    }
+
+    async fn collections(&self, tenant: &TenantId) -> Result<Vec<Collection>, StoreError> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                "SELECT body FROM collections WHERE tenant = $1 ORDER BY name_key",
+                &[&tenant.as_str()],
+            )
+            .await
+            .map_err(pg_err)?;
+        rows.iter().map(|r| read(r.get(0))).collect()
+    }
+}
