@@ -174,7 +174,11 @@ impl Client {
         for (n, v) in headers {
             req = req.set(n, v);
         }
+        let typed = headers
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case("content-type"));
         let result = match body {
+            Some(b) if typed => req.send_string(b),
             Some(b) => req.set("Content-Type", "application/json").send_string(b),
             None => req.call(),
         };

@@ -120,7 +120,11 @@ impl AppState {
 
     /// Counts the request against the caller's and the tenant's limits of `class`: on the
     /// shared Redis when configured and reachable, on this node otherwise.
-    async fn rate_limit(&self, class: crate::limits::LimitClass, caller: &Caller) -> Verdict {
+    pub(crate) async fn rate_limit(
+        &self,
+        class: crate::limits::LimitClass,
+        caller: &Caller,
+    ) -> Verdict {
         let now = self.vault.now();
         let shared = match &self.redis {
             Some(r) => {

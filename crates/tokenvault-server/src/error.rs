@@ -84,7 +84,9 @@ fn code_and_message(e: &ServiceError) -> (ErrorCode, &'static str) {
         ServiceError::UnsupportedPiiType(_) => (C::UnsupportedPiiType, "PII type is not supported"),
         ServiceError::Unauthorized(_) => (C::Unauthorized, "Authentication required"),
         ServiceError::AccessDenied(_) => (C::AccessDenied, "Access denied by policy"),
-        ServiceError::PermissionDenied(_) => (C::AccessDenied, "Permission required"),
+        ServiceError::PermissionDenied(_) | ServiceError::MissingCapability(_) => {
+            (C::AccessDenied, "Permission required")
+        }
         ServiceError::NotFound(_) => (C::NotFound, "Not found"),
         ServiceError::GrantExpired => (C::GrantExpired, "Grant has expired"),
         ServiceError::GrantNonceReused => (C::GrantNonceReused, "Grant has already been used"),

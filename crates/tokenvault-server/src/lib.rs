@@ -20,6 +20,7 @@ mod masking;
 pub mod metrics;
 mod middleware;
 pub mod pii;
+pub mod pvlt;
 pub mod redis_limits;
 mod routes;
 mod stream;

@@ -117,6 +117,7 @@ pub(crate) fn all(state: State) -> Router {
     Router::new()
         .nest("/api/v1/tokens", tokens_api())
         .nest("/api/client/v1/pii", pii_api())
+        .nest("/api/pvlt/1.0", crate::pvlt::router())
         .route("/metrics", get(meta::metrics))
         .route("/.well-known/jwks.json", get(meta::jwks))
         .fallback(meta::not_found)

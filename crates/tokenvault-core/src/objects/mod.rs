@@ -11,3 +11,7 @@ pub use collection::{
     parse_pvschema, to_pvschema, valid_name, Collection, CollectionSpec, CollectionType, Property,
     PropertySpec, SchemaError,
 };
+
+pub mod iam;
+
+pub use iam::{Capability, IamConfig, Role, BOOTSTRAP_USER};

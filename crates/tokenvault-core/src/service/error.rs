@@ -26,6 +26,9 @@ pub enum ServiceError {
     /// Authenticated, but none of the caller's roles holds the permission the endpoint needs.
     #[error("this endpoint needs the `{0}` permission, which none of your roles holds; ask an administrator to map it to one of your roles")]
     PermissionDenied(crate::authz::Permission),
+    /// An object-vault user whose role lacks the capability.
+    #[error("your role does not have the {} capability this operation needs", .0.as_str())]
+    MissingCapability(crate::objects::Capability),
     /// No such resource (in this tenant).
     #[error("{0} not found")]
     NotFound(&'static str),

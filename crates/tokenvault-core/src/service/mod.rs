@@ -5,6 +5,7 @@
 mod access;
 mod admin;
 mod auth;
+mod collections;
 mod error;
 mod grant;
 mod last_known;
@@ -23,6 +24,7 @@ use std::sync::Arc;
 pub use access::{ChangeOutcome, Widening, MAX_MAPPED_ROLES};
 pub use admin::{ApiKeyIssued, TenantBootstrap};
 pub use auth::{Caller, UserClaims, API_AUDIENCE, ISSUER};
+pub use collections::VaultUser;
 pub use error::ServiceError;
 pub use grant::{
     GrantClaims, GrantCommand, IssuedGrant, OpenStatus, OpenedToken, GRANT_AUDIENCE,

@@ -1,0 +1,162 @@
+//! The object vault's collections (seed 004's surface): who may call (the IAM capability of
+//! the caller's API key), and the definitions, validated, stored and audited.
+
+use super::{Caller, ServiceError, Vault};
+use crate::{
+    objects::{
+        collection::validate_properties, Capability, Collection, CollectionSpec, IamConfig,
+        PropertySpec,
+    },
+    store::{Entity, StoreError},
+};
+
+/// An object-vault caller: the API key's user name and the tenant's IAM configuration.
+#[derive(Debug, Clone)]
+pub struct VaultUser {
+    /// The caller.
+    pub caller: Caller,
+    /// Its user name (the API key's name).
+    pub name: String,
+    iam: IamConfig,
+}
+
+impl Vault {
+    /// The object-vault user behind an API-key caller. JWT callers have no user there.
+    pub async fn vault_user(&self, caller: &Caller) -> Result<VaultUser, ServiceError> {
+        let id = caller
+            .actor
+            .strip_prefix("api_key:")
+            .filter(|_| caller.api_key)
+            .ok_or_else(|| {
+                ServiceError::Unauthorized("send an API key as the bearer token".into())
+            })?;
+        let key = self
+            .store
+            .api_keys(&caller.tenant)
+            .await?
+            .into_iter()
+            .find(|k| k.id == id)
+            .ok_or_else(|| ServiceError::Unauthorized("invalid or revoked API key".into()))?;
+        Ok(VaultUser {
+            caller: caller.clone(),
+            name: key.name,
+            iam: IamConfig::default(),
+        })
+    }
+
+    /// Refuses (403, audited as `access_denied`) a user whose role lacks `cap`.
+    pub async fn require_capability(
+        &self,
+        user: &VaultUser,
+        cap: Capability,
+        operation: &str,
+        trace_id: &str,
+    ) -> Result<(), ServiceError> {
+        if user.iam.allows(&user.name, cap) {
+            return Ok(());
+        }
+        let mut audit = self.audit(&user.caller, "access_denied", trace_id);
+        audit.result = "denied".into();
+        audit.detail = serde_json::json!({
+            "surface": "object_vault", "operation": operation, "user": user.name,
+            "capability": cap.as_str(),
+        });
+        self.store.append_audit(&[audit]).await?;
+        Err(ServiceError::MissingCapability(cap))
+    }
+
+    /// Creates a collection.
+    pub async fn create_collection(
+        &self,
+        user: &VaultUser,
+        spec: &CollectionSpec,
+        trace_id: &str,
+    ) -> Result<Collection, ServiceError> {
+        let c = spec
+            .validate(self.clock.now())
+            .map_err(|e| ServiceError::InvalidInput(e.to_string()))?;
+        let audit = self.collection_audit(user, "collection_create", &c.name, trace_id);
+        match self
+            .store
+            .create_collection(&user.caller.tenant, &c, &audit)
+            .await
+        {
+            Err(StoreError::Conflict {
+                what: Entity::Collection,
+            }) => Err(ServiceError::Conflict(
+                "a collection with this name exists (names are matched without case)".into(),
+            )),
+            other => other.map(|()| c).map_err(Into::into),
+        }
+    }
+
+    /// The tenant's collections.
+    pub async fn list_collections(
+        &self,
+        user: &VaultUser,
+    ) -> Result<Vec<Collection>, ServiceError> {
+        Ok(self.store.collections(&user.caller.tenant).await?)
+    }
+
+    /// A collection by name (any case); `NotFound` for a name the tenant has no collection of,
+    /// whatever other tenants have.
+    pub async fn get_collection(
+        &self,
+        user: &VaultUser,
+        name: &str,
+    ) -> Result<Collection, ServiceError> {
+        self.store
+            .collection(&user.caller.tenant, name)
+            .await?
+            .ok_or(ServiceError::NotFound("collection"))
+    }
+
+    /// Adds properties to a collection; existing ones cannot be changed.
+    pub async fn add_properties(
+        &self,
+        user: &VaultUser,
+        name: &str,
+        specs: &[PropertySpec],
+        trace_id: &str,
+    ) -> Result<Collection, ServiceError> {
+        let mut c = self.get_collection(user, name).await?;
+        let now = self.clock.now();
+        let added = validate_properties(specs, &c.properties, now)
+            .map_err(|e| ServiceError::InvalidInput(e.to_string()))?;
+        c.properties.extend(added);
+        c.modification_time = now;
+        let audit = self.collection_audit(user, "collection_update", &c.name, trace_id);
+        self.store
+            .update_collection(&user.caller.tenant, &c, &audit)
+            .await?;
+        Ok(c)
+    }
+
+    /// Deletes a collection.
+    pub async fn delete_collection(
+        &self,
+        user: &VaultUser,
+        name: &str,
+        trace_id: &str,
+    ) -> Result<(), ServiceError> {
+        let c = self.get_collection(user, name).await?;
+        let audit = self.collection_audit(user, "collection_delete", &c.name, trace_id);
+        Ok(self
+            .store
+            .delete_collection(&user.caller.tenant, &c.name, &audit)
+            .await?)
+    }
+
+    fn collection_audit(
+        &self,
+        user: &VaultUser,
+        action: &str,
+        collection: &str,
+        trace_id: &str,
+    ) -> crate::store::AuditEvent {
+        let mut audit = self.audit(&user.caller, action, trace_id);
+        audit.result = "allowed".into();
+        audit.detail = serde_json::json!({ "user": user.name, "collection": collection });
+        audit
+    }
+}
