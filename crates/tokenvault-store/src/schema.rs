@@ -98,6 +98,23 @@ CREATE TABLE collections (
     PRIMARY KEY (tenant, name_key)
 );
 "#,
+    // 5: the object vault's objects (sealed values) and their keyed blind indexes.
+    r#"
+CREATE TABLE objects (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    tenant TEXT NOT NULL, collection TEXT NOT NULL, id TEXT NOT NULL,
+    created_at INTEGER NOT NULL, modified_at INTEGER NOT NULL, expires_at INTEGER, deleted_at INTEGER,
+    key_version INTEGER NOT NULL, wrapped_dek BLOB NOT NULL, sealed BLOB NOT NULL,
+    UNIQUE (tenant, collection, id)
+);
+CREATE TABLE object_index (
+    tenant TEXT NOT NULL, collection TEXT NOT NULL, property TEXT NOT NULL,
+    digest BLOB NOT NULL, object_id TEXT NOT NULL, uniq INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX object_index_unique ON object_index (tenant, collection, property, digest) WHERE uniq = 1;
+CREATE INDEX object_index_lookup ON object_index (tenant, collection, property, digest);
+CREATE INDEX object_index_object ON object_index (tenant, collection, object_id);
+"#,
 ];
 
 /// Applies every migration the database has not seen, each in its own transaction.

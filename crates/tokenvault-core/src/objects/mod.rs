@@ -15,3 +15,9 @@ pub use collection::{
 pub mod iam;
 
 pub use iam::{Capability, IamConfig, Role, BOOTSTRAP_USER};
+
+pub mod object;
+pub mod sealed;
+
+pub use object::{check_values, ObjectError, MAX_BULK_OBJECTS};
+pub use sealed::{blind_index, open, seal, SealError, SealedValues};

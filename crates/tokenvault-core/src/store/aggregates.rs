@@ -4,8 +4,9 @@
 use async_trait::async_trait;
 
 use super::{
-    AccessStore, ApiKeyRecord, AuditEvent, AuditFilter, AuditLink, AuditRecord, IdempotencyRecord,
-    StoreError, TenantRecord, TokenRecord, TokenizeCommit, UsageCounts, VaultFilter,
+    records::ObjectRecord, AccessStore, ApiKeyRecord, AuditEvent, AuditFilter, AuditLink,
+    AuditRecord, IdempotencyRecord, StoreError, TenantRecord, TokenRecord, TokenizeCommit,
+    UsageCounts, VaultFilter,
 };
 use crate::{
     clock::UnixSeconds,
@@ -227,6 +228,66 @@ pub trait CollectionStore: Send + Sync {
     async fn collections(&self, tenant: &TenantId) -> Result<Vec<Collection>, StoreError>;
 }
 
+/// The object vault's objects: sealed values and blind indexes, per tenant and collection.
+#[async_trait]
+pub trait ObjectStore: Send + Sync {
+    /// Adds objects (all or none) with an audit event; `Conflict` on
+    /// [`Entity::UniqueValue`](super::Entity::UniqueValue) when a unique value is taken by a
+    /// live object (or twice in the batch).
+    async fn insert_objects(
+        &self,
+        tenant: &TenantId,
+        objects: &[ObjectRecord],
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+    /// Replaces an object's values and indexes (same conflicts); `NotFound` when it is not a
+    /// live object.
+    async fn update_object(
+        &self,
+        tenant: &TenantId,
+        object: &ObjectRecord,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+    /// Soft-deletes (the indexes go, the row stays) or hard-deletes an object; `NotFound`
+    /// when it is not a live object (a soft-deleted one can still be hard-deleted).
+    async fn delete_object(
+        &self,
+        tenant: &TenantId,
+        collection: &str,
+        id: &str,
+        hard: bool,
+        at: UnixSeconds,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+    /// Objects by id, live or soft-deleted, in the order asked; missing ones are left out.
+    /// Records read back carry no index entries (the index is queried, not read).
+    async fn objects_by_id(
+        &self,
+        tenant: &TenantId,
+        collection: &str,
+        ids: &[String],
+    ) -> Result<Vec<ObjectRecord>, StoreError>;
+    /// A page of live objects in insertion order after `after` (a position this returned).
+    async fn list_objects(
+        &self,
+        tenant: &TenantId,
+        collection: &str,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<(i64, ObjectRecord)>, StoreError>;
+    /// Ids of live objects with one of `digests` for `property` (lower-cased).
+    async fn find_objects(
+        &self,
+        tenant: &TenantId,
+        collection: &str,
+        property: &str,
+        digests: &[[u8; 32]],
+    ) -> Result<Vec<String>, StoreError>;
+    /// Hard-deletes every object of a collection (when the collection is deleted).
+    async fn purge_collection(&self, tenant: &TenantId, collection: &str)
+        -> Result<(), StoreError>;
+}
+
 /// Persistence of the vault: every aggregate's store.
 pub trait VaultStore:
     TenantStore
@@ -239,6 +300,7 @@ pub trait VaultStore:
     + TenantKeyStore
     + AccessStore
     + CollectionStore
+    + ObjectStore
 {
 }
 
@@ -253,5 +315,6 @@ impl<T> VaultStore for T where
         + TenantKeyStore
         + AccessStore
         + CollectionStore
+        + ObjectStore
 {
 }

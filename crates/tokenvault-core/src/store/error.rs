@@ -69,6 +69,10 @@ pub enum Entity {
     KeyVersion,
     /// A collection of the object vault (names are matched without case).
     Collection,
+    /// An object of the object vault.
+    Object,
+    /// A value of a unique property that another live object has.
+    UniqueValue,
 }
 
 impl std::fmt::Display for Entity {
@@ -88,6 +92,8 @@ impl std::fmt::Display for Entity {
             Entity::Metadata => "metadata (another vault's root or signing keys)",
             Entity::KeyVersion => "newer tenant key version",
             Entity::Collection => "collection",
+            Entity::Object => "object",
+            Entity::UniqueValue => "unique property value",
         })
     }
 }

@@ -18,13 +18,14 @@ mod rules;
 
 pub use access::{AccessStore, ChangeDecision, ChangeEffect, ChangeStatus, PendingChange};
 pub use aggregates::{
-    ApiKeyStore, AuditStore, CollectionStore, GrantStore, PolicyStore, TenantStore, TokenStore,
-    UsageStore, VaultStore,
+    ApiKeyStore, AuditStore, CollectionStore, GrantStore, ObjectStore, PolicyStore, TenantStore,
+    TokenStore, UsageStore, VaultStore,
 };
 pub use audit_chain::{AuditLink, ChainHead, NewLink};
 pub use error::{Entity, StoreError};
 pub use export::{AccessExport, StoreExport, StoreImport};
 pub use records::*;
+
 pub use rules::{check_key_version, check_quota, BatchRecords};
 
 /// Lowercase hex of a digest, for audit listings.
@@ -35,8 +36,8 @@ pub fn hex_digest(d: &[u8; 32]) -> String {
 /// Every store trait, for calling store methods on a concrete backend.
 pub mod prelude {
     pub use super::{
-        AccessStore, ApiKeyStore, AuditStore, CollectionStore, GrantStore, PolicyStore,
-        StoreExport, StoreImport, TenantStore, TokenStore, UsageStore, VaultStore,
+        AccessStore, ApiKeyStore, AuditStore, CollectionStore, GrantStore, ObjectStore,
+        PolicyStore, StoreExport, StoreImport, TenantStore, TokenStore, UsageStore, VaultStore,
     };
     pub use crate::keys::TenantKeyStore;
 }

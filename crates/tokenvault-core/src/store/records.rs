@@ -75,6 +75,38 @@ pub struct TokenRecord {
     pub revoke_reason: Option<String>,
 }
 
+/// One blind-index entry of an object: a property's value digest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexEntry {
+    /// The property, lower-cased.
+    pub property: String,
+    /// The value's keyed digest.
+    pub digest: [u8; 32],
+    /// At most one live object of the collection may have it.
+    pub unique: bool,
+}
+
+/// An object of the object vault as stored: sealed values and their blind indexes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectRecord {
+    /// Its id (a UUID).
+    pub id: String,
+    /// Its collection, lower-cased.
+    pub collection: String,
+    /// When created.
+    pub created_at: UnixSeconds,
+    /// When last changed.
+    pub modified_at: UnixSeconds,
+    /// When it expires, if it has a TTL.
+    pub expires_at: Option<UnixSeconds>,
+    /// When soft-deleted.
+    pub deleted_at: Option<UnixSeconds>,
+    /// The sealed values.
+    pub values: crate::objects::SealedValues,
+    /// Blind indexes of its unique and indexed properties.
+    pub index: Vec<IndexEntry>,
+}
+
 /// A record's lifecycle state at a moment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenStatus {

@@ -28,6 +28,7 @@ mod collections;
 mod grants;
 mod import;
 mod keys;
+mod objects;
 mod policies;
 pub(crate) mod schema;
 mod tenants;

@@ -84,6 +84,23 @@ CREATE TABLE collections (
     PRIMARY KEY (tenant, name_key)
 );
 "#,
+    // 5: the object vault's objects (sealed values) and their keyed blind indexes.
+    r#"
+CREATE TABLE objects (
+    seq BIGSERIAL PRIMARY KEY,
+    tenant TEXT NOT NULL, collection TEXT NOT NULL, id TEXT NOT NULL,
+    created_at BIGINT NOT NULL, modified_at BIGINT NOT NULL, expires_at BIGINT, deleted_at BIGINT,
+    key_version BIGINT NOT NULL, wrapped_dek BYTEA NOT NULL, sealed BYTEA NOT NULL,
+    UNIQUE (tenant, collection, id)
+);
+CREATE TABLE object_index (
+    tenant TEXT NOT NULL, collection TEXT NOT NULL, property TEXT NOT NULL,
+    digest BYTEA NOT NULL, object_id TEXT NOT NULL, uniq BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX object_index_unique ON object_index (tenant, collection, property, digest) WHERE uniq = 1;
+CREATE INDEX object_index_lookup ON object_index (tenant, collection, property, digest);
+CREATE INDEX object_index_object ON object_index (tenant, collection, object_id);
+"#,
 ];
 
 /// Advisory lock key for migrations ("tvmigr").

@@ -8,6 +8,7 @@ mod collections;
 mod export;
 mod grants;
 mod keys;
+mod objects;
 mod policies;
 mod tenants;
 mod tokens;

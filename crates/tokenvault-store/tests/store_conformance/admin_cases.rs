@@ -388,3 +388,153 @@ pub async fn collections_by_name_without_case(s: Arc<dyn VaultStore>) {
     assert_eq!(s.collections(&other).await.unwrap().len(), 1);
     assert_eq!(s.verify_audit_chain().await.unwrap(), Ok(4));
 }
+
+fn object(id: &str, unique: u8, indexed: u8) -> tokenvault_core::store::ObjectRecord {
+    use tokenvault_core::store::IndexEntry;
+    tokenvault_core::store::ObjectRecord {
+        id: id.into(),
+        collection: "customers".into(),
+        created_at: 1,
+        modified_at: 1,
+        expires_at: None,
+        deleted_at: None,
+        values: tokenvault_core::objects::SealedValues {
+            key_version: 1,
+            wrapped_dek: vec![1; 40],
+            sealed: vec![unique; 20],
+        },
+        index: vec![
+            IndexEntry {
+                property: "ssn".into(),
+                digest: [unique; 32],
+                unique: true,
+            },
+            IndexEntry {
+                property: "city".into(),
+                digest: [indexed; 32],
+                unique: false,
+            },
+        ],
+    }
+}
+
+/// Objects: unique values among live objects (in a batch and across commits), exact-match
+/// lookups through the index, soft delete frees a unique value, paging, tenant isolation.
+pub async fn objects_unique_values_and_lookups(s: Arc<dyn VaultStore>) {
+    use tokenvault_core::store::Entity;
+    let other = TenantId::parse("ten_other").unwrap();
+    let ev = || event("object_add");
+    s.insert_objects(&tenant(), &[object("a", 1, 9), object("b", 2, 9)], &ev())
+        .await
+        .unwrap();
+    let taken = Err(StoreError::Conflict {
+        what: Entity::UniqueValue,
+    });
+    assert_eq!(
+        s.insert_objects(&tenant(), &[object("c", 1, 8)], &ev())
+            .await,
+        taken
+    );
+    assert_eq!(
+        s.insert_objects(&tenant(), &[object("d", 3, 8), object("e", 3, 8)], &ev())
+            .await,
+        taken,
+        "twice in one batch"
+    );
+    assert!(
+        s.objects_by_id(&tenant(), "customers", &["d".into()])
+            .await
+            .unwrap()
+            .is_empty(),
+        "all or none"
+    );
+    s.insert_objects(&other, &[object("a", 1, 9)], &ev())
+        .await
+        .unwrap();
+    let mut found = s
+        .find_objects(&tenant(), "customers", "city", &[[9; 32]])
+        .await
+        .unwrap();
+    found.sort();
+    assert_eq!(found, vec!["a", "b"]);
+    assert_eq!(
+        s.find_objects(&tenant(), "customers", "ssn", &[[2; 32], [7; 32]])
+            .await
+            .unwrap(),
+        vec!["b"]
+    );
+    // An update moves the index, and cannot take another's unique value.
+    assert_eq!(
+        s.update_object(&tenant(), &object("b", 1, 9), &ev()).await,
+        taken
+    );
+    s.update_object(&tenant(), &object("b", 4, 5), &ev())
+        .await
+        .unwrap();
+    assert!(s
+        .find_objects(&tenant(), "customers", "ssn", &[[2; 32]])
+        .await
+        .unwrap()
+        .is_empty());
+    // Paging in insertion order.
+    let page = s.list_objects(&tenant(), "customers", 0, 1).await.unwrap();
+    assert_eq!(page.len(), 1);
+    assert_eq!(page[0].1.id, "a");
+    let next = s
+        .list_objects(&tenant(), "customers", page[0].0, 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        next.iter().map(|(_, o)| o.id.as_str()).collect::<Vec<_>>(),
+        ["b"]
+    );
+    // Soft delete keeps the row, drops it from lists and lookups, frees the unique value.
+    s.delete_object(&tenant(), "customers", "a", false, 7, &ev())
+        .await
+        .unwrap();
+    let a = s
+        .objects_by_id(&tenant(), "customers", &["a".into()])
+        .await
+        .unwrap();
+    assert_eq!(a[0].deleted_at, Some(7));
+    assert_eq!(a[0].values, object("a", 1, 9).values);
+    assert_eq!(
+        s.delete_object(&tenant(), "customers", "a", false, 8, &ev())
+            .await,
+        Err(StoreError::NotFound {
+            what: Entity::Object
+        })
+    );
+    s.insert_objects(&tenant(), &[object("f", 1, 9)], &ev())
+        .await
+        .unwrap();
+    s.delete_object(&tenant(), "customers", "a", true, 9, &ev())
+        .await
+        .unwrap();
+    assert!(s
+        .objects_by_id(&tenant(), "customers", &["a".into()])
+        .await
+        .unwrap()
+        .is_empty());
+    // The other tenant's object is untouched; purging a collection removes its objects.
+    assert_eq!(
+        s.objects_by_id(&other, "customers", &["a".into()])
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    s.purge_collection(&tenant(), "customers").await.unwrap();
+    assert!(s
+        .list_objects(&tenant(), "customers", 0, 10)
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        s.list_objects(&other, "customers", 0, 10)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}

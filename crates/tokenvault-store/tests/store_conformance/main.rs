@@ -170,4 +170,5 @@ conformance!(
     role_mapping_settings_and_changes,
     batches_under_an_older_key_version_are_refused,
     collections_by_name_without_case,
+    objects_unique_values_and_lookups,
 );

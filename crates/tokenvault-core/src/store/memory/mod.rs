@@ -6,6 +6,7 @@
 mod access;
 mod audit;
 mod collections;
+mod objects;
 mod policies;
 mod tokens;
 
@@ -63,6 +64,8 @@ struct State {
     settings: HashMap<(TenantId, String), String>,
     changes: Vec<PendingChange>,
     collections: HashMap<(TenantId, String), crate::objects::Collection>,
+    objects: Vec<objects::ObjectRow>,
+    object_seq: i64,
 }
 
 impl State {

@@ -1,0 +1,251 @@
+//! The object vault's objects on PostgreSQL: sealed values in `objects`, blind indexes in
+//! `object_index`; the partial unique index enforces unique properties across nodes.
+
+use super::*;
+use tokenvault_core::{
+    objects::SealedValues,
+    store::{ObjectRecord, ObjectStore},
+};
+
+const OBJECT_COLUMNS: &str =
+    "id, collection, created_at, modified_at, expires_at, deleted_at, key_version, wrapped_dek, sealed";
+
+fn object(r: &Row) -> Result<ObjectRecord, StoreError> {
+    Ok(ObjectRecord {
+        id: r.get(0),
+        collection: r.get(1),
+        created_at: r.get(2),
+        modified_at: r.get(3),
+        expires_at: r.get(4),
+        deleted_at: r.get(5),
+        values: SealedValues {
+            key_version: u32_of(r.get(6), "key version")?,
+            wrapped_dek: r.get(7),
+            sealed: r.get(8),
+        },
+        index: Vec::new(),
+    })
+}
+
+async fn write_index<C: GenericClient>(c: &C, t: &str, o: &ObjectRecord) -> Result<(), StoreError> {
+    for e in &o.index {
+        c.execute(
+            "INSERT INTO object_index (tenant, collection, property, digest, object_id, uniq)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+            &[
+                &t,
+                &o.collection,
+                &e.property,
+                &e.digest.as_slice(),
+                &o.id,
+                &i64::from(e.unique),
+            ],
+        )
+        .await
+        .map_err(|e| conflict(Entity::UniqueValue)(pg_err(e)))?;
+    }
+    Ok(())
+}
+
+async fn drop_index<C: GenericClient>(
+    c: &C,
+    t: &str,
+    collection: &str,
+    id: &str,
+) -> Result<(), StoreError> {
+    c.execute(
+        "DELETE FROM object_index WHERE tenant = $1 AND collection = $2 AND object_id = $3",
+        &[&t, &collection, &id],
+    )
+    .await
+    .map(drop)
+    .map_err(pg_err)
+}
+
+fn not_found() -> StoreError {
+    StoreError::NotFound {
+        what: Entity::Object,
+    }
+}
+
+#[async_trait]
+impl ObjectStore for PgStore {
+    async fn insert_objects(
+        &self,
+        tenant: &TenantId,
+        objects: &[ObjectRecord],
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError> {
+        let t = tenant.as_str();
+        let mut c = self.client().await?;
+        let tx = c.transaction().await.map_err(pg_err)?;
+        for o in objects {
+            tx.execute(
+                &format!("INSERT INTO objects (tenant, {OBJECT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"),
+                &[&t, &o.id, &o.collection, &o.created_at, &o.modified_at, &o.expires_at, &o.deleted_at,
+                  &i64::from(o.values.key_version), &o.values.wrapped_dek, &o.values.sealed],
+            )
+            .await
+            .map_err(|e| conflict(Entity::UniqueValue)(pg_err(e)))?;
+            write_index(&tx, t, o).await?;
+        }
+        append_audit(&tx, std::slice::from_ref(audit)).await?;
+        tx.commit().await.map_err(pg_err)
+    }
+
+    async fn update_object(
+        &self,
+        tenant: &TenantId,
+        o: &ObjectRecord,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError> {
+        let t = tenant.as_str();
+        let mut c = self.client().await?;
+        let tx = c.transaction().await.map_err(pg_err)?;
+        let n = tx
+            .execute(
+                "UPDATE objects SET modified_at = $4, expires_at = $5, key_version = $6, wrapped_dek = $7, sealed = $8
+                 WHERE tenant = $1 AND collection = $2 AND id = $3 AND deleted_at IS NULL",
+                &[&t, &o.collection, &o.id, &o.modified_at, &o.expires_at, &i64::from(o.values.key_version),
+                  &o.values.wrapped_dek, &o.values.sealed],
+            )
+            .await
+            .map_err(pg_err)?;
+        if n == 0 {
+            return Err(not_found());
+        }
+        drop_index(&tx, t, &o.collection, &o.id).await?;
+        write_index(&tx, t, o).await?;
+        append_audit(&tx, std::slice::from_ref(audit)).await?;
+        tx.commit().await.map_err(pg_err)
+    }
+
+    async fn delete_object(
+        &self,
+        tenant: &TenantId,
+        collection: &str,
+        id: &str,
+        hard: bool,
+        at: UnixSeconds,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError> {
+        let t = tenant.as_str();
+        let mut c = self.client().await?;
+        let tx = c.transaction().await.map_err(pg_err)?;
+        let n = if hard {
+            tx.execute(
+                "DELETE FROM objects WHERE tenant = $1 AND collection = $2 AND id = $3",
+                &[&t, &collection, &id],
+            )
+            .await
+        } else {
+            tx.execute(
+                "UPDATE objects SET deleted_at = $4 WHERE tenant = $1 AND collection = $2 AND id = $3 AND deleted_at IS NULL",
+                &[&t, &collection, &id, &at],
+            )
+            .await
+        }
+        .map_err(pg_err)?;
+        if n == 0 {
+            return Err(not_found());
+        }
+        drop_index(&tx, t, collection, id).await?;
+        append_audit(&tx, std::slice::from_ref(audit)).await?;
+        tx.commit().await.map_err(pg_err)
+    }
+
+    async fn objects_by_id(
+        &self,
+        tenant: &TenantId,
+        collection: &str,
+        ids: &[String],
+    ) -> Result<Vec<ObjectRecord>, StoreError> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                &format!("SELECT {OBJECT_COLUMNS} FROM objects WHERE tenant = $1 AND collection = $2 AND id = ANY($3)"),
+                &[&tenant.as_str(), &collection, &ids],
+            )
+            .await
+            .map_err(pg_err)?;
+        let mut found: Vec<ObjectRecord> = rows.iter().map(object).collect::<Result<_, _>>()?;
+        // In the order asked.
+        let mut out = Vec::with_capacity(found.len());
+        for id in ids {
+            if let Some(i) = found.iter().position(|o| &o.id == id) {
+                out.push(found.swap_remove(i));
+            }
+        }
+        Ok(out)
+    }
+
+    async fn list_objects(
+        &self,
+        tenant: &TenantId,
+        collection: &str,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<(i64, ObjectRecord)>, StoreError> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                &format!(
+                    "SELECT {OBJECT_COLUMNS}, seq FROM objects
+                     WHERE tenant = $1 AND collection = $2 AND deleted_at IS NULL AND seq > $3
+                     ORDER BY seq LIMIT $4"
+                ),
+                &[
+                    &tenant.as_str(),
+                    &collection,
+                    &after,
+                    &i64::try_from(limit).unwrap_or(i64::MAX),
+                ],
+            )
+            .await
+            .map_err(pg_err)?;
+        rows.iter()
+            .map(|r| Ok((r.get::<_, i64>(9), object(r)?)))
+            .collect()
+    }
+
+    async fn find_objects(
+        &self,
+        tenant: &TenantId,
+        collection: &str,
+        property: &str,
+        digests: &[[u8; 32]],
+    ) -> Result<Vec<String>, StoreError> {
+        let digests: Vec<&[u8]> = digests.iter().map(<[u8; 32]>::as_slice).collect();
+        let rows = self
+            .client()
+            .await?
+            .query(
+                "SELECT DISTINCT object_id FROM object_index
+                 WHERE tenant = $1 AND collection = $2 AND property = $3 AND digest = ANY($4)",
+                &[&tenant.as_str(), &collection, &property, &digests],
+            )
+            .await
+            .map_err(pg_err)?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
+    }
+
+    async fn purge_collection(
+        &self,
+        tenant: &TenantId,
+        collection: &str,
+    ) -> Result<(), StoreError> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await.map_err(pg_err)?;
+        for sql in [
+            "DELETE FROM object_index WHERE tenant = $1 AND collection = $2",
+            "DELETE FROM objects WHERE tenant = $1 AND collection = $2",
+        ] {
+            tx.execute(sql, &[&tenant.as_str(), &collection])
+                .await
+                .map_err(pg_err)?;
+        }
+        tx.commit().await.map_err(pg_err)
+    }
+}
