@@ -53,3 +53,33 @@ mod tests {
         assert!(!is_random_id("tok_", &a.to_uppercase()));
     }
 }
+
+/// A random (version 4, RFC 9562) UUID in its hyphenated lower-case form.
+pub fn uuid_v4() -> String {
+    let mut b = [0u8; 16];
+    fill(&mut b);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..]
+    )
+}
+
+#[cfg(test)]
+mod uuid_tests {
+    #[test]
+    fn uuids_are_version_4_and_distinct() {
+        let a = super::uuid_v4();
+        let b = super::uuid_v4();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 36);
+        assert_eq!(&a[14..15], "4");
+        assert!(matches!(&a[19..20], "8" | "9" | "a" | "b"));
+    }
+}

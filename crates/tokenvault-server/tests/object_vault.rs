@@ -274,3 +274,267 @@ fn capabilities_credentials_and_tenants_decide_who_sees_what() {
     let (status, e) = json_call(&c, "GET", "/ctl/nothing", None);
     assert_eq!((status, e["error_code"].as_str()), (404, Some("PV1012")));
 }
+
+fn customers(c: &Client) {
+    let (status, _) = call(
+        c,
+        "POST",
+        "/ctl/collections",
+        Some("customers PERSONS ( ssn SSN UNIQUE, email EMAIL NULL INDEX, card CC_NUMBER NULL, name NAME NULL );"),
+        "application/pvschema",
+    );
+    assert_eq!(status, 200);
+}
+
+const R: &str = "reason=AppFunctionality";
+
+#[test]
+fn objects_are_checked_sealed_indexed_and_read_back_as_asked() {
+    let s = TestServer::start();
+    let c = vault_key(&s);
+    customers(&c);
+    let path = |p: &str| format!("/data/collections/customers{p}");
+    let (status, a) = json_call(
+        &c,
+        "POST",
+        &path(&format!("/objects?{R}")),
+        Some(
+            json!({"ssn": "123-45-6789", "email": "john@gmail.com", "card": "4111 1111 1111 1111"}),
+        ),
+    );
+    assert_eq!(status, 200, "{a}");
+    let id = a["_id"].as_str().unwrap().to_owned();
+    assert_eq!(id.len(), 36, "a UUID");
+    let (status, bulk) = json_call(
+        &c,
+        "POST",
+        &path(&format!("/bulk/objects?{R}")),
+        Some(json!([{"ssn": "234-56-7890", "email": "ann@example.com"}, {"ssn": "345-67-8901"}])),
+    );
+    assert_eq!(status, 200, "{bulk}");
+    assert_eq!(bulk["results"].as_array().unwrap().len(), 2);
+    // Read by id with props, a transformation and a built-in; unsafe returns everything.
+    let (status, got) = json_call(
+        &c,
+        "GET",
+        &path(&format!("/objects/{id}?{R}&props=email.mask,card.mask,_id")),
+        None,
+    );
+    assert_eq!(status, 200, "{got}");
+    assert_eq!(
+        got,
+        json!({"email.mask": "j***@gmail.com", "card.mask": "**** **** **** 1111", "_id": id})
+    );
+    let (_, all) = json_call(
+        &c,
+        "GET",
+        &path(&format!("/objects/{id}?{R}&options=unsafe")),
+        None,
+    );
+    assert_eq!(
+        all["card"], "4111111111111111",
+        "stored in its canonical form"
+    );
+    assert_eq!(all["name"], Value::Null);
+    // Exact match on a unique and on an indexed property (any spelling of the value).
+    let (status, found) = json_call(
+        &c,
+        "POST",
+        &path(&format!("/query/objects?{R}&props=_id")),
+        Some(json!({"match": {"ssn": "123 45 6789"}})),
+    );
+    assert_eq!(status, 200, "{found}");
+    assert_eq!(found["results"], json!([{"_id": id}]));
+    let (_, found) = json_call(
+        &c,
+        "POST",
+        &path(&format!("/query/objects?{R}&props=ssn")),
+        Some(json!({"in": {"email": ["ann@example.com", "john@gmail.com"]}})),
+    );
+    assert_eq!(found["results"].as_array().unwrap().len(), 2);
+    let (status, e) = json_call(
+        &c,
+        "POST",
+        &path(&format!("/query/objects?{R}&props=ssn")),
+        Some(json!({"match": {"card": "4111111111111111"}})),
+    );
+    assert_eq!(
+        (status, e["error_code"].as_str()),
+        (400, Some("PV1003")),
+        "not indexed: {e}"
+    );
+    // Paging.
+    let (_, p1) = json_call(
+        &c,
+        "GET",
+        &path(&format!("/objects?{R}&props=ssn&page_size=2")),
+        None,
+    );
+    assert_eq!(p1["results"].as_array().unwrap().len(), 2);
+    assert_eq!(p1["paging"]["remaining_count"], 1);
+    let cursor = p1["paging"]["cursor"].as_str().unwrap().to_owned();
+    let (_, p2) = json_call(
+        &c,
+        "GET",
+        &path(&format!(
+            "/objects?{R}&props=ssn&page_size=2&cursor={cursor}"
+        )),
+        None,
+    );
+    assert_eq!(p2["results"].as_array().unwrap().len(), 1);
+    assert_eq!(p2["paging"]["cursor"], "");
+    // Unique values, updates and deletes.
+    let (status, e) = json_call(
+        &c,
+        "POST",
+        &path(&format!("/objects?{R}")),
+        Some(json!({"ssn": "123-45-6789"})),
+    );
+    assert_eq!(
+        (status, e["error_code"].as_str()),
+        (409, Some("PV1010")),
+        "{e}"
+    );
+    let (status, _) = json_call(
+        &c,
+        "PATCH",
+        &path(&format!("/objects/{id}?{R}")),
+        Some(json!({"name": "John"})),
+    );
+    assert_eq!(status, 200);
+    let (_, got) = json_call(
+        &c,
+        "GET",
+        &path(&format!("/objects/{id}?{R}&props=name,ssn")),
+        None,
+    );
+    assert_eq!(got, json!({"name": "John", "ssn": "123-45-6789"}));
+    let (status, _) = json_call(&c, "DELETE", &path(&format!("/objects/{id}?{R}")), None);
+    assert_eq!(status, 200);
+    let (status, e) = json_call(
+        &c,
+        "GET",
+        &path(&format!("/objects/{id}?{R}&props=ssn")),
+        None,
+    );
+    assert_eq!((status, e["error_code"].as_str()), (404, Some("PV1013")));
+    let (status, _) = json_call(
+        &c,
+        "POST",
+        &path(&format!("/objects?{R}")),
+        Some(json!({"ssn": "123-45-6789"})),
+    );
+    assert_eq!(status, 200, "a deleted object's unique value is free again");
+    // Every access is audited with the reason and property names, never values.
+    let page = s.admin().audit("limit=100").unwrap();
+    let text = page.to_string();
+    assert!(
+        !text.contains("123-45-6789") && !text.contains("john@gmail.com") && !text.contains("4111"),
+        "no values in the audit"
+    );
+    let reads: Vec<&Value> = page["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "object_read")
+        .collect();
+    assert!(!reads.is_empty());
+    assert_eq!(reads[0]["purpose"], "AppFunctionality");
+}
+
+#[test]
+fn data_calls_need_a_reason_a_capability_and_valid_values() {
+    let s = TestServer::start();
+    let c = vault_key(&s);
+    customers(&c);
+    let add = "/data/collections/customers/objects";
+    let cases = [
+        (add.to_owned(), json!({"ssn": "123-45-6789"}), 400, "PV1001"),
+        (
+            format!("{add}?reason=Curiosity"),
+            json!({"ssn": "123-45-6789"}),
+            400,
+            "PV1001",
+        ),
+        (
+            format!("{add}?reason=Other"),
+            json!({"ssn": "123-45-6789"}),
+            400,
+            "PV1001",
+        ),
+        (
+            format!("{add}?{R}"),
+            json!({"ssn": "666-45-6789"}),
+            400,
+            "PV1003",
+        ),
+        (
+            format!("{add}?{R}"),
+            json!({"email": "a@b.example"}),
+            400,
+            "PV1003",
+        ),
+        (
+            format!("{add}?{R}"),
+            json!({"ssn": "123-45-6789", "nope": 1}),
+            400,
+            "PV1003",
+        ),
+        (
+            format!("{add}?{R}"),
+            json!({"ssn": "123-45-6789", "name": "x".repeat(451)}),
+            400,
+            "PV1003",
+        ),
+        (
+            format!("{add}?{R}"),
+            json!(["not", "an", "object"]),
+            400,
+            "PV1003",
+        ),
+        (
+            format!("/data/collections/nope/objects?{R}"),
+            json!({"ssn": "123-45-6789"}),
+            404,
+            "PV1004",
+        ),
+    ];
+    for (path, body, status, code) in cases {
+        let (got, e) = json_call(&c, "POST", &path, Some(body.clone()));
+        assert_eq!(
+            (got, e["error_code"].as_str()),
+            (status, Some(code)),
+            "{path} {body} → {e}"
+        );
+        assert!(
+            !e.to_string().contains("666-45-6789") && !e.to_string().contains("xxxxxxxx"),
+            "{e}"
+        );
+    }
+    let (status, _) = json_call(
+        &c,
+        "POST",
+        &format!("{add}?reason=Other&adhoc_reason=migration"),
+        Some(json!({"ssn": "123-45-6789"})),
+    );
+    assert_eq!(status, 200);
+    let issued = s
+        .block_on(s.vault.issue_api_key(
+            &tokenvault_core::service::Caller {
+                tenant: s.tenant.clone(),
+                actor: "alice".into(),
+                roles: vec!["admin".into()],
+                api_key: false,
+            },
+            "support",
+            "tr",
+        ))
+        .unwrap();
+    let support = Client::new(&s.base).with_bearer(&issued.key);
+    let (status, e) = json_call(&support, "GET", &format!("{add}?{R}&options=unsafe"), None);
+    assert_eq!(
+        (status, e["error_code"].as_str()),
+        (403, Some("PV1007")),
+        "{e}"
+    );
+}

@@ -141,9 +141,13 @@ impl Vault {
     ) -> Result<(), ServiceError> {
         let c = self.get_collection(user, name).await?;
         let audit = self.collection_audit(user, "collection_delete", &c.name, trace_id);
+        self.store
+            .delete_collection(&user.caller.tenant, &c.name, &audit)
+            .await?;
+        // The objects go with their collection (a collection of the name made later is new).
         Ok(self
             .store
-            .delete_collection(&user.caller.tenant, &c.name, &audit)
+            .purge_collection(&user.caller.tenant, &c.name.to_ascii_lowercase())
             .await?)
     }
 

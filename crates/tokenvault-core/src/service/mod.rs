@@ -10,6 +10,7 @@ mod error;
 mod grant;
 mod last_known;
 mod masking;
+mod objects;
 mod policies;
 mod rehydrate;
 mod shred;
@@ -32,6 +33,7 @@ pub use grant::{
 };
 pub use last_known::LAST_KNOWN_MAX_AGE;
 pub use masking::{MaskInput, MaskOutcome, MAX_MASK_ITEMS};
+pub use objects::{AccessReason, ObjectPage, PageRequest, Selection, MAX_OBJECT_PAGE};
 pub use rehydrate::{
     FoundToken, RehydrateAccess, Rehydrated, RestoreStatus, MAX_REHYDRATE_BYTES,
     MAX_REHYDRATE_TOKENS,

@@ -17,16 +17,37 @@ pub enum PvltEndpoint {
     CollectionUpdate,
     /// `DELETE /ctl/collections/{collection}`.
     CollectionDelete,
+    /// `POST /data/collections/{collection}/objects`.
+    ObjectAdd,
+    /// `POST /data/collections/{collection}/bulk/objects`.
+    ObjectAddBulk,
+    /// `GET /data/collections/{collection}/objects`.
+    ObjectList,
+    /// `GET /data/collections/{collection}/objects/{id}`.
+    ObjectGet,
+    /// `PATCH /data/collections/{collection}/objects/{id}`.
+    ObjectUpdate,
+    /// `DELETE /data/collections/{collection}/objects/{id}`.
+    ObjectDelete,
+    /// `POST /data/collections/{collection}/query/objects`.
+    ObjectQuery,
 }
 
 impl PvltEndpoint {
     /// Every endpoint.
-    pub const ALL: [PvltEndpoint; 5] = [
+    pub const ALL: [PvltEndpoint; 12] = [
         PvltEndpoint::CollectionList,
         PvltEndpoint::CollectionCreate,
         PvltEndpoint::CollectionGet,
         PvltEndpoint::CollectionUpdate,
         PvltEndpoint::CollectionDelete,
+        PvltEndpoint::ObjectAdd,
+        PvltEndpoint::ObjectAddBulk,
+        PvltEndpoint::ObjectList,
+        PvltEndpoint::ObjectGet,
+        PvltEndpoint::ObjectUpdate,
+        PvltEndpoint::ObjectDelete,
+        PvltEndpoint::ObjectQuery,
     ];
 
     /// `METHOD path` under `/api/pvlt/1.0`, and the capability it needs.
@@ -39,6 +60,28 @@ impl PvltEndpoint {
             E::CollectionGet => ("GET /ctl/collections/{collection}", C::CollectionsReader),
             E::CollectionUpdate => ("PATCH /ctl/collections/{collection}", C::CollectionsWriter),
             E::CollectionDelete => ("DELETE /ctl/collections/{collection}", C::CollectionsWriter),
+            E::ObjectAdd => ("POST /data/collections/{collection}/objects", C::DataWriter),
+            E::ObjectAddBulk => (
+                "POST /data/collections/{collection}/bulk/objects",
+                C::DataWriter,
+            ),
+            E::ObjectList => ("GET /data/collections/{collection}/objects", C::DataReader),
+            E::ObjectGet => (
+                "GET /data/collections/{collection}/objects/{id}",
+                C::DataReader,
+            ),
+            E::ObjectUpdate => (
+                "PATCH /data/collections/{collection}/objects/{id}",
+                C::DataWriter,
+            ),
+            E::ObjectDelete => (
+                "DELETE /data/collections/{collection}/objects/{id}",
+                C::DataWriter,
+            ),
+            E::ObjectQuery => (
+                "POST /data/collections/{collection}/query/objects",
+                C::DataSearcher,
+            ),
         }
     }
 }

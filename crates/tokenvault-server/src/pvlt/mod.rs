@@ -5,6 +5,7 @@ pub mod access;
 mod collections;
 mod error;
 mod extract;
+mod objects;
 
 use std::sync::Arc;
 
@@ -68,6 +69,24 @@ pub(crate) fn router() -> Router<State> {
             on(E::CollectionGet, c::get)
                 .merge(on(E::CollectionUpdate, c::update))
                 .merge(on(E::CollectionDelete, c::delete)),
+        )
+        .route(
+            "/data/collections/{collection}/objects",
+            on(E::ObjectAdd, objects::add).merge(on(E::ObjectList, objects::list)),
+        )
+        .route(
+            "/data/collections/{collection}/bulk/objects",
+            on(E::ObjectAddBulk, objects::add_bulk),
+        )
+        .route(
+            "/data/collections/{collection}/objects/{id}",
+            on(E::ObjectGet, objects::get)
+                .merge(on(E::ObjectUpdate, objects::update))
+                .merge(on(E::ObjectDelete, objects::delete)),
+        )
+        .route(
+            "/data/collections/{collection}/query/objects",
+            on(E::ObjectQuery, objects::query),
         )
         .route("/ctl/info/health", get(health))
         .route("/data/info/health", get(health))
