@@ -1,0 +1,134 @@
+//! Load generator for the object vault: bulk add throughput (objects/s), then exact-match
+//! query on a unique property and get-by-id latency (p50/p99) over the objects added. Run
+//! through `scripts/objects-load.sh`, which starts a server and passes the bootstrap key:
+//!
+//! `objects_load <base> <api_key> <objects> [clients] [batch] [queries]`
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+use std::{
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc,
+    },
+    time::Instant,
+};
+
+use tokenvault_client::Client;
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+const PV: &str = "/api/pvlt/1.0";
+const R: &str = "reason=AppFunctionality";
+
+/// A valid, distinct SSN for each n below 8 × 10^8 (area 001–665 and 667–899, never 000).
+fn ssn(n: u64) -> String {
+    let serial = n % 9999 + 1;
+    let group = (n / 9999) % 99 + 1;
+    let mut area = (n / (9999 * 99)) % 898 + 1;
+    if area >= 666 {
+        area += 1;
+    }
+    format!("{area:03}-{group:02}-{serial:04}")
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let base = args[1].clone();
+    let key = args[2].clone();
+    let objects: u64 = args.get(3).map_or(100_000, |s| s.parse().unwrap());
+    let clients: u64 = args.get(4).map_or(3, |s| s.parse().unwrap());
+    let batch: u64 = args.get(5).map_or(1000, |s| s.parse().unwrap());
+    let queries: usize = args.get(6).map_or(2000, |s| s.parse().unwrap());
+    let c = Client::new(&base).with_bearer(&key);
+    let r = c
+        .raw(
+            "POST",
+            &format!("{PV}/ctl/collections"),
+            Some("people PERSONS ( ssn SSN UNIQUE, email EMAIL NULL INDEX, name NAME NULL );"),
+            &[("Content-Type", "application/pvschema")],
+        )
+        .unwrap();
+    assert_eq!(r.status, 200, "{}", r.body);
+
+    let next = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let workers: Vec<_> = (0..clients)
+        .map(|_| {
+            let (next, base, key) = (next.clone(), base.clone(), key.clone());
+            std::thread::spawn(move || {
+                let c = Client::new(&base).with_bearer(&key);
+                loop {
+                    let from = next.fetch_add(batch, Ordering::Relaxed);
+                    if from >= objects {
+                        break;
+                    }
+                    let to = (from + batch).min(objects);
+                    let body: Vec<String> = (from..to)
+                        .map(|n| format!("{{\"ssn\":\"{}\",\"email\":\"p{n}@load.example.com\",\"name\":\"Person {n}\"}}", ssn(n)))
+                        .collect();
+                    let r = c
+                        .raw("POST", &format!("{PV}/data/collections/people/bulk/objects?{R}"), Some(&format!("[{}]", body.join(","))), &[])
+                        .unwrap();
+                    assert_eq!(r.status, 200, "{}", r.body);
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        w.join().unwrap();
+    }
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "bulk add: {objects} objects, {clients} clients, batches of {batch}: {:.1} s, {:.0} objects/s",
+        secs,
+        objects as f64 / secs
+    );
+
+    // Exact-match query on the unique property, and get by id, one client.
+    let mut query_ms = Vec::with_capacity(queries);
+    let mut ids = Vec::with_capacity(queries);
+    let mut x = 0x9e37_79b9_7f4a_7c15u64;
+    for _ in 0..queries {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let n = x % objects;
+        let t = Instant::now();
+        let r = c
+            .raw(
+                "POST",
+                &format!("{PV}/data/collections/people/query/objects?{R}&props=_id"),
+                Some(&format!("{{\"match\":{{\"ssn\":\"{}\"}}}}", ssn(n))),
+                &[],
+            )
+            .unwrap();
+        query_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+        assert_eq!(r.status, 200, "{}", r.body);
+        let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        ids.push(v["results"][0]["_id"].as_str().unwrap().to_owned());
+    }
+    let mut get_ms = Vec::with_capacity(queries);
+    for id in &ids {
+        let t = Instant::now();
+        let r = c
+            .raw("GET", &format!("{PV}/data/collections/people/objects/{id}?{R}&props=ssn,email.mask"), None, &[])
+            .unwrap();
+        get_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+    for (name, v) in [("exact-match query (unique ssn)", &mut query_ms), ("get by id", &mut get_ms)] {
+        v.sort_by(f64::total_cmp);
+        println!(
+            "{name}: {} calls over {objects} objects: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+            v.len(),
+            percentile(v, 0.5),
+            percentile(v, 0.99),
+            percentile(v, 1.0)
+        );
+    }
+}
