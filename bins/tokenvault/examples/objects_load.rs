@@ -116,12 +116,20 @@ fn main() {
     for id in &ids {
         let t = Instant::now();
         let r = c
-            .raw("GET", &format!("{PV}/data/collections/people/objects/{id}?{R}&props=ssn,email.mask"), None, &[])
+            .raw(
+                "GET",
+                &format!("{PV}/data/collections/people/objects/{id}?{R}&props=ssn,email.mask"),
+                None,
+                &[],
+            )
             .unwrap();
         get_ms.push(t.elapsed().as_secs_f64() * 1000.0);
         assert_eq!(r.status, 200, "{}", r.body);
     }
-    for (name, v) in [("exact-match query (unique ssn)", &mut query_ms), ("get by id", &mut get_ms)] {
+    for (name, v) in [
+        ("exact-match query (unique ssn)", &mut query_ms),
+        ("get by id", &mut get_ms),
+    ] {
         v.sort_by(f64::total_cmp);
         println!(
             "{name}: {} calls over {objects} objects: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",

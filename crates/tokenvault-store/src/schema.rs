@@ -112,7 +112,7 @@ CREATE TABLE object_index (
     digest BLOB NOT NULL, object_id TEXT NOT NULL, uniq INTEGER NOT NULL
 );
 CREATE UNIQUE INDEX object_index_unique ON object_index (tenant, collection, property, digest) WHERE uniq = 1;
-CREATE INDEX object_index_lookup ON object_index (tenant, collection, property, digest);
+CREATE INDEX object_index_lookup ON object_index (tenant, collection, property, digest) WHERE uniq = 0;
 CREATE INDEX object_index_object ON object_index (tenant, collection, object_id);
 "#,
 ];

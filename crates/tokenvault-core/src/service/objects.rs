@@ -161,7 +161,7 @@ impl Vault {
             let values = check_values(&c, input, &self.config.normalize, false)
                 .map_err(|e| ServiceError::InvalidInput(format!("objects[{i}]: {e}")))?;
             props.extend(values.keys().cloned());
-            let id = tokenvault_crypto::random::uuid_v4();
+            let id = tokenvault_crypto::random::uuid_v7(now_millis());
             records.push(
                 self.record(user, &c, &id, &values, (now, now, expires))
                     .await?,
@@ -299,6 +299,7 @@ impl Vault {
                     &user.caller.tenant,
                     &c.name.to_ascii_lowercase(),
                     &p.name.to_ascii_lowercase(),
+                    p.is_unique,
                     &digests,
                 )
                 .await?;
@@ -456,6 +457,14 @@ impl Vault {
             })
             .collect()
     }
+}
+
+/// The wall clock in milliseconds, for time-ordered object ids (not the vault's clock, whose
+/// resolution is seconds).
+fn now_millis() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
 fn is_live(r: &ObjectRecord, now: UnixSeconds) -> bool {

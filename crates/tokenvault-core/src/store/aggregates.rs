@@ -275,12 +275,14 @@ pub trait ObjectStore: Send + Sync {
         after: i64,
         limit: usize,
     ) -> Result<Vec<(i64, ObjectRecord)>, StoreError>;
-    /// Ids of live objects with one of `digests` for `property` (lower-cased).
+    /// Ids of live objects with one of `digests` for `property` (lower-cased), a unique
+    /// property or not (each kind has its own index).
     async fn find_objects(
         &self,
         tenant: &TenantId,
         collection: &str,
         property: &str,
+        unique: bool,
         digests: &[[u8; 32]],
     ) -> Result<Vec<String>, StoreError>;
     /// Hard-deletes every object of a collection (when the collection is deleted).

@@ -215,15 +215,20 @@ impl ObjectStore for PgStore {
         tenant: &TenantId,
         collection: &str,
         property: &str,
+        unique: bool,
         digests: &[[u8; 32]],
     ) -> Result<Vec<String>, StoreError> {
         let digests: Vec<&[u8]> = digests.iter().map(<[u8; 32]>::as_slice).collect();
+        // The literal `uniq` lets the planner use the partial index of each kind.
+        let kind = if unique { "uniq = 1" } else { "uniq = 0" };
         let rows = self
             .client()
             .await?
             .query(
-                "SELECT DISTINCT object_id FROM object_index
-                 WHERE tenant = $1 AND collection = $2 AND property = $3 AND digest = ANY($4)",
+                &format!(
+                    "SELECT DISTINCT object_id FROM object_index
+                     WHERE tenant = $1 AND collection = $2 AND property = $3 AND digest = ANY($4) AND {kind}"
+                ),
                 &[&tenant.as_str(), &collection, &property, &digests],
             )
             .await

@@ -229,6 +229,7 @@ impl ObjectStore for SqliteStore {
         tenant: &TenantId,
         collection: &str,
         property: &str,
+        unique: bool,
         digests: &[[u8; 32]],
     ) -> Result<Vec<String>, StoreError> {
         let (t, c, p, digests) = (
@@ -239,12 +240,15 @@ impl ObjectStore for SqliteStore {
         );
         self.pool
             .read(move |conn| {
-                let mut s = conn
-                    .prepare_cached(
-                        "SELECT object_id FROM object_index
-                         WHERE tenant = ?1 AND collection = ?2 AND property = ?3 AND digest = ?4",
-                    )
-                    .map_err(unavailable)?;
+                // The literal `uniq` lets SQLite use the partial index of each kind.
+                let sql = if unique {
+                    "SELECT object_id FROM object_index
+                     WHERE tenant = ?1 AND collection = ?2 AND property = ?3 AND digest = ?4 AND uniq = 1"
+                } else {
+                    "SELECT object_id FROM object_index
+                     WHERE tenant = ?1 AND collection = ?2 AND property = ?3 AND digest = ?4 AND uniq = 0"
+                };
+                let mut s = conn.prepare_cached(sql).map_err(unavailable)?;
                 let mut out = Vec::new();
                 for d in &digests {
                     let rows = s

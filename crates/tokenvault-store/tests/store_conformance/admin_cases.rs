@@ -452,13 +452,13 @@ pub async fn objects_unique_values_and_lookups(s: Arc<dyn VaultStore>) {
         .await
         .unwrap();
     let mut found = s
-        .find_objects(&tenant(), "customers", "city", &[[9; 32]])
+        .find_objects(&tenant(), "customers", "city", false, &[[9; 32]])
         .await
         .unwrap();
     found.sort();
     assert_eq!(found, vec!["a", "b"]);
     assert_eq!(
-        s.find_objects(&tenant(), "customers", "ssn", &[[2; 32], [7; 32]])
+        s.find_objects(&tenant(), "customers", "ssn", true, &[[2; 32], [7; 32]])
             .await
             .unwrap(),
         vec!["b"]
@@ -472,7 +472,7 @@ pub async fn objects_unique_values_and_lookups(s: Arc<dyn VaultStore>) {
         .await
         .unwrap();
     assert!(s
-        .find_objects(&tenant(), "customers", "ssn", &[[2; 32]])
+        .find_objects(&tenant(), "customers", "ssn", true, &[[2; 32]])
         .await
         .unwrap()
         .is_empty());

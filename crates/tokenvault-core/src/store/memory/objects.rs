@@ -186,15 +186,15 @@ impl ObjectStore for MemoryStore {
         tenant: &TenantId,
         collection: &str,
         property: &str,
+        unique: bool,
         digests: &[[u8; 32]],
     ) -> Result<Vec<String>, StoreError> {
         let s = self.state.lock();
         Ok(s.live(tenant, collection)
             .filter(|r| {
-                r.record
-                    .index
-                    .iter()
-                    .any(|e| e.property == property && digests.contains(&e.digest))
+                r.record.index.iter().any(|e| {
+                    e.property == property && e.unique == unique && digests.contains(&e.digest)
+                })
             })
             .map(|r| r.record.id.clone())
             .collect())
