@@ -538,3 +538,117 @@ fn data_calls_need_a_reason_a_capability_and_valid_values() {
         "{e}"
     );
 }
+
+/// The tenant's IAM configuration in TOML: a key named in it gets its role's capabilities,
+/// and its policies decide each property (an allow needed, a deny wins, reasons count).
+#[test]
+fn the_iam_configuration_decides_capabilities_and_data_access() {
+    let s = TestServer::start();
+    let c = vault_key(&s);
+    customers(&c);
+    let (status, _) = json_call(
+        &c,
+        "POST",
+        &format!("/data/collections/customers/objects?{R}"),
+        Some(json!({"ssn": "123-45-6789", "email": "john@gmail.com"})),
+    );
+    assert_eq!(status, 200);
+    let (status, text) = call(&c, "GET", "/ctl/iam/conf", None, "");
+    assert_eq!(status, 200);
+    assert!(
+        text.contains("[users.bootstrap]") && text.contains("CapSystem"),
+        "{text}"
+    );
+    let conf = format!(
+        "{text}
+[users.support]
+role = \"Support\"
+
+[roles.Support]
+capabilities = [\"CapDataReader\", \"CapDataSearcher\"]
+policies = [\"SupportReads\", \"NeverSsn\"]
+
+[policies.SupportReads]
+policy_type = \"allow\"
+operations = [\"read\", \"search\"]
+reasons = [\"AppFunctionality\"]
+resources = [\"customers/*\"]
+
+[policies.NeverSsn]
+policy_type = \"deny\"
+operations = [\"read\"]
+resources = [\"*/ssn\"]
+"
+    );
+    let (status, body) = call(&c, "POST", "/ctl/iam/conf", Some(&conf), "application/toml");
+    assert_eq!(status, 200, "{body}");
+    let issued = s
+        .block_on(s.vault.issue_api_key(
+            &tokenvault_core::service::Caller {
+                tenant: s.tenant.clone(),
+                actor: "alice".into(),
+                roles: vec!["admin".into()],
+                api_key: false,
+            },
+            "support",
+            "tr",
+        ))
+        .unwrap();
+    let support = Client::new(&s.base).with_bearer(&issued.key);
+    let list = "/data/collections/customers/objects";
+    let (status, page) = json_call(
+        &support,
+        "GET",
+        &format!("{list}?{R}&props=email.mask"),
+        None,
+    );
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page["results"][0]["email.mask"], "j***@gmail.com");
+    let (status, e) = json_call(&support, "GET", &format!("{list}?{R}&props=ssn"), None);
+    assert_eq!(
+        (status, e["error_code"].as_str()),
+        (403, Some("PV1006")),
+        "deny wins: {e}"
+    );
+    let (status, e) = json_call(
+        &support,
+        "GET",
+        &format!("{list}?reason=Marketing&props=email"),
+        None,
+    );
+    assert_eq!(
+        (status, e["error_code"].as_str()),
+        (403, Some("PV1006")),
+        "reason: {e}"
+    );
+    let (status, e) = json_call(
+        &support,
+        "POST",
+        &format!("{list}?{R}"),
+        Some(json!({"ssn": "234-56-7890"})),
+    );
+    assert_eq!(
+        (status, e["error_code"].as_str()),
+        (403, Some("PV1007")),
+        "no CapDataWriter: {e}"
+    );
+    let (status, e) = call(&support, "GET", "/ctl/iam/conf", None, "");
+    assert_eq!(status, 403, "{e}");
+    // A configuration that does not hold together is refused, and the old one stays.
+    for bad in ["[users.x]\nrole = \"Nope\"", "not toml at all ["] {
+        let (status, body) = call(&c, "POST", "/ctl/iam/conf", Some(bad), "application/toml");
+        assert_eq!(status, 400, "{body}");
+        assert!(body.contains("PV1003"), "{body}");
+    }
+    let (_, again) = call(&c, "GET", "/ctl/iam/conf", None, "");
+    assert_eq!(again, conf);
+    let denied = s.admin().audit("action=access_denied&limit=20").unwrap();
+    assert!(
+        denied["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["detail"]["resource"] == "customers/ssn"),
+        "{denied}"
+    );
+}

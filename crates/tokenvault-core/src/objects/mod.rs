@@ -14,7 +14,10 @@ pub use collection::{
 
 pub mod iam;
 
-pub use iam::{Capability, IamConfig, Role, BOOTSTRAP_USER};
+pub use iam::{
+    AccessPolicy, Capability, IamConfig, IamConfigError, PolicyType, Role, BOOTSTRAP_USER,
+    DEFAULT_IAM_TOML,
+};
 
 pub mod object;
 pub mod sealed;

@@ -2,10 +2,13 @@
 //! the caller's API key), and the definitions, validated, stored and audited.
 
 use super::{Caller, ServiceError, Vault};
+/// The tenant setting holding the object vault's IAM configuration (TOML).
+const IAM_SETTING: &str = "pvlt.iam";
+
 use crate::{
     objects::{
         collection::validate_properties, Capability, Collection, CollectionSpec, IamConfig,
-        PropertySpec,
+        PropertySpec, DEFAULT_IAM_TOML,
     },
     store::{Entity, StoreError},
 };
@@ -37,11 +40,82 @@ impl Vault {
             .into_iter()
             .find(|k| k.id == id)
             .ok_or_else(|| ServiceError::Unauthorized("invalid or revoked API key".into()))?;
+        let iam = match self
+            .store
+            .tenant_setting(&caller.tenant, IAM_SETTING)
+            .await?
+        {
+            Some(text) => IamConfig::parse(&text).map_err(|_| {
+                tracing::error!(tenant = %caller.tenant, "the stored IAM configuration does not parse");
+                ServiceError::Internal
+            })?,
+            None => IamConfig::default(),
+        };
         Ok(VaultUser {
             caller: caller.clone(),
             name: key.name,
-            iam: IamConfig::default(),
+            iam,
         })
+    }
+
+    /// Refuses (403, audited) a data operation the user's policies do not allow for `reason` on
+    /// every one of `resources`.
+    pub async fn require_policy(
+        &self,
+        user: &VaultUser,
+        operation: &str,
+        reason: &str,
+        resources: &[String],
+        trace_id: &str,
+    ) -> Result<(), ServiceError> {
+        let Err(refused) = user
+            .iam
+            .check_data(&user.name, operation, reason, resources)
+        else {
+            return Ok(());
+        };
+        let mut audit = self.audit(&user.caller, "access_denied", trace_id);
+        audit.result = "denied".into();
+        audit.purpose = Some(reason.to_owned());
+        audit.detail = serde_json::json!({
+            "surface": "object_vault", "operation": operation, "user": user.name,
+            "resource": refused,
+        });
+        self.store.append_audit(&[audit]).await?;
+        Err(ServiceError::AccessDenied(format!(
+            "the role's policies do not allow {operation} on {refused} for this reason"
+        )))
+    }
+
+    /// The tenant's IAM configuration as TOML (the default until one is written).
+    pub async fn iam_config(&self, user: &VaultUser) -> Result<String, ServiceError> {
+        Ok(self
+            .store
+            .tenant_setting(&user.caller.tenant, IAM_SETTING)
+            .await?
+            .unwrap_or_else(|| DEFAULT_IAM_TOML.to_owned()))
+    }
+
+    /// Replaces the tenant's IAM configuration (checked first; audited).
+    pub async fn set_iam_config(
+        &self,
+        user: &VaultUser,
+        toml: &str,
+        trace_id: &str,
+    ) -> Result<(), ServiceError> {
+        if toml.len() > 256 * 1024 {
+            return Err(ServiceError::InvalidInput(
+                "an IAM configuration is at most 256 KiB".into(),
+            ));
+        }
+        IamConfig::parse(toml).map_err(|e| ServiceError::InvalidInput(e.to_string()))?;
+        let mut audit = self.audit(&user.caller, "iam_config_set", trace_id);
+        audit.result = "allowed".into();
+        audit.detail = serde_json::json!({ "user": user.name });
+        Ok(self
+            .store
+            .set_tenant_setting(&user.caller.tenant, IAM_SETTING, Some(toml), &audit)
+            .await?)
     }
 
     /// Refuses (403, audited as `access_denied`) a user whose role lacks `cap`.

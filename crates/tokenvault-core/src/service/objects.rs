@@ -167,6 +167,9 @@ impl Vault {
                     .await?,
             );
         }
+        let resources = resources(&c, props.iter().cloned());
+        self.require_policy(user, "write", &why.reason, &resources, trace_id)
+            .await?;
         let audit = self.data_audit(
             user,
             "object_add",
@@ -194,6 +197,14 @@ impl Vault {
     ) -> Result<Vec<Map<String, Value>>, ServiceError> {
         let c = self.collection_of(user, collection).await?;
         check_selection(&c, selection)?;
+        self.require_policy(
+            user,
+            "read",
+            &why.reason,
+            &selected(&c, selection),
+            trace_id,
+        )
+        .await?;
         let now = self.clock.now();
         let records = self
             .store
@@ -226,6 +237,14 @@ impl Vault {
         }
         let c = self.collection_of(user, collection).await?;
         check_selection(&c, selection)?;
+        self.require_policy(
+            user,
+            "read",
+            &why.reason,
+            &selected(&c, selection),
+            trace_id,
+        )
+        .await?;
         let now = self.clock.now();
         let mut rows = self
             .store
@@ -274,6 +293,17 @@ impl Vault {
                 "send at least one property to match".into(),
             ));
         }
+        let searched = resources(&c, matches.iter().map(|(name, _)| name.clone()));
+        self.require_policy(user, "search", &why.reason, &searched, trace_id)
+            .await?;
+        self.require_policy(
+            user,
+            "read",
+            &why.reason,
+            &selected(&c, selection),
+            trace_id,
+        )
+        .await?;
         let ring = self.keys.keyring(&user.caller.tenant).await?;
         let mut found: Option<Vec<String>> = None;
         for (name, values) in matches {
@@ -389,6 +419,9 @@ impl Vault {
         trace_id: &str,
     ) -> Result<(), ServiceError> {
         let c = self.collection_of(user, collection).await?;
+        let all = [format!("{}/*", c.name)];
+        self.require_policy(user, "delete", &why.reason, &all, trace_id)
+            .await?;
         let audit = self.data_audit(
             user,
             "object_delete",
@@ -465,6 +498,22 @@ fn now_millis() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+/// `collection/property` resources of properties.
+fn resources(c: &Collection, props: impl Iterator<Item = String>) -> Vec<String> {
+    props.map(|p| format!("{}/{p}", c.name)).collect()
+}
+
+/// The resources a read touches: each selected property (or its `.mask`); every property
+/// for `unsafe`. Built-ins are not data.
+fn selected(c: &Collection, selection: &Selection) -> Vec<String> {
+    match selection {
+        Selection::All => resources(c, c.properties.iter().map(|p| p.name.clone())),
+        Selection::Props(props) => {
+            resources(c, props.iter().filter(|p| !p.starts_with('_')).cloned())
+        }
+    }
 }
 
 fn is_live(r: &ObjectRecord, now: UnixSeconds) -> bool {

@@ -31,11 +31,15 @@ pub enum PvltEndpoint {
     ObjectDelete,
     /// `POST /data/collections/{collection}/query/objects`.
     ObjectQuery,
+    /// `GET /ctl/iam/conf`.
+    IamGet,
+    /// `POST /ctl/iam/conf`.
+    IamSet,
 }
 
 impl PvltEndpoint {
     /// Every endpoint.
-    pub const ALL: [PvltEndpoint; 12] = [
+    pub const ALL: [PvltEndpoint; 14] = [
         PvltEndpoint::CollectionList,
         PvltEndpoint::CollectionCreate,
         PvltEndpoint::CollectionGet,
@@ -48,6 +52,8 @@ impl PvltEndpoint {
         PvltEndpoint::ObjectUpdate,
         PvltEndpoint::ObjectDelete,
         PvltEndpoint::ObjectQuery,
+        PvltEndpoint::IamGet,
+        PvltEndpoint::IamSet,
     ];
 
     /// `METHOD path` under `/api/pvlt/1.0`, and the capability it needs.
@@ -82,6 +88,8 @@ impl PvltEndpoint {
                 "POST /data/collections/{collection}/query/objects",
                 C::DataSearcher,
             ),
+            E::IamGet => ("GET /ctl/iam/conf", C::IamReader),
+            E::IamSet => ("POST /ctl/iam/conf", C::IamWriter),
         }
     }
 }

@@ -5,6 +5,7 @@ pub mod access;
 mod collections;
 mod error;
 mod extract;
+mod iam;
 mod objects;
 
 use std::sync::Arc;
@@ -87,6 +88,10 @@ pub(crate) fn router() -> Router<State> {
         .route(
             "/data/collections/{collection}/query/objects",
             on(E::ObjectQuery, objects::query),
+        )
+        .route(
+            "/ctl/iam/conf",
+            on(E::IamGet, iam::get).merge(on(E::IamSet, iam::set)),
         )
         .route("/ctl/info/health", get(health))
         .route("/data/info/health", get(health))
