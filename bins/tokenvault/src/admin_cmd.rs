@@ -4,7 +4,7 @@
 use crate::{
     commands::{tenant as tenant_id, OnOff},
     open::open,
-    ApiKeyCommand, Global, KeysCommand, TenantCommand, TokenCommand,
+    ApiKeyCommand, Global, IamCommand, KeysCommand, TenantCommand, TokenCommand,
 };
 
 /// `tokenvault tenant …`.
@@ -172,5 +172,41 @@ pub(crate) async fn kill_switch(global: &Global, state: OnOff, t: &str) -> Resul
         .await
         .map_err(|e| e.to_string())?;
     println!("kill switch {}", if on { "on" } else { "off" });
+    Ok(())
+}
+
+/// `tokenvault iam show|set`.
+pub(crate) async fn iam(global: &Global, cmd: IamCommand) -> Result<(), String> {
+    let (t, file) = match &cmd {
+        IamCommand::Show { tenant } => (tenant, None),
+        IamCommand::Set { tenant, file } => (tenant, Some(file)),
+    };
+    let opened = open(global, false).await?;
+    let user = opened
+        .vault
+        .operator_user(&crate::policy_cmd::operator(tenant_id(t)?));
+    match file {
+        None => {
+            print!(
+                "{}",
+                opened
+                    .vault
+                    .iam_config(&user)
+                    .await
+                    .map_err(|e| e.to_string())?
+            );
+        }
+        Some(f) => {
+            let text =
+                std::fs::read_to_string(f).map_err(|e| format!("--file {}: {e}", f.display()))?;
+            let trace = tokenvault_core::service::new_trace_id();
+            opened
+                .vault
+                .set_iam_config(&user, &text, &trace)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("IAM configuration of {t} replaced");
+        }
+    }
     Ok(())
 }

@@ -166,6 +166,7 @@ pub async fn run(global: Global, command: Command) -> Result<(), String> {
         Command::Tenant(cmd) => crate::admin_cmd::tenant(&global, cmd).await,
         Command::Policy(cmd) => crate::policy_cmd::run(&global, cmd).await,
         Command::Role(cmd) => crate::role_cmd::run(&global, cmd).await,
+        Command::Iam(cmd) => crate::admin_cmd::iam(&global, cmd).await,
         Command::Apikey(cmd) => crate::admin_cmd::api_key(&global, cmd).await,
         Command::Token(cmd) => crate::admin_cmd::token(&global, cmd).await,
         Command::Keys(cmd) => crate::admin_cmd::keys(&global, cmd).await,

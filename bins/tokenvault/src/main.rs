@@ -84,6 +84,10 @@ enum Command {
     /// the changes waiting for approval; audited as the operator `cli`.
     #[command(subcommand)]
     Role(RoleCommand),
+    /// The object vault's IAM configuration (TOML, as `/api/pvlt/1.0/ctl/iam/conf`); audited
+    /// as the operator `cli`.
+    #[command(subcommand)]
+    Iam(IamCommand),
     /// JWTs.
     #[command(subcommand)]
     Token(TokenCommand),
@@ -191,6 +195,25 @@ enum ApiKeyCommand {
         /// The key id (`key_…`).
         #[arg(long)]
         id: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum IamCommand {
+    /// Print the tenant's configuration.
+    Show {
+        /// The tenant.
+        #[arg(long)]
+        tenant: String,
+    },
+    /// Replace the tenant's configuration with a TOML file (checked whole first).
+    Set {
+        /// The tenant.
+        #[arg(long)]
+        tenant: String,
+        /// The TOML file.
+        #[arg(long)]
+        file: std::path::PathBuf,
     },
 }
 

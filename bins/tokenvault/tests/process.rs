@@ -637,3 +637,52 @@ fn the_cli_shreds_a_tenant_only_when_confirmed() {
         "{out:?}"
     );
 }
+
+/// `iam set` checks and stores a configuration; `iam show` prints it back.
+#[test]
+fn the_cli_reads_and_writes_the_object_vaults_iam_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let boot = init(&data);
+    let tenant = boot["tenant_id"].as_str().unwrap();
+    let shown = cli(&data, &["iam", "show", "--tenant", tenant]);
+    assert!(
+        String::from_utf8_lossy(&shown.stdout).contains("[users.bootstrap]"),
+        "{shown:?}"
+    );
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "[users.x]\nrole = \"Nope\"\n").unwrap();
+    assert!(!cli(
+        &data,
+        &[
+            "iam",
+            "set",
+            "--tenant",
+            tenant,
+            "--file",
+            bad.to_str().unwrap()
+        ]
+    )
+    .status
+    .success());
+    let good = dir.path().join("good.toml");
+    let conf = format!(
+        "{}\n[users.reporting]\nrole = \"admin\"\n",
+        String::from_utf8_lossy(&shown.stdout)
+    );
+    std::fs::write(&good, &conf).unwrap();
+    let out = cli(
+        &data,
+        &[
+            "iam",
+            "set",
+            "--tenant",
+            tenant,
+            "--file",
+            good.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let shown = cli(&data, &["iam", "show", "--tenant", tenant]);
+    assert_eq!(String::from_utf8_lossy(&shown.stdout), conf);
+}

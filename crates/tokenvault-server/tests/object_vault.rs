@@ -652,3 +652,38 @@ resources = [\"*/ssn\"]
         "{denied}"
     );
 }
+
+/// `regen` gives a user a new key and ends its old ones.
+#[test]
+fn regenerating_a_users_key_revokes_the_old_one() {
+    let s = TestServer::start();
+    let c = vault_key(&s);
+    let (status, body) = call(
+        &c,
+        "POST",
+        "/ctl/iam/user/regen",
+        Some("{\"name\": \"bootstrap\"}"),
+        "",
+    );
+    assert_eq!(status, 200, "{body}");
+    let key = serde_json::from_str::<Value>(&body).unwrap()["api_key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, _) = json_call(&c, "GET", "/ctl/collections", None);
+    assert_eq!(status, 401, "the old key no longer works");
+    let fresh = Client::new(&s.base).with_bearer(&key);
+    let (status, _) = json_call(&fresh, "GET", "/ctl/collections", None);
+    assert_eq!(status, 200);
+    let (status, e) = json_call(
+        &fresh,
+        "POST",
+        "/ctl/iam/user/regen",
+        Some(json!({"name": "ghost"})),
+    );
+    assert_eq!(
+        (status, e["error_code"].as_str()),
+        (404, Some("PV1014")),
+        "{e}"
+    );
+}

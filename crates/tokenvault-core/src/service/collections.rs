@@ -58,6 +58,42 @@ impl Vault {
         })
     }
 
+    /// The operator of the CLI as an object-vault user: the operator reaches the store
+    /// directly, so it holds every capability (its changes are audited with actor `cli`).
+    pub fn operator_user(&self, caller: &Caller) -> VaultUser {
+        VaultUser {
+            caller: caller.clone(),
+            name: crate::objects::BOOTSTRAP_USER.to_owned(),
+            iam: IamConfig::default(),
+        }
+    }
+
+    /// Replaces the API key of user `name` (Piiano's `regen`): its active keys are revoked and
+    /// a new key with that name is issued, shown once.
+    pub async fn regenerate_user_key(
+        &self,
+        user: &VaultUser,
+        name: &str,
+        trace_id: &str,
+    ) -> Result<String, ServiceError> {
+        let active: Vec<String> = self
+            .store
+            .api_keys(&user.caller.tenant)
+            .await?
+            .into_iter()
+            .filter(|k| k.name == name && k.revoked_at.is_none())
+            .map(|k| k.id)
+            .collect();
+        if active.is_empty() {
+            return Err(ServiceError::NotFound("user"));
+        }
+        let issued = self.issue_api_key(&user.caller, name, trace_id).await?;
+        for id in active {
+            self.revoke_api_key(&user.caller, &id, trace_id).await?;
+        }
+        Ok(issued.key)
+    }
+
     /// Refuses (403, audited) a data operation the user's policies do not allow for `reason` on
     /// every one of `resources`.
     pub async fn require_policy(

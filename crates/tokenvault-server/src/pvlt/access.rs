@@ -35,11 +35,13 @@ pub enum PvltEndpoint {
     IamGet,
     /// `POST /ctl/iam/conf`.
     IamSet,
+    /// `POST /ctl/iam/user/regen`.
+    IamRegen,
 }
 
 impl PvltEndpoint {
     /// Every endpoint.
-    pub const ALL: [PvltEndpoint; 14] = [
+    pub const ALL: [PvltEndpoint; 15] = [
         PvltEndpoint::CollectionList,
         PvltEndpoint::CollectionCreate,
         PvltEndpoint::CollectionGet,
@@ -54,6 +56,7 @@ impl PvltEndpoint {
         PvltEndpoint::ObjectQuery,
         PvltEndpoint::IamGet,
         PvltEndpoint::IamSet,
+        PvltEndpoint::IamRegen,
     ];
 
     /// `METHOD path` under `/api/pvlt/1.0`, and the capability it needs.
@@ -90,6 +93,7 @@ impl PvltEndpoint {
             ),
             E::IamGet => ("GET /ctl/iam/conf", C::IamReader),
             E::IamSet => ("POST /ctl/iam/conf", C::IamWriter),
+            E::IamRegen => ("POST /ctl/iam/user/regen", C::IamWriter),
         }
     }
 }

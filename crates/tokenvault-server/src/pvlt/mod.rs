@@ -93,6 +93,7 @@ pub(crate) fn router() -> Router<State> {
             "/ctl/iam/conf",
             on(E::IamGet, iam::get).merge(on(E::IamSet, iam::set)),
         )
+        .route("/ctl/iam/user/regen", on(E::IamRegen, iam::regen))
         .route("/ctl/info/health", get(health))
         .route("/data/info/health", get(health))
         .route("/system/info/version", get(version))
