@@ -27,23 +27,33 @@ fn object(r: &Row) -> Result<ObjectRecord, StoreError> {
     })
 }
 
-async fn write_index<C: GenericClient>(c: &C, t: &str, o: &ObjectRecord) -> Result<(), StoreError> {
-    for e in &o.index {
-        c.execute(
-            "INSERT INTO object_index (tenant, collection, property, digest, object_id, uniq)
-             VALUES ($1, $2, $3, $4, $5, $6)",
-            &[
-                &t,
-                &o.collection,
-                &e.property,
-                &e.digest.as_slice(),
-                &o.id,
-                &i64::from(e.unique),
-            ],
-        )
-        .await
-        .map_err(|e| conflict(Entity::UniqueValue)(pg_err(e)))?;
+/// Inserts the index entries of `objects` in one statement.
+async fn write_index<C: GenericClient>(
+    c: &C,
+    t: &str,
+    objects: &[ObjectRecord],
+) -> Result<(), StoreError> {
+    let (mut coll, mut prop, mut digest, mut id, mut uniq) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for o in objects {
+        for e in &o.index {
+            coll.push(o.collection.as_str());
+            prop.push(e.property.as_str());
+            digest.push(e.digest.as_slice());
+            id.push(o.id.as_str());
+            uniq.push(i64::from(e.unique));
+        }
     }
+    if coll.is_empty() {
+        return Ok(());
+    }
+    c.execute(
+        "INSERT INTO object_index (tenant, collection, property, digest, object_id, uniq)
+         SELECT $1, * FROM UNNEST($2::TEXT[], $3::TEXT[], $4::BYTEA[], $5::TEXT[], $6::BIGINT[])",
+        &[&t, &coll, &prop, &digest, &id, &uniq],
+    )
+    .await
+    .map_err(|e| conflict(Entity::UniqueValue)(pg_err(e)))?;
     Ok(())
 }
 
@@ -79,16 +89,33 @@ impl ObjectStore for PgStore {
         let t = tenant.as_str();
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(pg_err)?;
-        for o in objects {
-            tx.execute(
-                &format!("INSERT INTO objects (tenant, {OBJECT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"),
-                &[&t, &o.id, &o.collection, &o.created_at, &o.modified_at, &o.expires_at, &o.deleted_at,
-                  &i64::from(o.values.key_version), &o.values.wrapped_dek, &o.values.sealed],
-            )
-            .await
-            .map_err(|e| conflict(Entity::UniqueValue)(pg_err(e)))?;
-            write_index(&tx, t, o).await?;
-        }
+        // One statement per table for the whole batch.
+        let ids: Vec<&str> = objects.iter().map(|o| o.id.as_str()).collect();
+        let colls: Vec<&str> = objects.iter().map(|o| o.collection.as_str()).collect();
+        let created: Vec<i64> = objects.iter().map(|o| o.created_at).collect();
+        let modified: Vec<i64> = objects.iter().map(|o| o.modified_at).collect();
+        let expires: Vec<Option<i64>> = objects.iter().map(|o| o.expires_at).collect();
+        let deleted: Vec<Option<i64>> = objects.iter().map(|o| o.deleted_at).collect();
+        let versions: Vec<i64> = objects
+            .iter()
+            .map(|o| i64::from(o.values.key_version))
+            .collect();
+        let deks: Vec<&[u8]> = objects
+            .iter()
+            .map(|o| o.values.wrapped_dek.as_slice())
+            .collect();
+        let sealed: Vec<&[u8]> = objects.iter().map(|o| o.values.sealed.as_slice()).collect();
+        tx.execute(
+            &format!(
+                "INSERT INTO objects (tenant, {OBJECT_COLUMNS})
+                 SELECT $1, * FROM UNNEST($2::TEXT[], $3::TEXT[], $4::BIGINT[], $5::BIGINT[], $6::BIGINT[],
+                        $7::BIGINT[], $8::BIGINT[], $9::BYTEA[], $10::BYTEA[])"
+            ),
+            &[&t, &ids, &colls, &created, &modified, &expires, &deleted, &versions, &deks, &sealed],
+        )
+        .await
+        .map_err(|e| conflict(Entity::UniqueValue)(pg_err(e)))?;
+        write_index(&tx, t, objects).await?;
         append_audit(&tx, std::slice::from_ref(audit)).await?;
         tx.commit().await.map_err(pg_err)
     }
@@ -115,7 +142,7 @@ impl ObjectStore for PgStore {
             return Err(not_found());
         }
         drop_index(&tx, t, &o.collection, &o.id).await?;
-        write_index(&tx, t, o).await?;
+        write_index(&tx, t, std::slice::from_ref(o)).await?;
         append_audit(&tx, std::slice::from_ref(audit)).await?;
         tx.commit().await.map_err(pg_err)
     }
