@@ -40,3 +40,9 @@ for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/api/v1/tokens/health" >
 key=$(echo "$boot" | python3 -c 'import json,sys; print(json.load(sys.stdin)["api_key"])')
 echo "machine: $(nproc) cores, $(grep -m1 "model name" /proc/cpuinfo | cut -d: -f2 | xargs); store: $label"
 ./target/release/examples/objects_load "http://127.0.0.1:$port" "$key" "${1:-100000}" "${2:-3}" "${3:-1000}" "${4:-2000}"
+if [ -n "$schema" ]; then
+  # Autovacuum analyzes a bulk-loaded table within a minute or so; measure after it has.
+  psql -q "$DATABASE_URL" -c "ANALYZE $schema.objects; ANALYZE $schema.object_index" >/dev/null
+  echo "after ANALYZE:"
+  ./target/release/examples/objects_load "http://127.0.0.1:$port" "$key" "${1:-100000}" "${2:-3}" "${3:-1000}" "${4:-2000}" query-only
+fi

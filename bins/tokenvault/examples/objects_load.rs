@@ -2,7 +2,9 @@
 //! query on a unique property and get-by-id latency (p50/p99) over the objects added. Run
 //! through `scripts/objects-load.sh`, which starts a server and passes the bootstrap key:
 //!
-//! `objects_load <base> <api_key> <objects> [clients] [batch] [queries]`
+//! `objects_load <base> <api_key> <objects> [clients] [batch] [queries] [query-only]` — with
+//! `query-only`, the collection and its objects exist already (a second run, e.g. after
+//! PostgreSQL's `ANALYZE`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 use std::{
@@ -44,7 +46,16 @@ fn main() {
     let clients: u64 = args.get(4).map_or(3, |s| s.parse().unwrap());
     let batch: u64 = args.get(5).map_or(1000, |s| s.parse().unwrap());
     let queries: usize = args.get(6).map_or(2000, |s| s.parse().unwrap());
+    let query_only = args.get(7).is_some_and(|a| a == "query-only");
     let c = Client::new(&base).with_bearer(&key);
+    if !query_only {
+        add(&base, &key, objects, clients, batch);
+    }
+    query(&c, objects, queries);
+}
+
+fn add(base: &str, key: &str, objects: u64, clients: u64, batch: u64) {
+    let c = Client::new(base).with_bearer(key);
     let r = c
         .raw(
             "POST",
@@ -59,7 +70,7 @@ fn main() {
     let started = Instant::now();
     let workers: Vec<_> = (0..clients)
         .map(|_| {
-            let (next, base, key) = (next.clone(), base.clone(), key.clone());
+            let (next, base, key) = (next.clone(), base.to_owned(), key.to_owned());
             std::thread::spawn(move || {
                 let c = Client::new(&base).with_bearer(&key);
                 loop {
@@ -88,8 +99,10 @@ fn main() {
         secs,
         objects as f64 / secs
     );
+}
 
-    // Exact-match query on the unique property, and get by id, one client.
+/// Exact-match query on the unique property, and get by id, from one client.
+fn query(c: &Client, objects: u64, queries: usize) {
     let mut query_ms = Vec::with_capacity(queries);
     let mut ids = Vec::with_capacity(queries);
     let mut x = 0x9e37_79b9_7f4a_7c15u64;

@@ -245,22 +245,34 @@ impl ObjectStore for PgStore {
         unique: bool,
         digests: &[[u8; 32]],
     ) -> Result<Vec<String>, StoreError> {
-        let digests: Vec<&[u8]> = digests.iter().map(<[u8; 32]>::as_slice).collect();
-        // The literal `uniq` lets the planner use the partial index of each kind.
-        let kind = if unique { "uniq = 1" } else { "uniq = 0" };
-        let rows = self
-            .client()
-            .await?
-            .query(
-                &format!(
-                    "SELECT DISTINCT object_id FROM object_index
-                     WHERE tenant = $1 AND collection = $2 AND property = $3 AND digest = ANY($4) AND {kind}"
-                ),
-                &[&tenant.as_str(), &collection, &property, &digests],
-            )
-            .await
-            .map_err(pg_err)?;
-        Ok(rows.iter().map(|r| r.get(0)).collect())
+        // One equality lookup per digest: a plan on every index column, whatever the
+        // table's statistics (an `= ANY(array)` plan on a freshly bulk-loaded table, before
+        // autovacuum analyzes it, can be a sequential scan).
+        let sql = if unique {
+            "SELECT object_id FROM object_index
+             WHERE tenant = $1 AND collection = $2 AND property = $3 AND digest = $4 AND uniq = 1"
+        } else {
+            "SELECT object_id FROM object_index
+             WHERE tenant = $1 AND collection = $2 AND property = $3 AND digest = $4 AND uniq = 0"
+        };
+        let c = self.client().await?;
+        let mut out: Vec<String> = Vec::new();
+        for d in digests {
+            let rows = c
+                .query(
+                    sql,
+                    &[&tenant.as_str(), &collection, &property, &d.as_slice()],
+                )
+                .await
+                .map_err(pg_err)?;
+            for r in rows {
+                let id: String = r.get(0);
+                if !out.contains(&id) {
+                    out.push(id);
+                }
+            }
+        }
+        Ok(out)
     }
 
     async fn purge_collection(
