@@ -24,3 +24,7 @@ pub mod sealed;
 
 pub use object::{check_values, ObjectError, MAX_BULK_OBJECTS};
 pub use sealed::{blind_index, open, seal, SealError, SealedValues};
+
+pub mod pan;
+
+pub use pan::{pan_token_id, NotACardNumber};
