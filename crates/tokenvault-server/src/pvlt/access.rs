@@ -122,3 +122,29 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod openapi {
+    use super::PvltEndpoint;
+
+    /// `docs/openapi-pvlt.json` documents every endpoint of the table, with its capability.
+    #[test]
+    fn every_endpoint_is_in_the_openapi_document() {
+        let doc: serde_json::Value =
+            serde_json::from_str(include_str!("../../../../docs/openapi-pvlt.json")).unwrap();
+        for e in PvltEndpoint::ALL {
+            let (route, cap) = e.access();
+            let (method, path) = route.split_once(' ').unwrap();
+            let op = &doc["paths"][path][method.to_lowercase()];
+            assert!(op.is_object(), "{route} is not in docs/openapi-pvlt.json");
+            assert!(
+                op["description"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .contains(cap.as_str()),
+                "{route}: the document does not name {}",
+                cap.as_str()
+            );
+        }
+    }
+}
