@@ -687,3 +687,98 @@ fn regenerating_a_users_key_revokes_the_old_one() {
         "{e}"
     );
 }
+
+/// Every endpoint of the object vault's table refuses a key whose user has no role (403
+/// PV1007, before the body is read) and writes the refusal to the audit chain.
+#[test]
+fn every_endpoint_refuses_and_audits_a_user_without_the_capability() {
+    use tokenvault_server::pvlt::access::PvltEndpoint;
+    let s = TestServer::start();
+    customers(&vault_key(&s));
+    let issued = s
+        .block_on(s.vault.issue_api_key(
+            &tokenvault_core::service::Caller {
+                tenant: s.tenant.clone(),
+                actor: "alice".into(),
+                roles: vec!["admin".into()],
+                api_key: false,
+            },
+            "nobody",
+            "tr",
+        ))
+        .unwrap();
+    let nobody = Client::new(&s.base).with_bearer(&issued.key);
+    for e in PvltEndpoint::ALL {
+        let (route, cap) = e.access();
+        let (method, path) = route.split_once(' ').unwrap();
+        let path = path
+            .replace("{collection}", "customers")
+            .replace("{id}", "018bcfe5-6800-7000-8000-000000000000");
+        let body = (method != "GET" && method != "DELETE").then_some("{}");
+        let (status, text) = call(&nobody, method, &format!("{path}?{R}"), body, "");
+        assert_eq!(status, 403, "{route}: {text}");
+        assert!(text.contains("PV1007"), "{route}: {text}");
+        let page = s.admin().audit("action=access_denied&limit=1").unwrap();
+        assert_eq!(
+            page["events"][0]["detail"]["capability"],
+            cap.as_str(),
+            "{route}"
+        );
+        assert_eq!(page["events"][0]["detail"]["user"], "nobody", "{route}");
+    }
+}
+
+/// Reads are bounded: at most 1,000 ids per call and 1,000 matches per query.
+#[test]
+fn reads_by_id_and_queries_are_bounded() {
+    let s = TestServer::start();
+    let c = vault_key(&s);
+    customers(&c);
+    let ids: Vec<String> = (0..1001).map(|i| format!("id{i}")).collect();
+    let (status, e) = json_call(
+        &c,
+        "GET",
+        &format!(
+            "/data/collections/customers/objects?{R}&props=ssn&ids={}",
+            ids.join(",")
+        ),
+        None,
+    );
+    assert_eq!(
+        (status, e["error_code"].as_str()),
+        (400, Some("PV1003")),
+        "{e}"
+    );
+    let many: Vec<Value> = (0..1001)
+        .map(|i| json!({"ssn": format!("123-45-{:04}", i + 1), "email": "same@example.com"}))
+        .collect();
+    let (status, _) = json_call(
+        &c,
+        "POST",
+        &format!("/data/collections/customers/bulk/objects?{R}"),
+        Some(json!(many[..1000])),
+    );
+    assert_eq!(status, 200);
+    let (status, _) = json_call(
+        &c,
+        "POST",
+        &format!("/data/collections/customers/objects?{R}"),
+        Some(many[1000].clone()),
+    );
+    assert_eq!(status, 200);
+    let (status, e) = json_call(
+        &c,
+        "POST",
+        &format!("/data/collections/customers/query/objects?{R}&props=_id"),
+        Some(json!({"match": {"email": "same@example.com"}})),
+    );
+    assert_eq!(
+        (status, e["error_code"].as_str()),
+        (400, Some("PV1003")),
+        "{e}"
+    );
+    assert!(
+        e["message"].as_str().unwrap().contains("narrow the query"),
+        "{e}"
+    );
+}

@@ -55,6 +55,20 @@ pub(crate) fn api_key_hash(key: &str) -> [u8; 32] {
 impl Vault {
     /// The caller of an `X-API-Key`.
     pub async fn authenticate_api_key(&self, key: &str) -> Result<Caller, ServiceError> {
+        let record = self.api_key_record(key).await?;
+        Ok(Caller {
+            tenant: record.tenant,
+            actor: format!("api_key:{}", record.id),
+            roles: Vec::new(),
+            api_key: true,
+        })
+    }
+
+    /// The live record of an API key (its tenant, id and name).
+    pub(super) async fn api_key_record(
+        &self,
+        key: &str,
+    ) -> Result<crate::store::ApiKeyRecord, ServiceError> {
         let denied = || ServiceError::Unauthorized("invalid or revoked API key".into());
         if !key.starts_with(API_KEY_PREFIX) || key.len() > 128 {
             return Err(denied());
@@ -67,12 +81,7 @@ impl Vault {
         if !digest::ct_eq(&record.hash, &hash) || record.revoked_at.is_some() {
             return Err(denied());
         }
-        Ok(Caller {
-            tenant: record.tenant,
-            actor: format!("api_key:{}", record.id),
-            roles: Vec::new(),
-            api_key: true,
-        })
+        Ok(record)
     }
 
     /// The caller of an `Authorization: Bearer` JWT issued by this vault or, when one is

@@ -24,22 +24,16 @@ pub struct VaultUser {
 }
 
 impl Vault {
-    /// The object-vault user behind an API-key caller. JWT callers have no user there.
-    pub async fn vault_user(&self, caller: &Caller) -> Result<VaultUser, ServiceError> {
-        let id = caller
-            .actor
-            .strip_prefix("api_key:")
-            .filter(|_| caller.api_key)
-            .ok_or_else(|| {
-                ServiceError::Unauthorized("send an API key as the bearer token".into())
-            })?;
-        let key = self
-            .store
-            .api_keys(&caller.tenant)
-            .await?
-            .into_iter()
-            .find(|k| k.id == id)
-            .ok_or_else(|| ServiceError::Unauthorized("invalid or revoked API key".into()))?;
+    /// The object-vault user of an API key: the key's name, and its tenant's IAM
+    /// configuration (one read of the key, one of the configuration).
+    pub async fn authenticate_vault_user(&self, key: &str) -> Result<VaultUser, ServiceError> {
+        let record = self.api_key_record(key).await?;
+        let caller = Caller {
+            tenant: record.tenant.clone(),
+            actor: format!("api_key:{}", record.id),
+            roles: Vec::new(),
+            api_key: true,
+        };
         let iam = match self
             .store
             .tenant_setting(&caller.tenant, IAM_SETTING)
@@ -52,8 +46,8 @@ impl Vault {
             None => IamConfig::default(),
         };
         Ok(VaultUser {
-            caller: caller.clone(),
-            name: key.name,
+            caller,
+            name: record.name,
             iam,
         })
     }

@@ -195,6 +195,11 @@ impl Vault {
         why: &AccessReason,
         trace_id: &str,
     ) -> Result<Vec<Map<String, Value>>, ServiceError> {
+        if ids.is_empty() || ids.len() > MAX_OBJECT_PAGE {
+            return Err(ServiceError::InvalidInput(format!(
+                "ids names 1 to {MAX_OBJECT_PAGE} objects"
+            )));
+        }
         let c = self.collection_of(user, collection).await?;
         check_selection(&c, selection)?;
         self.require_policy(
@@ -335,10 +340,18 @@ impl Vault {
                 .await?;
             found = Some(match found {
                 None => ids,
-                Some(prev) => prev.into_iter().filter(|id| ids.contains(id)).collect(),
+                Some(prev) => {
+                    let these: std::collections::HashSet<&String> = ids.iter().collect();
+                    prev.into_iter().filter(|id| these.contains(id)).collect()
+                }
             });
         }
         let ids = found.unwrap_or_default();
+        if ids.len() > MAX_OBJECT_PAGE {
+            return Err(ServiceError::InvalidInput(format!(
+                "more than {MAX_OBJECT_PAGE} objects match; narrow the query"
+            )));
+        }
         let now = self.clock.now();
         let records = self
             .store

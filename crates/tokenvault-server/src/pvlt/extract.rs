@@ -44,12 +44,17 @@ impl FromRequestParts<Arc<AppState>> for PvltCaller {
             })
             .map(str::trim)
             .ok_or_else(PvltError::unauthorized)?;
-        let caller = s
+        let user = s
             .vault
-            .authenticate_api_key(key)
+            .authenticate_vault_user(key)
             .await
-            .map_err(|_| PvltError::unauthorized())?;
-        let verdict = s.rate_limit(LimitClass::Other, &caller).await;
+            .map_err(|e| match e {
+                tokenvault_core::service::ServiceError::Unauthorized(_) => {
+                    PvltError::unauthorized()
+                }
+                other => other.into(),
+            })?;
+        let verdict = s.rate_limit(LimitClass::Other, &user.caller).await;
         if let Some(slot) = parts.extensions.get::<crate::extract::LimitSlot>() {
             *slot.0.lock() = Some(verdict.clone());
         }
@@ -60,7 +65,6 @@ impl FromRequestParts<Arc<AppState>> for PvltCaller {
                 "rate limit exceeded; retry after the window",
             ));
         }
-        let user = s.vault.vault_user(&caller).await?;
         let (route, cap) = endpoint.access();
         s.vault
             .require_capability(&user, cap, route, &trace_id)

@@ -257,6 +257,7 @@ impl ObjectStore for PgStore {
         };
         let c = self.client().await?;
         let mut out: Vec<String> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for d in digests {
             let rows = c
                 .query(
@@ -267,7 +268,7 @@ impl ObjectStore for PgStore {
                 .map_err(pg_err)?;
             for r in rows {
                 let id: String = r.get(0);
-                if !out.contains(&id) {
+                if seen.insert(id.clone()) {
                     out.push(id);
                 }
             }

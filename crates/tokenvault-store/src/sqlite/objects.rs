@@ -250,13 +250,14 @@ impl ObjectStore for SqliteStore {
                 };
                 let mut s = conn.prepare_cached(sql).map_err(unavailable)?;
                 let mut out = Vec::new();
+                let mut seen = std::collections::HashSet::new();
                 for d in &digests {
                     let rows = s
                         .query_map(params![t, c, p, d.as_slice()], |r| r.get::<_, String>(0))
                         .map_err(unavailable)?;
                     for r in rows {
                         let id = r.map_err(unavailable)?;
-                        if !out.contains(&id) {
+                        if seen.insert(id.clone()) {
                             out.push(id);
                         }
                     }
