@@ -210,15 +210,12 @@ impl Vault {
             trace_id,
         )
         .await?;
-        let now = self.clock.now();
         let records = self
             .store
             .objects_by_id(&user.caller.tenant, &c.name.to_ascii_lowercase(), ids)
             .await?;
-        let live: Vec<ObjectRecord> = records.into_iter().filter(|r| is_live(r, now)).collect();
-        self.audit_read(user, &c, selection, live.len(), why, trace_id)
-            .await?;
-        self.render(user, &c, &live, selection).await
+        self.read_out(user, &c, records, selection, why, trace_id)
+            .await
     }
 
     /// A page of live objects after `cursor`.
@@ -250,7 +247,6 @@ impl Vault {
             trace_id,
         )
         .await?;
-        let now = self.clock.now();
         let mut rows = self
             .store
             .list_objects(
@@ -267,15 +263,11 @@ impl Vault {
         } else {
             None
         };
-        let live: Vec<ObjectRecord> = rows
-            .into_iter()
-            .map(|(_, r)| r)
-            .filter(|r| is_live(r, now))
-            .collect();
-        self.audit_read(user, &c, selection, live.len(), why, trace_id)
-            .await?;
+        let records = rows.into_iter().map(|(_, r)| r).collect();
         Ok(ObjectPage {
-            results: self.render(user, &c, &live, selection).await?,
+            results: self
+                .read_out(user, &c, records, selection, why, trace_id)
+                .await?,
             cursor: next,
         })
     }
@@ -352,15 +344,12 @@ impl Vault {
                 "more than {MAX_OBJECT_PAGE} objects match; narrow the query"
             )));
         }
-        let now = self.clock.now();
         let records = self
             .store
             .objects_by_id(&user.caller.tenant, &c.name.to_ascii_lowercase(), &ids)
             .await?;
-        let live: Vec<ObjectRecord> = records.into_iter().filter(|r| is_live(r, now)).collect();
-        self.audit_read(user, &c, selection, live.len(), why, trace_id)
-            .await?;
-        self.render(user, &c, &live, selection).await
+        self.read_out(user, &c, records, selection, why, trace_id)
+            .await
     }
 
     /// Changes the given properties of a live object.
@@ -457,6 +446,23 @@ impl Vault {
                 StoreError::NotFound { .. } => ServiceError::NotFound("object"),
                 other => other.into(),
             })
+    }
+
+    /// The live ones of `records`, read: the read audited, the values opened and selected.
+    async fn read_out(
+        &self,
+        user: &VaultUser,
+        c: &Collection,
+        records: Vec<ObjectRecord>,
+        selection: &Selection,
+        why: &AccessReason,
+        trace_id: &str,
+    ) -> Result<Vec<Map<String, Value>>, ServiceError> {
+        let now = self.clock.now();
+        let live: Vec<ObjectRecord> = records.into_iter().filter(|r| is_live(r, now)).collect();
+        self.audit_read(user, c, selection, live.len(), why, trace_id)
+            .await?;
+        self.render(user, c, &live, selection).await
     }
 
     async fn audit_read(
