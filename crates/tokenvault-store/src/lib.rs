@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod object_token_row;
 mod pool;
 mod postgres;
 mod rows;

@@ -115,6 +115,27 @@ CREATE UNIQUE INDEX object_index_unique ON object_index (tenant, collection, pro
 CREATE INDEX object_index_lookup ON object_index (tenant, collection, property, digest) WHERE uniq = 0;
 CREATE INDEX object_index_object ON object_index (tenant, collection, object_id);
 "#,
+    // 6: the object vault's tokens; a partial unique index keeps one live token per reuse
+    // digest, tags have their own table for lookups.
+    r#"
+CREATE TABLE object_tokens (
+    tenant TEXT NOT NULL, id TEXT NOT NULL, collection TEXT NOT NULL, token_type TEXT NOT NULL,
+    object_id TEXT, props TEXT NOT NULL, scope TEXT NOT NULL, reversible INTEGER NOT NULL,
+    reuse BLOB, tags TEXT NOT NULL, template TEXT,
+    key_version INTEGER, wrapped_dek BLOB, sealed BLOB,
+    created_at INTEGER NOT NULL, modified_at INTEGER NOT NULL, expires_at INTEGER, deleted_at INTEGER,
+    version INTEGER NOT NULL,
+    PRIMARY KEY (tenant, collection, id)
+);
+CREATE UNIQUE INDEX object_tokens_reuse ON object_tokens (tenant, collection, reuse)
+    WHERE reuse IS NOT NULL AND deleted_at IS NULL;
+CREATE INDEX object_tokens_object ON object_tokens (tenant, collection, object_id);
+CREATE TABLE object_token_tags (
+    tenant TEXT NOT NULL, collection TEXT NOT NULL, tag TEXT NOT NULL, token_id TEXT NOT NULL,
+    PRIMARY KEY (tenant, collection, tag, token_id)
+);
+CREATE INDEX object_token_tags_token ON object_token_tags (tenant, collection, token_id);
+"#,
 ];
 
 /// Applies every migration the database has not seen, each in its own transaction.

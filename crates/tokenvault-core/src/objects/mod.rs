@@ -28,3 +28,10 @@ pub use sealed::{blind_index, open, seal, SealError, SealedValues};
 pub mod pan;
 
 pub use pan::{pan_token_id, NotACardNumber};
+
+pub mod token;
+
+pub use token::{
+    append_tags, retokenized_expiry, reuse_digest, IdTemplate, ObjectTokenRecord, TokenChange,
+    TokenCounts, TokenFilter, TokenKind, TokenType, TooManyTags, MAX_TAGS, MAX_TOKENS_PER_CALL,
+};

@@ -12,7 +12,7 @@ use crate::{
     clock::UnixSeconds,
     ids::{PolicyId, TenantId, TokenId},
     keys::TenantKeyStore,
-    objects::Collection,
+    objects::{Collection, ObjectTokenRecord, TokenChange, TokenCounts, TokenFilter},
     policy::Policy,
 };
 
@@ -290,6 +290,52 @@ pub trait ObjectStore: Send + Sync {
         -> Result<(), StoreError>;
 }
 
+/// The object vault's tokens, per tenant and collection.
+#[async_trait]
+pub trait ObjectTokenStore: Send + Sync {
+    /// Applies `changes` in order, all or none, with an audit event. `Conflict` on
+    /// [`Entity::ObjectToken`](super::Entity::ObjectToken) when an id is taken, when a live
+    /// reusable token already has the reuse digest, or when a replaced or removed token is
+    /// gone or no longer at the version read.
+    async fn save_object_tokens(
+        &self,
+        tenant: &TenantId,
+        collection: &str,
+        changes: &[TokenChange],
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+    /// Tokens by id, in any state, in the order asked; missing ones are left out.
+    async fn object_tokens_by_id(
+        &self,
+        tenant: &TenantId,
+        collection: &str,
+        ids: &[String],
+    ) -> Result<Vec<ObjectTokenRecord>, StoreError>;
+    /// The undeleted reusable tokens with one of `digests`.
+    async fn object_tokens_by_reuse(
+        &self,
+        tenant: &TenantId,
+        collection: &str,
+        digests: &[[u8; 32]],
+    ) -> Result<Vec<ObjectTokenRecord>, StoreError>;
+    /// Tokens of the objects or with the tags of `filter`, in any state, at most `limit`.
+    async fn find_object_tokens(
+        &self,
+        tenant: &TenantId,
+        collection: &str,
+        filter: &TokenFilter,
+        limit: usize,
+    ) -> Result<Vec<ObjectTokenRecord>, StoreError>;
+    /// How many tokens of the collection are active (neither deleted nor expired at `now`)
+    /// and archived (soft-deleted).
+    async fn count_object_tokens(
+        &self,
+        tenant: &TenantId,
+        collection: &str,
+        now: UnixSeconds,
+    ) -> Result<TokenCounts, StoreError>;
+}
+
 /// Persistence of the vault: every aggregate's store.
 pub trait VaultStore:
     TenantStore
@@ -303,6 +349,7 @@ pub trait VaultStore:
     + AccessStore
     + CollectionStore
     + ObjectStore
+    + ObjectTokenStore
 {
 }
 
@@ -318,5 +365,6 @@ impl<T> VaultStore for T where
         + AccessStore
         + CollectionStore
         + ObjectStore
+        + ObjectTokenStore
 {
 }

@@ -73,6 +73,8 @@ pub enum Entity {
     Object,
     /// A value of a unique property that another live object has.
     UniqueValue,
+    /// A token of the object vault (its id, its reuse digest, or a version changed since read).
+    ObjectToken,
 }
 
 impl std::fmt::Display for Entity {
@@ -94,6 +96,7 @@ impl std::fmt::Display for Entity {
             Entity::Collection => "collection",
             Entity::Object => "object",
             Entity::UniqueValue => "unique property value",
+            Entity::ObjectToken => "object token",
         })
     }
 }

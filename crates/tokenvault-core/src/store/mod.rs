@@ -18,8 +18,8 @@ mod rules;
 
 pub use access::{AccessStore, ChangeDecision, ChangeEffect, ChangeStatus, PendingChange};
 pub use aggregates::{
-    ApiKeyStore, AuditStore, CollectionStore, GrantStore, ObjectStore, PolicyStore, TenantStore,
-    TokenStore, UsageStore, VaultStore,
+    ApiKeyStore, AuditStore, CollectionStore, GrantStore, ObjectStore, ObjectTokenStore,
+    PolicyStore, TenantStore, TokenStore, UsageStore, VaultStore,
 };
 pub use audit_chain::{AuditLink, ChainHead, NewLink};
 pub use error::{Entity, StoreError};
@@ -37,7 +37,8 @@ pub fn hex_digest(d: &[u8; 32]) -> String {
 pub mod prelude {
     pub use super::{
         AccessStore, ApiKeyStore, AuditStore, CollectionStore, GrantStore, ObjectStore,
-        PolicyStore, StoreExport, StoreImport, TenantStore, TokenStore, UsageStore, VaultStore,
+        ObjectTokenStore, PolicyStore, StoreExport, StoreImport, TenantStore, TokenStore,
+        UsageStore, VaultStore,
     };
     pub use crate::keys::TenantKeyStore;
 }

@@ -28,6 +28,7 @@ mod collections;
 mod grants;
 mod import;
 mod keys;
+mod object_tokens;
 mod objects;
 mod policies;
 pub(crate) mod schema;

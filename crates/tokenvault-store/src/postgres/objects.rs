@@ -176,6 +176,9 @@ impl ObjectStore for PgStore {
         if n == 0 {
             return Err(not_found());
         }
+        if hard {
+            super::object_tokens::drop_tokens_of(&tx, t, collection, id).await?;
+        }
         drop_index(&tx, t, collection, id).await?;
         append_audit(&tx, std::slice::from_ref(audit)).await?;
         tx.commit().await.map_err(pg_err)
@@ -291,6 +294,7 @@ impl ObjectStore for PgStore {
                 .await
                 .map_err(pg_err)?;
         }
+        super::object_tokens::purge_tokens(&tx, tenant.as_str(), collection).await?;
         tx.commit().await.map_err(pg_err)
     }
 }

@@ -8,6 +8,7 @@ mod collections;
 mod export;
 mod grants;
 mod keys;
+mod object_tokens;
 mod objects;
 mod policies;
 mod tenants;

@@ -165,6 +165,9 @@ impl ObjectStore for SqliteStore {
             if n == 0 {
                 return Err(not_found());
             }
+            if hard {
+                super::object_tokens::drop_tokens_of(tx, &t, &c, &id)?;
+            }
             drop_index(tx, &t, &c, &id)
         })
         .await
@@ -286,6 +289,7 @@ impl ObjectStore for SqliteStore {
                     params![t, c],
                 )
                 .map_err(unavailable)?;
+                super::object_tokens::purge_tokens(&tx, &t, &c)?;
                 tx.commit().map_err(unavailable)
             })
             .await

@@ -6,6 +6,7 @@
 mod access;
 mod audit;
 mod collections;
+mod object_tokens;
 mod objects;
 mod policies;
 mod tokens;
@@ -66,6 +67,7 @@ struct State {
     collections: HashMap<(TenantId, String), crate::objects::Collection>,
     objects: Vec<objects::ObjectRow>,
     object_seq: i64,
+    object_tokens: Vec<(TenantId, crate::objects::ObjectTokenRecord)>,
 }
 
 impl State {

@@ -144,6 +144,9 @@ impl ObjectStore for MemoryStore {
         s.append_audit(std::slice::from_ref(audit))?;
         if hard {
             s.objects.remove(i);
+            s.object_tokens.retain(|(t, r)| {
+                !(t == tenant && r.collection == collection && r.object_id.as_deref() == Some(id))
+            });
         } else {
             let r = &mut s.objects[i].record;
             r.deleted_at = Some(at);
@@ -205,10 +208,11 @@ impl ObjectStore for MemoryStore {
         tenant: &TenantId,
         collection: &str,
     ) -> Result<(), StoreError> {
-        self.state
-            .lock()
-            .objects
+        let mut s = self.state.lock();
+        s.objects
             .retain(|r| !(&r.tenant == tenant && r.record.collection == collection));
+        s.object_tokens
+            .retain(|(t, r)| !(t == tenant && r.collection == collection));
         Ok(())
     }
 }
