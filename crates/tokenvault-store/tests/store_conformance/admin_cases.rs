@@ -389,7 +389,7 @@ pub async fn collections_by_name_without_case(s: Arc<dyn VaultStore>) {
     assert_eq!(s.verify_audit_chain().await.unwrap(), Ok(4));
 }
 
-fn object(id: &str, unique: u8, indexed: u8) -> tokenvault_core::store::ObjectRecord {
+pub fn object(id: &str, unique: u8, indexed: u8) -> tokenvault_core::store::ObjectRecord {
     use tokenvault_core::store::IndexEntry;
     tokenvault_core::store::ObjectRecord {
         id: id.into(),

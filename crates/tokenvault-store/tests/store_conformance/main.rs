@@ -90,12 +90,14 @@ fn open_store(dir: &tempfile::TempDir) -> Arc<SqliteStore> {
 }
 
 mod admin_cases;
+mod object_token_cases;
 mod sqlite_only;
 mod token_cases;
 
 /// The cases every store must pass. Each gets a fresh, empty store.
 mod cases {
     pub use super::admin_cases::*;
+    pub use super::object_token_cases::*;
     pub use super::token_cases::*;
 }
 
@@ -171,4 +173,6 @@ conformance!(
     batches_under_an_older_key_version_are_refused,
     collections_by_name_without_case,
     objects_unique_values_and_lookups,
+    object_tokens_reuse_versions_and_lookups,
+    object_tokens_go_with_their_object,
 );
