@@ -32,6 +32,7 @@ pub use pan::{pan_token_id, NotACardNumber};
 pub mod token;
 
 pub use token::{
-    append_tags, retokenized_expiry, reuse_digest, IdTemplate, ObjectTokenRecord, TokenChange,
-    TokenCounts, TokenFilter, TokenKind, TokenType, TooManyTags, MAX_TAGS, MAX_TOKENS_PER_CALL,
+    append_tags, retokenized_expiry, reuse_digest, IdTemplate, ObjectTokenRecord, ReuseKey,
+    TokenChange, TokenCounts, TokenFilter, TokenKind, TokenType, TooManyTags, MAX_TAGS,
+    MAX_TOKENS_PER_CALL,
 };

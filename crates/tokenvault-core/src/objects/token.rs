@@ -211,33 +211,44 @@ pub struct TokenCounts {
     pub archived: u64,
 }
 
-/// The keyed digest under which a reusable token is found again: the same collection,
-/// object, properties, values, scope, reversibility and id template.
-pub fn reuse_digest(
-    ring: &TenantKeyring,
-    collection: &str,
-    object_id: Option<&str>,
-    props: &[String],
-    values: &[Value],
-    scope: &str,
-    reversible: bool,
-    template: IdTemplate,
-) -> [u8; 32] {
-    let props = props
+/// What makes two tokens the same reusable token: the same collection, object, properties,
+/// values, scope, reversibility and id template.
+#[derive(Debug, Clone, Copy)]
+pub struct ReuseKey<'a> {
+    /// The collection.
+    pub collection: &'a str,
+    /// The object (none for values sent inline).
+    pub object_id: Option<&'a str>,
+    /// The properties, in token order.
+    pub props: &'a [String],
+    /// Their values, in the same order.
+    pub values: &'a [Value],
+    /// The scope.
+    pub scope: &'a str,
+    /// Whether the token can be detokenized.
+    pub reversible: bool,
+    /// The id template.
+    pub template: IdTemplate,
+}
+
+/// The keyed digest under which a reusable token is found again.
+pub fn reuse_digest(ring: &TenantKeyring, k: &ReuseKey<'_>) -> [u8; 32] {
+    let props = k
+        .props
         .iter()
         .map(|p| p.to_ascii_lowercase())
         .collect::<Vec<_>>()
         .join("\u{0}");
-    let values = Value::Array(values.to_vec()).to_string();
+    let values = Value::Array(k.values.to_vec()).to_string();
     ring.fingerprinter().digest(&[
         b"tokenvault/v1/object-token-reuse",
-        collection.to_ascii_lowercase().as_bytes(),
-        object_id.unwrap_or("").as_bytes(),
+        k.collection.to_ascii_lowercase().as_bytes(),
+        k.object_id.unwrap_or("").as_bytes(),
         props.as_bytes(),
         values.as_bytes(),
-        scope.as_bytes(),
-        &[u8::from(reversible)],
-        template.as_str().unwrap_or("uuid").as_bytes(),
+        k.scope.as_bytes(),
+        &[u8::from(k.reversible)],
+        k.template.as_str().unwrap_or("uuid").as_bytes(),
     ])
 }
 

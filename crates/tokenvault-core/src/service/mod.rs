@@ -10,6 +10,7 @@ mod error;
 mod grant;
 mod last_known;
 mod masking;
+mod object_tokens;
 mod objects;
 mod policies;
 mod rehydrate;
@@ -33,6 +34,10 @@ pub use grant::{
 };
 pub use last_known::LAST_KNOWN_MAX_AGE;
 pub use masking::{MaskInput, MaskOutcome, MAX_MASK_ITEMS};
+pub use object_tokens::{
+    Detokenized, Reveal, TokenSelector, TokenSource, TokenSpec, TokenUpdate, TokenView,
+    MAX_TOKEN_TTL_SECONDS,
+};
 pub use objects::{AccessReason, ObjectPage, PageRequest, Selection, MAX_OBJECT_PAGE};
 pub use rehydrate::{
     FoundToken, RehydrateAccess, Rehydrated, RestoreStatus, MAX_REHYDRATE_BYTES,
@@ -112,6 +117,8 @@ pub struct VaultConfig {
     pub default_quota: Option<u64>,
     /// An external JWT issuer, if configured.
     pub external_issuer: Option<ExternalIssuer>,
+    /// The object vault's default token lifetime (none: tokens live until deleted).
+    pub object_token_ttl_seconds: Option<i64>,
 }
 
 impl Default for VaultConfig {
@@ -123,6 +130,7 @@ impl Default for VaultConfig {
             normalize: NormalizeOptions::default(),
             default_quota: None,
             external_issuer: None,
+            object_token_ttl_seconds: None,
         }
     }
 }

@@ -67,7 +67,7 @@ fn unique_taken(e: StoreError) -> ServiceError {
 }
 
 impl Vault {
-    async fn collection_of(
+    pub(super) async fn collection_of(
         &self,
         user: &VaultUser,
         name: &str,
@@ -78,7 +78,7 @@ impl Vault {
             .ok_or(ServiceError::NotFound("collection"))
     }
 
-    fn data_audit(
+    pub(super) fn data_audit(
         &self,
         user: &VaultUser,
         action: &str,
@@ -520,7 +520,7 @@ fn now_millis() -> u64 {
 }
 
 /// `collection/property` resources of properties.
-fn resources(c: &Collection, props: impl Iterator<Item = String>) -> Vec<String> {
+pub(super) fn resources(c: &Collection, props: impl Iterator<Item = String>) -> Vec<String> {
     props.map(|p| format!("{}/{p}", c.name)).collect()
 }
 
@@ -535,7 +535,7 @@ fn selected(c: &Collection, selection: &Selection) -> Vec<String> {
     }
 }
 
-fn is_live(r: &ObjectRecord, now: UnixSeconds) -> bool {
+pub(super) fn is_live(r: &ObjectRecord, now: UnixSeconds) -> bool {
     r.deleted_at.is_none() && r.expires_at.is_none_or(|e| e > now)
 }
 
