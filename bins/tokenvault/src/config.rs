@@ -39,6 +39,9 @@ pub struct FileConfig {
     pub locale: Option<String>,
     /// Grant lifetime in seconds (default 300).
     pub grant_ttl_seconds: Option<i64>,
+    /// The object vault's default token lifetime in seconds (default: none, tokens live until
+    /// deleted).
+    pub object_token_ttl_seconds: Option<i64>,
     /// Largest request body in bytes.
     pub max_body_bytes: Option<usize>,
     /// Open connections at most (default 4096); more are closed as they arrive.
@@ -129,6 +132,14 @@ impl FileConfig {
         if let Some(t) = self.grant_ttl_seconds {
             if !(1..=3600).contains(&t) {
                 return Err("grant_ttl_seconds must be 1 to 3600 (default 300)".into());
+            }
+        }
+        if let Some(t) = self.object_token_ttl_seconds {
+            if !(1..=tokenvault_core::service::MAX_TOKEN_TTL_SECONDS).contains(&t) {
+                return Err(
+                    "object_token_ttl_seconds must be 1 to 315360000 (ten years); omit it for tokens that do not expire"
+                        .into(),
+                );
             }
         }
         if let Some(l) = &self.locale {

@@ -190,6 +190,7 @@ fn vault_config(file: &FileConfig) -> Result<VaultConfig, String> {
             .map_err(|e| e.to_string())?
             .unwrap_or_default(),
         default_quota: file.default_quota,
+        object_token_ttl_seconds: file.object_token_ttl_seconds,
         external_issuer: file
             .external_jwt
             .as_ref()

@@ -13,12 +13,13 @@ fn bad_values_are_refused_at_start_naming_the_key() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     assert!(cli(&data, &["init", "--json"]).status.success());
-    let cases: [(&str, &str); 11] = [
+    let cases: [(&str, &str); 12] = [
         (
             "[external_jwt]\nissuer = \"https://idp\"\naudience = \"tv\"\njwks_url = \"http://127.0.0.1:1/jwks\"\njwks_refresh_seconds = 1",
             "jwks_refresh_seconds",
         ),
         ("grant_ttl_seconds = 0", "grant_ttl_seconds"),
+        ("object_token_ttl_seconds = 0", "object_token_ttl_seconds"),
         ("locale = \"klingon\"", "locale"),
         ("locale = \"en-XX\"", "locale"),
         ("log_format = \"yaml\"", "log_format"),

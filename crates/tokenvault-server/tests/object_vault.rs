@@ -5,33 +5,12 @@
 
 mod common;
 
-use common::TestServer;
+use common::{
+    pvlt::{call, customers, json_call, vault_key, R},
+    TestServer,
+};
 use serde_json::{json, Value};
 use tokenvault_client::Client;
-
-const BASE: &str = "/api/pvlt/1.0";
-
-fn call(c: &Client, method: &str, path: &str, body: Option<&str>, ctype: &str) -> (u16, String) {
-    let headers: Vec<(&str, &str)> = if ctype.is_empty() {
-        vec![]
-    } else {
-        vec![("Content-Type", ctype)]
-    };
-    let r = c
-        .raw(method, &format!("{BASE}{path}"), body, &headers)
-        .unwrap();
-    (r.status, r.body)
-}
-
-fn json_call(c: &Client, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-    let text = body.map(|b| b.to_string());
-    let (status, body) = call(c, method, path, text.as_deref(), "");
-    (status, serde_json::from_str(&body).unwrap_or(Value::Null))
-}
-
-fn vault_key(s: &TestServer) -> Client {
-    Client::new(&s.base).with_bearer(&s.api_key)
-}
 
 #[test]
 fn collections_in_json_and_pvschema() {
@@ -274,19 +253,6 @@ fn capabilities_credentials_and_tenants_decide_who_sees_what() {
     let (status, e) = json_call(&c, "GET", "/ctl/nothing", None);
     assert_eq!((status, e["error_code"].as_str()), (404, Some("PV1012")));
 }
-
-fn customers(c: &Client) {
-    let (status, _) = call(
-        c,
-        "POST",
-        "/ctl/collections",
-        Some("customers PERSONS ( ssn SSN UNIQUE, email EMAIL NULL INDEX, card CC_NUMBER NULL, name NAME NULL );"),
-        "application/pvschema",
-    );
-    assert_eq!(status, 200);
-}
-
-const R: &str = "reason=AppFunctionality";
 
 #[test]
 fn objects_are_checked_sealed_indexed_and_read_back_as_asked() {

@@ -31,6 +31,20 @@ pub enum PvltEndpoint {
     ObjectDelete,
     /// `POST /data/collections/{collection}/query/objects`.
     ObjectQuery,
+    /// `POST /data/collections/{collection}/tokens`.
+    TokenTokenize,
+    /// `GET /data/collections/{collection}/tokens`.
+    TokenDetokenize,
+    /// `PATCH /data/collections/{collection}/tokens`.
+    TokenUpdate,
+    /// `DELETE /data/collections/{collection}/tokens`.
+    TokenDelete,
+    /// `POST /data/collections/{collection}/rotate/tokens`.
+    TokenRotate,
+    /// `POST /data/collections/{collection}/query/tokens`.
+    TokenSearch,
+    /// `GET /data/collections/{collection}/count/tokens`.
+    TokenCount,
     /// `GET /ctl/iam/conf`.
     IamGet,
     /// `POST /ctl/iam/conf`.
@@ -41,7 +55,7 @@ pub enum PvltEndpoint {
 
 impl PvltEndpoint {
     /// Every endpoint.
-    pub const ALL: [PvltEndpoint; 15] = [
+    pub const ALL: [PvltEndpoint; 22] = [
         PvltEndpoint::CollectionList,
         PvltEndpoint::CollectionCreate,
         PvltEndpoint::CollectionGet,
@@ -54,6 +68,13 @@ impl PvltEndpoint {
         PvltEndpoint::ObjectUpdate,
         PvltEndpoint::ObjectDelete,
         PvltEndpoint::ObjectQuery,
+        PvltEndpoint::TokenTokenize,
+        PvltEndpoint::TokenDetokenize,
+        PvltEndpoint::TokenUpdate,
+        PvltEndpoint::TokenDelete,
+        PvltEndpoint::TokenRotate,
+        PvltEndpoint::TokenSearch,
+        PvltEndpoint::TokenCount,
         PvltEndpoint::IamGet,
         PvltEndpoint::IamSet,
         PvltEndpoint::IamRegen,
@@ -90,6 +111,34 @@ impl PvltEndpoint {
             E::ObjectQuery => (
                 "POST /data/collections/{collection}/query/objects",
                 C::DataSearcher,
+            ),
+            E::TokenTokenize => (
+                "POST /data/collections/{collection}/tokens",
+                C::TokensWriter,
+            ),
+            E::TokenDetokenize => (
+                "GET /data/collections/{collection}/tokens",
+                C::TokensDetokenizer,
+            ),
+            E::TokenUpdate => (
+                "PATCH /data/collections/{collection}/tokens",
+                C::TokensWriter,
+            ),
+            E::TokenDelete => (
+                "DELETE /data/collections/{collection}/tokens",
+                C::TokensWriter,
+            ),
+            E::TokenRotate => (
+                "POST /data/collections/{collection}/rotate/tokens",
+                C::TokensWriter,
+            ),
+            E::TokenSearch => (
+                "POST /data/collections/{collection}/query/tokens",
+                C::TokensReader,
+            ),
+            E::TokenCount => (
+                "GET /data/collections/{collection}/count/tokens",
+                C::TokensReader,
             ),
             E::IamGet => ("GET /ctl/iam/conf", C::IamReader),
             E::IamSet => ("POST /ctl/iam/conf", C::IamWriter),

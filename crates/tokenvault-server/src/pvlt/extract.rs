@@ -114,18 +114,53 @@ impl FromRequest<Arc<AppState>> for PvltBody {
     }
 }
 
-/// A query string read into `T`, refused in the object vault's error format.
+/// A query string read into `T`, refused in the object vault's error format. A parameter
+/// given more than once (`props=a&props=b`, as generated clients send arrays) reads as one
+/// comma-separated list (`props=a,b`), the form Piiano's documents show.
 pub(crate) struct PvltQuery<T>(pub T);
+
+fn malformed() -> PvltError {
+    PvltError::bad_request("the query string has an unknown or malformed parameter")
+}
+
+/// Repeated keys joined into one comma-separated value, in first-seen order.
+fn joined(query: &str) -> Result<String, PvltError> {
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(query).map_err(|_| malformed())?;
+    let mut grouped: Vec<(String, String)> = Vec::with_capacity(pairs.len());
+    for (k, v) in pairs {
+        match grouped.iter_mut().find(|(g, _)| *g == k) {
+            Some((_, joined)) => {
+                joined.push(',');
+                joined.push_str(&v);
+            }
+            None => grouped.push((k, v)),
+        }
+    }
+    serde_urlencoded::to_string(&grouped).map_err(|_| malformed())
+}
 
 impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequestParts<S> for PvltQuery<T> {
     type Rejection = PvltError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, PvltError> {
-        axum::extract::Query::<T>::from_request_parts(parts, state)
-            .await
-            .map(|q| PvltQuery(q.0))
-            .map_err(|_| {
-                PvltError::bad_request("the query string has an unknown or malformed parameter")
-            })
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, PvltError> {
+        let query = joined(parts.uri.query().unwrap_or_default())?;
+        serde_urlencoded::from_str::<T>(&query)
+            .map(PvltQuery)
+            .map_err(|_| malformed())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::joined;
+
+    #[test]
+    fn repeated_keys_read_as_one_list() {
+        assert_eq!(
+            joined("props=a&reason=AppFunctionality&props=b%2Cc").unwrap(),
+            "props=a%2Cb%2Cc&reason=AppFunctionality"
+        );
+        assert_eq!(joined("").unwrap(), "");
     }
 }

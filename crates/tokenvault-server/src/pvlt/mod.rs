@@ -7,6 +7,7 @@ mod error;
 mod extract;
 mod iam;
 mod objects;
+mod tokens;
 
 use std::sync::Arc;
 
@@ -88,6 +89,25 @@ pub(crate) fn router() -> Router<State> {
         .route(
             "/data/collections/{collection}/query/objects",
             on(E::ObjectQuery, objects::query),
+        )
+        .route(
+            "/data/collections/{collection}/tokens",
+            on(E::TokenTokenize, tokens::tokenize)
+                .merge(on(E::TokenDetokenize, tokens::detokenize))
+                .merge(on(E::TokenUpdate, tokens::update))
+                .merge(on(E::TokenDelete, tokens::delete)),
+        )
+        .route(
+            "/data/collections/{collection}/rotate/tokens",
+            on(E::TokenRotate, tokens::rotate),
+        )
+        .route(
+            "/data/collections/{collection}/query/tokens",
+            on(E::TokenSearch, tokens::search),
+        )
+        .route(
+            "/data/collections/{collection}/count/tokens",
+            on(E::TokenCount, tokens::count),
         )
         .route(
             "/ctl/iam/conf",

@@ -45,7 +45,7 @@ pub(crate) struct DataParams {
     /// Accepted and ignored: tokenvault has no cache to reload (the store is read on every call).
     #[allow(dead_code)]
     reload_cache: Option<String>,
-    props: Option<String>,
+    pub(crate) props: Option<String>,
     options: Option<String>,
     ids: Option<String>,
     id: Option<String>,
@@ -53,10 +53,29 @@ pub(crate) struct DataParams {
     cursor: Option<String>,
     ttl: Option<String>,
     expiration_secs: Option<String>,
+    /// Generated clients always send `import=false`; importing built-in values is refused.
+    import: Option<String>,
+    pub(crate) token_ids: Option<String>,
+    pub(crate) token_id: Option<String>,
+    pub(crate) object_ids: Option<String>,
+    pub(crate) object_id: Option<String>,
+    pub(crate) tags: Option<String>,
+    pub(crate) tag: Option<String>,
+}
+
+/// A comma-separated list, blanks dropped.
+pub(crate) fn comma_list(v: Option<&str>) -> Vec<String> {
+    v.map(|s| {
+        s.split(',')
+            .map(|i| i.trim().to_owned())
+            .filter(|i| !i.is_empty())
+            .collect()
+    })
+    .unwrap_or_default()
 }
 
 impl DataParams {
-    fn why(&self) -> Result<AccessReason, PvltError> {
+    pub(crate) fn why(&self) -> Result<AccessReason, PvltError> {
         let missing = || {
             PvltError::new(
                 StatusCode::BAD_REQUEST,
@@ -80,6 +99,11 @@ impl DataParams {
                 "reason Other needs adhoc_reason",
             ));
         }
+        if self.import.as_deref().is_some_and(|i| i != "false") {
+            return Err(PvltError::bad_request(
+                "import is not supported: built-in times are set by the vault",
+            ));
+        }
         if adhoc.is_some_and(|a| a.chars().count() > 450) {
             return Err(PvltError::bad_request(
                 "adhoc_reason is at most 450 characters",
@@ -91,7 +115,7 @@ impl DataParams {
         })
     }
 
-    fn options(&self) -> Vec<&str> {
+    pub(crate) fn options(&self) -> Vec<&str> {
         self.options
             .as_deref()
             .map(|o| {
@@ -125,7 +149,7 @@ impl DataParams {
         Ok(Selection::Props(props))
     }
 
-    fn ttl(&self) -> Result<Option<i64>, PvltError> {
+    pub(crate) fn ttl(&self) -> Result<Option<i64>, PvltError> {
         match self.ttl.as_deref().or(self.expiration_secs.as_deref()) {
             None | Some("") => Ok(None),
             Some(t) => t
@@ -161,7 +185,7 @@ impl DataParams {
     }
 }
 
-fn object_body(body: &PvltBody) -> Result<Value, PvltError> {
+pub(crate) fn object_body(body: &PvltBody) -> Result<Value, PvltError> {
     serde_json::from_slice(&body.bytes)
         .map_err(|e| PvltError::bad_request(crate::error::describe_json_error(&e)))
 }
@@ -255,11 +279,7 @@ pub(crate) async fn list(
 ) -> Answer {
     let (why, selection) = (q.why()?, q.selection()?);
     if let Some(ids) = q.ids.as_deref().or(q.id.as_deref()) {
-        let ids: Vec<String> = ids
-            .split(',')
-            .map(|i| i.trim().to_owned())
-            .filter(|i| !i.is_empty())
-            .collect();
+        let ids = comma_list(Some(ids));
         let found = s
             .vault
             .get_objects(&c.user, &collection, &ids, &selection, &why, &c.trace_id)

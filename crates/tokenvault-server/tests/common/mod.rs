@@ -22,6 +22,8 @@ use tokenvault_crypto::Key256;
 use tokenvault_server::{catalog::Catalog, ServerSettings};
 use tokenvault_store::SqliteStore;
 
+pub mod pvlt;
+
 pub const START: i64 = 1_795_000_000;
 
 pub struct TestServer {

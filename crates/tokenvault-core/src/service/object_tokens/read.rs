@@ -141,10 +141,15 @@ impl Vault {
                 .map(|o| (o.id.clone(), o))
                 .collect()
         };
+        // Archived tokens (soft-deleted, or archived when they expired) are shown when asked
+        // for, whatever their expiry; others work until they expire. Either way their object
+        // must be live.
         let works = |r: &ObjectTokenRecord| {
-            (sel.archived || r.deleted_at.is_none())
-                && !r.is_expired(now)
-                && r.object_id.as_ref().is_none_or(|o| objects.contains_key(o))
+            let state = match r.deleted_at {
+                Some(_) => sel.archived,
+                None => !r.is_expired(now),
+            };
+            state && r.object_id.as_ref().is_none_or(|o| objects.contains_key(o))
         };
         let usable: Vec<ObjectTokenRecord> = candidates.into_iter().filter(|r| works(r)).collect();
         if strict && usable.len() < token_ids.len() {
