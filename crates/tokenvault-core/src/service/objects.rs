@@ -352,6 +352,23 @@ impl Vault {
             .await
     }
 
+    /// How many of the collection's objects are active and archived (soft-deleted).
+    pub async fn count_objects(
+        &self,
+        user: &VaultUser,
+        collection: &str,
+    ) -> Result<crate::objects::TokenCounts, ServiceError> {
+        let c = self.collection_of(user, collection).await?;
+        Ok(self
+            .store
+            .count_objects(
+                &user.caller.tenant,
+                &c.name.to_ascii_lowercase(),
+                self.clock.now(),
+            )
+            .await?)
+    }
+
     /// Changes the given properties of a live object.
     pub async fn update_object(
         &self,

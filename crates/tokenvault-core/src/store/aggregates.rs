@@ -285,6 +285,14 @@ pub trait ObjectStore: Send + Sync {
         unique: bool,
         digests: &[[u8; 32]],
     ) -> Result<Vec<String>, StoreError>;
+    /// How many objects of the collection are active (neither deleted nor expired at `now`)
+    /// and archived (soft-deleted).
+    async fn count_objects(
+        &self,
+        tenant: &TenantId,
+        collection: &str,
+        now: UnixSeconds,
+    ) -> Result<TokenCounts, StoreError>;
     /// Hard-deletes every object of a collection (when the collection is deleted).
     async fn purge_collection(&self, tenant: &TenantId, collection: &str)
         -> Result<(), StoreError>;

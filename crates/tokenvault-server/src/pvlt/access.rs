@@ -31,6 +31,8 @@ pub enum PvltEndpoint {
     ObjectDelete,
     /// `POST /data/collections/{collection}/query/objects`.
     ObjectQuery,
+    /// `GET /data/collections/{collection}/count/objects`.
+    ObjectCount,
     /// `POST /data/collections/{collection}/tokens`.
     TokenTokenize,
     /// `GET /data/collections/{collection}/tokens`.
@@ -55,7 +57,7 @@ pub enum PvltEndpoint {
 
 impl PvltEndpoint {
     /// Every endpoint.
-    pub const ALL: [PvltEndpoint; 22] = [
+    pub const ALL: [PvltEndpoint; 23] = [
         PvltEndpoint::CollectionList,
         PvltEndpoint::CollectionCreate,
         PvltEndpoint::CollectionGet,
@@ -68,6 +70,7 @@ impl PvltEndpoint {
         PvltEndpoint::ObjectUpdate,
         PvltEndpoint::ObjectDelete,
         PvltEndpoint::ObjectQuery,
+        PvltEndpoint::ObjectCount,
         PvltEndpoint::TokenTokenize,
         PvltEndpoint::TokenDetokenize,
         PvltEndpoint::TokenUpdate,
@@ -111,6 +114,10 @@ impl PvltEndpoint {
             E::ObjectQuery => (
                 "POST /data/collections/{collection}/query/objects",
                 C::DataSearcher,
+            ),
+            E::ObjectCount => (
+                "GET /data/collections/{collection}/count/objects",
+                C::DataReader,
             ),
             E::TokenTokenize => (
                 "POST /data/collections/{collection}/tokens",

@@ -81,12 +81,17 @@ fn render(c: &Collection, p: &ReadParams) -> Result<Response, PvltError> {
     Ok(Json(collection_json(c, builtins)).into_response())
 }
 
-/// A collection definition from a JSON or PVSchema body.
-fn spec(body: &PvltBody) -> Result<CollectionSpec, PvltError> {
-    if body.content_type.starts_with("application/pvschema") {
+/// A collection definition from a JSON or PVSchema body (PVSchema by its content type, or by
+/// `format=pvschema`, which generated clients send as a JSON string).
+fn spec(body: &PvltBody, p: &ReadParams) -> Result<CollectionSpec, PvltError> {
+    if body.content_type.starts_with("application/pvschema") || p.pvschema()? {
         let text = std::str::from_utf8(&body.bytes)
             .map_err(|_| PvltError::bad_request("the PVSchema text is not UTF-8"))?;
-        return parse_pvschema(text).map_err(|e| PvltError::bad_request(e.to_string()));
+        let unquoted = match serde_json::from_str::<Value>(text) {
+            Ok(Value::String(s)) => s,
+            _ => text.to_owned(),
+        };
+        return parse_pvschema(&unquoted).map_err(|e| PvltError::bad_request(e.to_string()));
     }
     serde_json::from_slice(&body.bytes)
         .map_err(|e| PvltError::bad_request(crate::error::describe_json_error(&e)))
@@ -132,7 +137,7 @@ pub(crate) async fn create(
 ) -> Result<Response, PvltError> {
     let created = s
         .vault
-        .create_collection(&c.user, &spec(&body)?, &c.trace_id)
+        .create_collection(&c.user, &spec(&body, &p)?, &c.trace_id)
         .await?;
     let mut r = render(&created, &p)?;
     *r.status_mut() = StatusCode::OK;
@@ -160,7 +165,7 @@ pub(crate) async fn update(
     PvltQuery(p): PvltQuery<ReadParams>,
     body: PvltBody,
 ) -> Result<Response, PvltError> {
-    let spec = spec(&body)?;
+    let spec = spec(&body, &p)?;
     if !spec.name.eq_ignore_ascii_case(&name) {
         return Err(PvltError::bad_request(
             "the body's name must be the collection's name in the path",

@@ -106,6 +106,10 @@ pub(crate) fn router() -> Router<State> {
             on(E::TokenSearch, tokens::search),
         )
         .route(
+            "/data/collections/{collection}/count/objects",
+            on(E::ObjectCount, objects::count),
+        )
+        .route(
             "/data/collections/{collection}/count/tokens",
             on(E::TokenCount, tokens::count),
         )

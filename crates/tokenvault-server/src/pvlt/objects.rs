@@ -234,7 +234,8 @@ pub(crate) async fn add(
         .add_objects(&c.user, &collection, &[object], ttl, &why, &c.trace_id)
         .await
         .map_err(errors(&collection))?;
-    Ok(Json(json!({ "_id": ids[0] })))
+    // `_id` as the seed's revision answers, `id` as the later one's (ObjectID).
+    Ok(Json(json!({ "_id": ids[0], "id": ids[0] })))
 }
 
 pub(crate) async fn add_bulk(
@@ -266,9 +267,12 @@ pub(crate) async fn add_bulk(
         .add_objects(&c.user, &collection, &objects, ttl, &why, &c.trace_id)
         .await
         .map_err(errors(&collection))?;
-    Ok(Json(
-        json!({ "results": ids.iter().map(|id| json!({"_id": id})).collect::<Vec<_>>() }),
-    ))
+    // The later revision's BulkObjectResponse (all or none here, so every item is ok).
+    let results: Vec<Value> = ids
+        .iter()
+        .map(|id| json!({ "ok": true, "id": id, "_id": id }))
+        .collect();
+    Ok(Json(json!({ "ok": true, "results": results })))
 }
 
 pub(crate) async fn list(
@@ -399,4 +403,23 @@ pub(crate) async fn query(
         .await
         .map_err(errors(&collection))?;
     Ok(Json(page(found, None)))
+}
+
+pub(crate) async fn count(
+    State(s): St,
+    c: PvltCaller,
+    Path(collection): Path<String>,
+    PvltQuery(q): PvltQuery<DataParams>,
+) -> Answer {
+    q.why()?;
+    let n = s
+        .vault
+        .count_objects(&c.user, &collection)
+        .await
+        .map_err(errors(&collection))?;
+    Ok(Json(json!({
+        "active": n.active,
+        "archived": n.archived,
+        "total": n.active + n.archived,
+    })))
 }

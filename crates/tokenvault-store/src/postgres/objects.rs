@@ -279,6 +279,31 @@ impl ObjectStore for PgStore {
         Ok(out)
     }
 
+    async fn count_objects(
+        &self,
+        tenant: &TenantId,
+        collection: &str,
+        now: UnixSeconds,
+    ) -> Result<tokenvault_core::objects::TokenCounts, StoreError> {
+        let row = self
+            .client()
+            .await?
+            .query_one(
+                "SELECT
+                   COUNT(*) FILTER (WHERE deleted_at IS NULL AND (expires_at IS NULL OR expires_at > $3)),
+                   COUNT(*) FILTER (WHERE deleted_at IS NOT NULL)
+                 FROM objects WHERE tenant = $1 AND collection = $2",
+                &[&tenant.as_str(), &collection, &now],
+            )
+            .await
+            .map_err(pg_err)?;
+        let n = |v: i64| u64::try_from(v).map_err(|_| corrupt("object count"));
+        Ok(tokenvault_core::objects::TokenCounts {
+            active: n(row.get(0))?,
+            archived: n(row.get(1))?,
+        })
+    }
+
     async fn purge_collection(
         &self,
         tenant: &TenantId,

@@ -219,9 +219,12 @@ pub async fn object_tokens_go_with_their_object(s: Arc<dyn VaultStore>) {
     )
     .await
     .unwrap();
+    assert_eq!(s.count_objects(&t, c, 5).await.unwrap().active, 1);
     s.delete_object(&t, c, "o1", false, 5, &event("object_delete"))
         .await
         .unwrap();
+    let n = s.count_objects(&t, c, 5).await.unwrap();
+    assert_eq!((n.active, n.archived), (0, 1));
     assert_eq!(
         s.object_tokens_by_id(&t, c, &["t1".into()])
             .await

@@ -203,6 +203,28 @@ impl ObjectStore for MemoryStore {
             .collect())
     }
 
+    async fn count_objects(
+        &self,
+        tenant: &TenantId,
+        collection: &str,
+        now: UnixSeconds,
+    ) -> Result<crate::objects::TokenCounts, StoreError> {
+        let s = self.state.lock();
+        let mut counts = crate::objects::TokenCounts::default();
+        for r in s
+            .objects
+            .iter()
+            .filter(|r| &r.tenant == tenant && r.record.collection == collection)
+        {
+            if r.record.deleted_at.is_some() {
+                counts.archived += 1;
+            } else if r.record.expires_at.is_none_or(|e| e > now) {
+                counts.active += 1;
+            }
+        }
+        Ok(counts)
+    }
+
     async fn purge_collection(
         &self,
         tenant: &TenantId,
