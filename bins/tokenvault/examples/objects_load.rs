@@ -1,5 +1,7 @@
 //! Load generator for the object vault: bulk add throughput (objects/s), then exact-match
-//! query on a unique property and get-by-id latency (p50/p99) over the objects added. Run
+//! query on a unique property and get-by-id latency (p50/p99) over the objects added, then
+//! tokenize (tokens/s, in calls of 1,000 object ids) and detokenize latency (p50/p99, one
+//! token per call) of VALUE and POINTER tokens over those objects. Run
 //! through `scripts/objects-load.sh`, which starts a server and passes the bootstrap key:
 //!
 //! `objects_load <base> <api_key> <objects> [clients] [batch] [queries] [query-only]` — with
@@ -51,7 +53,8 @@ fn main() {
     if !query_only {
         add(&base, &key, objects, clients, batch);
     }
-    query(&c, objects, queries);
+    let ids = query(&c, objects, queries);
+    tokens(&c, &ids);
 }
 
 fn add(base: &str, key: &str, objects: u64, clients: u64, batch: u64) {
@@ -101,8 +104,8 @@ fn add(base: &str, key: &str, objects: u64, clients: u64, batch: u64) {
     );
 }
 
-/// Exact-match query on the unique property, and get by id, from one client.
-fn query(c: &Client, objects: u64, queries: usize) {
+/// Exact-match query on the unique property, and get by id, from one client; the ids found.
+fn query(c: &Client, objects: u64, queries: usize) -> Vec<String> {
     let mut query_ms = Vec::with_capacity(queries);
     let mut ids = Vec::with_capacity(queries);
     let mut x = 0x9e37_79b9_7f4a_7c15u64;
@@ -139,17 +142,72 @@ fn query(c: &Client, objects: u64, queries: usize) {
         get_ms.push(t.elapsed().as_secs_f64() * 1000.0);
         assert_eq!(r.status, 200, "{}", r.body);
     }
-    for (name, v) in [
-        ("exact-match query (unique ssn)", &mut query_ms),
-        ("get by id", &mut get_ms),
-    ] {
-        v.sort_by(f64::total_cmp);
+    report(&mut query_ms, "exact-match query (unique ssn)", objects);
+    report(&mut get_ms, "get by id", objects);
+    ids
+}
+
+fn report(v: &mut [f64], name: &str, objects: u64) {
+    v.sort_by(f64::total_cmp);
+    println!(
+        "{name}: {} calls over {objects} objects: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        v.len(),
+        percentile(v, 0.5),
+        percentile(v, 0.99),
+        percentile(v, 1.0)
+    );
+}
+
+/// Tokenizes the objects `ids` names (VALUE tokens of ssn+email, then POINTER tokens of
+/// email) in calls of up to 1,000, then detokenizes each token alone.
+fn tokens(c: &Client, ids: &[String]) {
+    for kind in ["VALUE", "POINTER"] {
+        let started = Instant::now();
+        let mut tokens = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(1000) {
+            let body =
+                serde_json::json!({"object_ids": chunk, "props": ["ssn", "email"], "type": kind});
+            let r = c
+                .raw(
+                    "POST",
+                    &format!("{PV}/data/collections/people/tokens?{R}"),
+                    Some(&body.to_string()),
+                    &[],
+                )
+                .unwrap();
+            assert_eq!(r.status, 200, "{}", r.body);
+            let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+            tokens.extend(
+                v.as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|t| t["token_id"].as_str().unwrap().to_owned()),
+            );
+        }
+        let secs = started.elapsed().as_secs_f64();
         println!(
-            "{name}: {} calls over {objects} objects: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
-            v.len(),
-            percentile(v, 0.5),
-            percentile(v, 0.99),
-            percentile(v, 1.0)
+            "tokenize {kind}: {} tokens in calls of up to 1,000: {:.0} tokens/s",
+            tokens.len(),
+            tokens.len() as f64 / secs
+        );
+        let mut ms = Vec::with_capacity(tokens.len());
+        for t in &tokens {
+            let started = Instant::now();
+            let r = c
+                .raw(
+                    "GET",
+                    &format!("{PV}/data/collections/people/tokens?{R}&token_ids={t}"),
+                    None,
+                    &[],
+                )
+                .unwrap();
+            ms.push(started.elapsed().as_secs_f64() * 1000.0);
+            assert_eq!(r.status, 200, "{}", r.body);
+        }
+        report(
+            &mut ms,
+            &format!("detokenize {kind} (one token per call)"),
+            tokens.len() as u64,
         );
     }
 }
