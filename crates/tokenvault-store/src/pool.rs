@@ -15,6 +15,36 @@ use crate::{
 /// Readers kept open.
 const READERS: usize = 4;
 
+/// WAL size (bytes) past which the background thread checkpoints.
+const WAL_CHECKPOINT_BYTES: u64 = 64 << 20;
+/// WAL pages past which the writer checkpoints itself (the background thread fell behind).
+const WAL_BACKSTOP_PAGES: u64 = 262_144;
+
+/// Copies the WAL into the database in the background, off the writer's commit path: a
+/// commit then costs its WAL append and fsync only, and pages written by several commits
+/// between checkpoints are copied once. PASSIVE never blocks the writer or readers; the
+/// thread ends when the pool is dropped.
+fn spawn_checkpointer(pool: std::sync::Weak<Pool>, conn: Connection, path: &Path) {
+    let wal = std::path::PathBuf::from(format!("{}-wal", path.display()));
+    let spawned = std::thread::Builder::new()
+        .name("sqlite-checkpoint".into())
+        .spawn(move || loop {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            if pool.upgrade().is_none() {
+                return;
+            }
+            let size = std::fs::metadata(&wal).map_or(0, |m| m.len());
+            if size > WAL_CHECKPOINT_BYTES {
+                if let Err(e) = conn.execute_batch("PRAGMA wal_checkpoint(PASSIVE);") {
+                    tracing::warn!(error = %e, "background checkpoint failed; the writer's own will run");
+                }
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::warn!(error = %e, "no background checkpoint thread; the writer checkpoints");
+    }
+}
+
 /// Completes a grouped job once its group's commit is known: `None` if it committed.
 pub(crate) type Finish = Box<dyn FnOnce(Option<StoreError>) + Send>;
 /// A unit of work run inside a group transaction: whether it succeeded (else its savepoint is
@@ -130,9 +160,18 @@ impl Pool {
         }
         owner_only(path, create)?;
         let mut writer = connect(path, flags).map_err(unavailable)?;
+        // The writer keeps more pages (the blind indexes of a large object vault are written
+        // at random) and leaves checkpoints to a background thread; its own automatic
+        // checkpoint is only a backstop should that thread fall far behind.
+        writer
+            .execute_batch(&format!(
+                "PRAGMA cache_size = -262144; PRAGMA journal_size_limit = 67108864; PRAGMA wal_autocheckpoint = {WAL_BACKSTOP_PAGES};"
+            ))
+            .map_err(unavailable)?;
         schema::migrate(&mut writer).map_err(unavailable)?;
         let index = TokenIndex::load(&writer, merge_every).map_err(unavailable)?;
-        Ok(Arc::new(Self {
+        let checkpointer = connect(path, flags).map_err(unavailable)?;
+        let pool = Arc::new(Self {
             writer: Mutex::new(writer),
             pending: Mutex::new(Vec::new()),
             index,
@@ -140,7 +179,9 @@ impl Pool {
             append_lock: Mutex::new(None),
             readers: Mutex::new(Vec::new()),
             path: path.to_owned(),
-        }))
+        });
+        spawn_checkpointer(Arc::downgrade(&pool), checkpointer, path);
+        Ok(pool)
     }
 
     pub(crate) async fn write<R, F>(self: &Arc<Self>, f: F) -> Result<R, StoreError>

@@ -70,6 +70,89 @@ async fn insert<C: GenericClient>(c: &C, t: &str, r: &ObjectTokenRecord) -> Resu
     Ok(())
 }
 
+/// Inserts tokens and their tags, one statement per table.
+async fn insert_many<C: GenericClient>(
+    c: &C,
+    t: &str,
+    records: &[&ObjectTokenRecord],
+) -> Result<(), StoreError> {
+    if records.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<TokenRow> = records.iter().map(|r| TokenRow::of(r)).collect();
+    let col = |f: fn(&TokenRow) -> String| rows.iter().map(f).collect::<Vec<String>>();
+    let (ids, colls, types, props, scopes, tags) = (
+        col(|w| w.id.clone()),
+        col(|w| w.collection.clone()),
+        col(|w| w.token_type.clone()),
+        col(|w| w.props.clone()),
+        col(|w| w.scope.clone()),
+        col(|w| w.tags.clone()),
+    );
+    let objects: Vec<Option<&str>> = rows.iter().map(|w| w.object_id.as_deref()).collect();
+    let reversible: Vec<bool> = rows.iter().map(|w| w.reversible).collect();
+    let reuse: Vec<Option<&[u8]>> = rows.iter().map(|w| w.reuse.as_deref()).collect();
+    let template: Vec<Option<&str>> = rows.iter().map(|w| w.template.as_deref()).collect();
+    let versions: Vec<Option<i64>> = rows.iter().map(|w| w.key_version).collect();
+    let deks: Vec<Option<&[u8]>> = rows.iter().map(|w| w.wrapped_dek.as_deref()).collect();
+    let sealed: Vec<Option<&[u8]>> = rows.iter().map(|w| w.sealed.as_deref()).collect();
+    let created: Vec<i64> = rows.iter().map(|w| w.created_at).collect();
+    let modified: Vec<i64> = rows.iter().map(|w| w.modified_at).collect();
+    let expires: Vec<Option<i64>> = rows.iter().map(|w| w.expires_at).collect();
+    let deleted: Vec<Option<i64>> = rows.iter().map(|w| w.deleted_at).collect();
+    let version: Vec<i64> = rows.iter().map(|w| w.version).collect();
+    c.execute(
+        &format!(
+            "INSERT INTO object_tokens (tenant, {OBJECT_TOKEN_COLUMNS})
+             SELECT $1, * FROM UNNEST($2::TEXT[], $3::TEXT[], $4::TEXT[], $5::TEXT[], $6::TEXT[],
+                    $7::TEXT[], $8::BOOLEAN[], $9::BYTEA[], $10::TEXT[], $11::TEXT[], $12::BIGINT[],
+                    $13::BYTEA[], $14::BYTEA[], $15::BIGINT[], $16::BIGINT[], $17::BIGINT[],
+                    $18::BIGINT[], $19::BIGINT[])"
+        ),
+        &[
+            &t,
+            &ids,
+            &colls,
+            &types,
+            &objects,
+            &props,
+            &scopes,
+            &reversible,
+            &reuse,
+            &tags,
+            &template,
+            &versions,
+            &deks,
+            &sealed,
+            &created,
+            &modified,
+            &expires,
+            &deleted,
+            &version,
+        ],
+    )
+    .await
+    .map_err(token_conflict)?;
+    let (mut tag_coll, mut tag, mut tag_token) = (Vec::new(), Vec::new(), Vec::new());
+    for r in records {
+        for x in &r.tags {
+            tag_coll.push(r.collection.as_str());
+            tag.push(x.as_str());
+            tag_token.push(r.id.as_str());
+        }
+    }
+    if !tag.is_empty() {
+        c.execute(
+            "INSERT INTO object_token_tags (tenant, collection, tag, token_id)
+             SELECT $1, * FROM UNNEST($2::TEXT[], $3::TEXT[], $4::TEXT[])",
+            &[&t, &tag_coll, &tag, &tag_token],
+        )
+        .await
+        .map_err(token_conflict)?;
+    }
+    Ok(())
+}
+
 /// Removes a token and its tags; `false` when it was not there (at `version`, if given).
 async fn remove<C: GenericClient>(
     c: &C,
@@ -184,9 +267,19 @@ impl ObjectTokenStore for PgStore {
         let t = tenant.as_str();
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(pg_err)?;
+        // Runs of inserts go in one statement per table; replaces and removes one by one, in
+        // order (a replace frees a reuse digest an insert after it may take).
+        let mut run: Vec<&ObjectTokenRecord> = Vec::new();
         for ch in changes {
-            apply(&tx, t, collection, ch).await?;
+            match ch {
+                TokenChange::Insert(r) => run.push(r),
+                other => {
+                    insert_many(&tx, t, &std::mem::take(&mut run)).await?;
+                    apply(&tx, t, collection, other).await?;
+                }
+            }
         }
+        insert_many(&tx, t, &run).await?;
         append_audit(&tx, std::slice::from_ref(audit)).await?;
         tx.commit().await.map_err(pg_err)
     }
@@ -197,27 +290,24 @@ impl ObjectTokenStore for PgStore {
         collection: &str,
         ids: &[String],
     ) -> Result<Vec<ObjectTokenRecord>, StoreError> {
-        let rows = self
-            .client()
-            .await?
-            .query(
-                &format!(
-                    "SELECT {OBJECT_TOKEN_COLUMNS} FROM object_tokens
-                     WHERE tenant = $1 AND collection = $2 AND id = ANY($3)"
-                ),
-                &[&tenant.as_str(), &collection, &ids],
-            )
+        // One primary-key equality per id, pipelined: a plan on the key whatever the table's statistics
+        // (an `= ANY(array)` on a freshly loaded table can be planned as a scan).
+        let c = self.client().await?;
+        let stmt = c
+            .prepare_cached(&format!(
+                "SELECT {OBJECT_TOKEN_COLUMNS} FROM object_tokens
+                 WHERE tenant = $1 AND collection = $2 AND id = $3"
+            ))
             .await
             .map_err(pg_err)?;
-        let mut found: Vec<ObjectTokenRecord> =
-            rows.iter().map(record).collect::<Result<_, _>>()?;
-        let mut out = Vec::with_capacity(found.len());
-        for id in ids {
-            if let Some(i) = found.iter().position(|r| &r.id == id) {
-                out.push(found.swap_remove(i));
-            }
-        }
-        Ok(out)
+        let t = tenant.as_str();
+        let rows = futures_util::future::try_join_all(ids.iter().map(|id| {
+            let (c, stmt) = (&c, &stmt);
+            async move { c.query_opt(stmt, &[&t, &collection, id]).await }
+        }))
+        .await
+        .map_err(pg_err)?;
+        rows.iter().flatten().map(record).collect()
     }
 
     async fn object_tokens_by_reuse(

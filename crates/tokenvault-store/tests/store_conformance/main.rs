@@ -175,4 +175,5 @@ conformance!(
     objects_unique_values_and_lookups,
     object_tokens_reuse_versions_and_lookups,
     object_tokens_go_with_their_object,
+    racing_reusable_tokens_make_one,
 );

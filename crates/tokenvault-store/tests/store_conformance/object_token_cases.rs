@@ -252,3 +252,41 @@ pub async fn object_tokens_go_with_their_object(s: Arc<dyn VaultStore>) {
         .unwrap()
         .is_empty());
 }
+
+/// Nodes racing to make the same reusable token: the database lets exactly one insert win
+/// (the others conflict and, in the domain, re-read and reuse it).
+pub async fn racing_reusable_tokens_make_one(s: Arc<dyn VaultStore>) {
+    let tasks: Vec<_> = (0..8)
+        .map(|i| {
+            let s = s.clone();
+            tokio::spawn(async move {
+                s.save_object_tokens(
+                    &tenant(),
+                    "customers",
+                    &[TokenChange::Insert(token(
+                        &format!("r{i}"),
+                        "o1",
+                        Some(7),
+                        &[],
+                    ))],
+                    &event("object_tokenize"),
+                )
+                .await
+            })
+        })
+        .collect();
+    let mut won = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(()) => won += 1,
+            Err(e) => assert_eq!(Err::<(), _>(e), conflict()),
+        }
+    }
+    assert_eq!(won, 1);
+    let live = s
+        .object_tokens_by_reuse(&tenant(), "customers", &[[7; 32]])
+        .await
+        .unwrap();
+    assert_eq!(live.len(), 1);
+    assert!(s.verify_audit_chain().await.unwrap().is_ok());
+}
