@@ -49,7 +49,7 @@ async fn health() -> Json<serde_json::Value> {
 
 async fn version() -> Json<serde_json::Value> {
     Json(
-        json!({ "vault_id": "tokenvault", "vault_version": tokenvault_core::VERSION, "db_schema_version": 6 }),
+        json!({ "vault_id": "tokenvault", "vault_version": tokenvault_core::VERSION, "db_schema_version": 7 }),
     )
 }
 

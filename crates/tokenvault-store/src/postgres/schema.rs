@@ -122,6 +122,14 @@ CREATE TABLE object_token_tags (
 );
 CREATE INDEX object_token_tags_token ON object_token_tags (tenant, collection, token_id);
 "#,
+    // 7: token lookups by id must not be planned on the by-object index (which shared the
+    // primary key's leading columns: a generic plan then scanned a collection's tokens).
+    r#"
+DROP INDEX object_tokens_object;
+CREATE INDEX object_tokens_object ON object_tokens (object_id, tenant, collection);
+DROP INDEX object_token_tags_token;
+CREATE INDEX object_token_tags_token ON object_token_tags (token_id, tenant, collection);
+"#,
 ];
 
 /// Advisory lock key for migrations ("tvmigr").
