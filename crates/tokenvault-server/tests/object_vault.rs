@@ -6,7 +6,7 @@
 mod common;
 
 use common::{
-    pvlt::{call, customers, json_call, vault_key, R},
+    pvlt::{call, customers, json_call, user_key, vault_key, R},
     TestServer,
 };
 use serde_json::{json, Value};
@@ -206,19 +206,7 @@ fn capabilities_credentials_and_tenants_decide_who_sees_what() {
         );
     }
     // A key whose user has no role in the tenant's IAM configuration: 403 PV1007, audited.
-    let issued = s
-        .block_on(s.vault.issue_api_key(
-            &tokenvault_core::service::Caller {
-                tenant: s.tenant.clone(),
-                actor: "alice".into(),
-                roles: vec!["admin".into()],
-                api_key: false,
-            },
-            "reporting",
-            "tr",
-        ))
-        .unwrap();
-    let reporting = Client::new(&s.base).with_bearer(&issued.key);
+    let reporting = user_key(&s, "reporting");
     let (status, e) = json_call(&reporting, "GET", "/ctl/collections", None);
     assert_eq!(
         (status, e["error_code"].as_str()),
@@ -484,19 +472,7 @@ fn data_calls_need_a_reason_a_capability_and_valid_values() {
         Some(json!({"ssn": "123-45-6789"})),
     );
     assert_eq!(status, 200);
-    let issued = s
-        .block_on(s.vault.issue_api_key(
-            &tokenvault_core::service::Caller {
-                tenant: s.tenant.clone(),
-                actor: "alice".into(),
-                roles: vec!["admin".into()],
-                api_key: false,
-            },
-            "support",
-            "tr",
-        ))
-        .unwrap();
-    let support = Client::new(&s.base).with_bearer(&issued.key);
+    let support = user_key(&s, "support");
     let (status, e) = json_call(&support, "GET", &format!("{add}?{R}&options=unsafe"), None);
     assert_eq!(
         (status, e["error_code"].as_str()),
@@ -548,19 +524,7 @@ resources = [\"*/ssn\"]
     );
     let (status, body) = call(&c, "POST", "/ctl/iam/conf", Some(&conf), "application/toml");
     assert_eq!(status, 200, "{body}");
-    let issued = s
-        .block_on(s.vault.issue_api_key(
-            &tokenvault_core::service::Caller {
-                tenant: s.tenant.clone(),
-                actor: "alice".into(),
-                roles: vec!["admin".into()],
-                api_key: false,
-            },
-            "support",
-            "tr",
-        ))
-        .unwrap();
-    let support = Client::new(&s.base).with_bearer(&issued.key);
+    let support = user_key(&s, "support");
     let list = "/data/collections/customers/objects";
     let (status, page) = json_call(
         &support,
@@ -661,19 +625,7 @@ fn every_endpoint_refuses_and_audits_a_user_without_the_capability() {
     use tokenvault_server::pvlt::access::PvltEndpoint;
     let s = TestServer::start();
     customers(&vault_key(&s));
-    let issued = s
-        .block_on(s.vault.issue_api_key(
-            &tokenvault_core::service::Caller {
-                tenant: s.tenant.clone(),
-                actor: "alice".into(),
-                roles: vec!["admin".into()],
-                api_key: false,
-            },
-            "nobody",
-            "tr",
-        ))
-        .unwrap();
-    let nobody = Client::new(&s.base).with_bearer(&issued.key);
+    let nobody = user_key(&s, "nobody");
     for e in PvltEndpoint::ALL {
         let (route, cap) = e.access();
         let (method, path) = route.split_once(' ').unwrap();

@@ -290,24 +290,18 @@ impl ObjectTokenStore for PgStore {
         collection: &str,
         ids: &[String],
     ) -> Result<Vec<ObjectTokenRecord>, StoreError> {
-        // One primary-key equality per id, pipelined: a plan on the key whatever the table's statistics
-        // (an `= ANY(array)` on a freshly loaded table can be planned as a scan).
-        let c = self.client().await?;
-        let stmt = c
-            .prepare_cached(&format!(
+        let rows = super::objects::rows_by_key(
+            self,
+            &format!(
                 "SELECT {OBJECT_TOKEN_COLUMNS} FROM object_tokens
                  WHERE tenant = $1 AND collection = $2 AND id = $3"
-            ))
-            .await
-            .map_err(pg_err)?;
-        let t = tenant.as_str();
-        let rows = futures_util::future::try_join_all(ids.iter().map(|id| {
-            let (c, stmt) = (&c, &stmt);
-            async move { c.query_opt(stmt, &[&t, &collection, id]).await }
-        }))
-        .await
-        .map_err(pg_err)?;
-        rows.iter().flatten().map(record).collect()
+            ),
+            tenant,
+            collection,
+            ids,
+        )
+        .await?;
+        rows.iter().map(record).collect()
     }
 
     async fn object_tokens_by_reuse(
@@ -380,22 +374,7 @@ impl ObjectTokenStore for PgStore {
         collection: &str,
         now: UnixSeconds,
     ) -> Result<TokenCounts, StoreError> {
-        let row = self
-            .client()
-            .await?
-            .query_one(
-                "SELECT
-                   COUNT(*) FILTER (WHERE deleted_at IS NULL AND (expires_at IS NULL OR expires_at > $3)),
-                   COUNT(*) FILTER (WHERE deleted_at IS NOT NULL)
-                 FROM object_tokens WHERE tenant = $1 AND collection = $2",
-                &[&tenant.as_str(), &collection, &now],
-            )
+        super::objects::count_live_and_archived(self, "object_tokens", tenant, collection, now)
             .await
-            .map_err(pg_err)?;
-        let n = |v: i64| u64::try_from(v).map_err(|_| corrupt("token count"));
-        Ok(TokenCounts {
-            active: n(row.get(0))?,
-            archived: n(row.get(1))?,
-        })
     }
 }

@@ -72,6 +72,57 @@ async fn drop_index<C: GenericClient>(
     .map_err(pg_err)
 }
 
+/// Rows by primary key, one equality per id pipelined on one connection, in the order asked
+/// (ids not found are left out). `sql` takes the tenant, collection and id as `$1..$3`.
+pub(super) async fn rows_by_key(
+    store: &PgStore,
+    sql: &str,
+    tenant: &TenantId,
+    collection: &str,
+    ids: &[String],
+) -> Result<Vec<Row>, StoreError> {
+    let c = store.client().await?;
+    let stmt = c.prepare_cached(sql).await.map_err(pg_err)?;
+    let t = tenant.as_str();
+    let rows = futures_util::future::try_join_all(ids.iter().map(|id| {
+        let (c, stmt) = (&c, &stmt);
+        async move { c.query_opt(stmt, &[&t, &collection, id]).await }
+    }))
+    .await
+    .map_err(pg_err)?;
+    Ok(rows.into_iter().flatten().collect())
+}
+
+/// Rows of `table` (objects or object tokens) of a collection: live ones (neither deleted nor
+/// expired at `now`) and archived (soft-deleted) ones.
+pub(super) async fn count_live_and_archived(
+    store: &PgStore,
+    table: &'static str,
+    tenant: &TenantId,
+    collection: &str,
+    now: UnixSeconds,
+) -> Result<tokenvault_core::objects::TokenCounts, StoreError> {
+    let row = store
+        .client()
+        .await?
+        .query_one(
+            &format!(
+                "SELECT
+                   COUNT(*) FILTER (WHERE deleted_at IS NULL AND (expires_at IS NULL OR expires_at > $3)),
+                   COUNT(*) FILTER (WHERE deleted_at IS NOT NULL)
+                 FROM {table} WHERE tenant = $1 AND collection = $2"
+            ),
+            &[&tenant.as_str(), &collection, &now],
+        )
+        .await
+        .map_err(pg_err)?;
+    let n = |v: i64| u64::try_from(v).map_err(|_| corrupt("row count"));
+    Ok(tokenvault_core::objects::TokenCounts {
+        active: n(row.get(0))?,
+        archived: n(row.get(1))?,
+    })
+}
+
 fn not_found() -> StoreError {
     StoreError::NotFound {
         what: Entity::Object,
@@ -193,21 +244,17 @@ impl ObjectStore for PgStore {
         // One primary-key equality per id, pipelined on one connection: a plan on the key
         // whatever the table's statistics (`id = ANY($3)`, or a join on the ids, on a freshly
         // loaded table before it is analyzed can be planned as a scan of every object).
-        let c = self.client().await?;
-        let stmt = c
-            .prepare_cached(&format!(
+        let rows = rows_by_key(
+            self,
+            &format!(
                 "SELECT {OBJECT_COLUMNS} FROM objects WHERE tenant = $1 AND collection = $2 AND id = $3"
-            ))
-            .await
-            .map_err(pg_err)?;
-        let t = tenant.as_str();
-        let rows = futures_util::future::try_join_all(ids.iter().map(|id| {
-            let (c, stmt) = (&c, &stmt);
-            async move { c.query_opt(stmt, &[&t, &collection, id]).await }
-        }))
-        .await
-        .map_err(pg_err)?;
-        rows.iter().flatten().map(object).collect()
+            ),
+            tenant,
+            collection,
+            ids,
+        )
+        .await?;
+        rows.iter().map(object).collect()
     }
 
     async fn list_objects(
@@ -285,23 +332,7 @@ impl ObjectStore for PgStore {
         collection: &str,
         now: UnixSeconds,
     ) -> Result<tokenvault_core::objects::TokenCounts, StoreError> {
-        let row = self
-            .client()
-            .await?
-            .query_one(
-                "SELECT
-                   COUNT(*) FILTER (WHERE deleted_at IS NULL AND (expires_at IS NULL OR expires_at > $3)),
-                   COUNT(*) FILTER (WHERE deleted_at IS NOT NULL)
-                 FROM objects WHERE tenant = $1 AND collection = $2",
-                &[&tenant.as_str(), &collection, &now],
-            )
-            .await
-            .map_err(pg_err)?;
-        let n = |v: i64| u64::try_from(v).map_err(|_| corrupt("object count"));
-        Ok(tokenvault_core::objects::TokenCounts {
-            active: n(row.get(0))?,
-            archived: n(row.get(1))?,
-        })
+        count_live_and_archived(self, "objects", tenant, collection, now).await
     }
 
     async fn purge_collection(

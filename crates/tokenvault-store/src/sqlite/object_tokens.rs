@@ -322,25 +322,7 @@ impl ObjectTokenStore for SqliteStore {
         collection: &str,
         now: UnixSeconds,
     ) -> Result<TokenCounts, StoreError> {
-        let (t, c) = (tenant.to_string(), collection.to_owned());
-        self.pool
-            .read(move |conn| {
-                let (active, archived): (i64, i64) = conn
-                    .query_row(
-                        "SELECT
-                           COALESCE(SUM(CASE WHEN deleted_at IS NULL AND (expires_at IS NULL OR expires_at > ?3) THEN 1 ELSE 0 END), 0),
-                           COALESCE(SUM(CASE WHEN deleted_at IS NOT NULL THEN 1 ELSE 0 END), 0)
-                         FROM object_tokens WHERE tenant = ?1 AND collection = ?2",
-                        params![t, c, now],
-                        |r| Ok((r.get(0)?, r.get(1)?)),
-                    )
-                    .map_err(unavailable)?;
-                let n = |v: i64| u64::try_from(v).map_err(|_| StoreError::Corrupt { what: "token count" });
-                Ok(TokenCounts {
-                    active: n(active)?,
-                    archived: n(archived)?,
-                })
-            })
+        super::objects::count_live_and_archived(self, "object_tokens", tenant, collection, now)
             .await
     }
 }

@@ -72,6 +72,40 @@ fn drop_index(tx: &Transaction<'_>, t: &str, collection: &str, id: &str) -> Resu
     .map_err(unavailable)
 }
 
+/// Rows of `table` (objects or object tokens) of a collection: live ones (neither deleted nor
+/// expired at `now`) and archived (soft-deleted) ones.
+pub(super) async fn count_live_and_archived(
+    store: &SqliteStore,
+    table: &'static str,
+    tenant: &TenantId,
+    collection: &str,
+    now: UnixSeconds,
+) -> Result<tokenvault_core::objects::TokenCounts, StoreError> {
+    let (t, c) = (tenant.to_string(), collection.to_owned());
+    store
+        .pool
+        .read(move |conn| {
+            let (active, archived): (i64, i64) = conn
+                .query_row(
+                    &format!(
+                        "SELECT
+                           COALESCE(SUM(CASE WHEN deleted_at IS NULL AND (expires_at IS NULL OR expires_at > ?3) THEN 1 ELSE 0 END), 0),
+                           COALESCE(SUM(CASE WHEN deleted_at IS NOT NULL THEN 1 ELSE 0 END), 0)
+                         FROM {table} WHERE tenant = ?1 AND collection = ?2"
+                    ),
+                    params![t, c, now],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .map_err(unavailable)?;
+            let n = |v: i64| u64::try_from(v).map_err(|_| StoreError::Corrupt { what: "row count" });
+            Ok(tokenvault_core::objects::TokenCounts {
+                active: n(active)?,
+                archived: n(archived)?,
+            })
+        })
+        .await
+}
+
 fn not_found() -> StoreError {
     StoreError::NotFound {
         what: Entity::Object,
@@ -276,30 +310,7 @@ impl ObjectStore for SqliteStore {
         collection: &str,
         now: UnixSeconds,
     ) -> Result<tokenvault_core::objects::TokenCounts, StoreError> {
-        let (t, c) = (tenant.to_string(), collection.to_owned());
-        self.pool
-            .read(move |conn| {
-                let (active, archived): (i64, i64) = conn
-                    .query_row(
-                        "SELECT
-                           COALESCE(SUM(CASE WHEN deleted_at IS NULL AND (expires_at IS NULL OR expires_at > ?3) THEN 1 ELSE 0 END), 0),
-                           COALESCE(SUM(CASE WHEN deleted_at IS NOT NULL THEN 1 ELSE 0 END), 0)
-                         FROM objects WHERE tenant = ?1 AND collection = ?2",
-                        params![t, c, now],
-                        |r| Ok((r.get(0)?, r.get(1)?)),
-                    )
-                    .map_err(unavailable)?;
-                let n = |v: i64| {
-                    u64::try_from(v).map_err(|_| StoreError::Corrupt {
-                        what: "object count",
-                    })
-                };
-                Ok(tokenvault_core::objects::TokenCounts {
-                    active: n(active)?,
-                    archived: n(archived)?,
-                })
-            })
-            .await
+        count_live_and_archived(self, "objects", tenant, collection, now).await
     }
 
     async fn purge_collection(
