@@ -15,6 +15,8 @@ from typing import Iterator
 import httpx
 import pytest
 
+from tokenvault import TokenVault
+
 
 @dataclass(frozen=True)
 class Server:
@@ -65,3 +67,35 @@ def server() -> Iterator[Server]:
         finally:
             proc.kill()
             proc.wait()
+
+
+HIPAA = {
+    "id": "pol_hipaa",
+    "name": "HIPAA",
+    "type_rules": {"us_ssn": {}, "email": {}},
+    "allowed_roles": ["admin"],
+    "allowed_purposes": ["customer_support"],
+    "require_reason": False,
+}
+
+SUPPORT_INTAKE = {
+    "name": "Support Intake",
+    "key": "support-intake",
+    "allowed_roles": ["admin"],
+    "allowed_purposes": ["customer_support"],
+    "detection": {
+        "categories": ["email", "phone", "creditCard", "iban", "ipAddress", "tc_kimlik"],
+        "languages": ["global", "tr"],
+        "blocking": ["creditCard"],
+        "default_action": "redact",
+    },
+}
+
+
+@pytest.fixture(scope="session")
+def client(server: Server) -> TokenVault:
+    """A client with both credentials, and the seeds' two policies in place."""
+    c = TokenVault(api_key=server.api_key, jwt=server.admin_jwt, base_url=server.base_url)
+    c.create_policy(HIPAA)
+    c.create_policy(SUPPORT_INTAKE)
+    return c

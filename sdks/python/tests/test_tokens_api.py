@@ -11,25 +11,7 @@ import pytest
 import tokenvault
 from tokenvault import TokenVault, errors
 
-from .conftest import Server
-
-HIPAA = {
-    "id": "pol_hipaa",
-    "name": "HIPAA",
-    "type_rules": {"us_ssn": {}, "email": {}},
-    "allowed_roles": ["admin"],
-    "allowed_purposes": ["customer_support"],
-    "require_reason": False,
-}
-
-
-@pytest.fixture(scope="module")
-def client(server: Server) -> TokenVault:
-    c = TokenVault(api_key=server.api_key, jwt=server.admin_jwt, base_url=server.base_url)
-    if not any(p.id == "pol_hipaa" for p in c.list_policies()):
-        c.create_policy(HIPAA)
-    return c
-
+from .conftest import HIPAA, Server
 
 def test_the_seed_walkthrough_runs_with_the_names_changed(client: TokenVault) -> None:
     result = client.tokenize(items=[{"value": "123-45-6789", "pii_type": "us_ssn"}], policy_id="pol_hipaa")

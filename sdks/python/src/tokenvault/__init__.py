@@ -3,6 +3,8 @@
 from . import errors
 from ._version import __version__
 from .client import TokenVault
+from .pii import PiiDetokenized, PiiFinding, PiiResult, PiiVaultEntry
+from .rehydrate import AuditEvent, Rehydrated, RehydratedToken, StreamChunk, StreamDone
 from .models import (
     DetokenizeItemResult,
     DetokenizeResult,
@@ -18,6 +20,15 @@ from .models import (
 
 __all__ = [
     "TokenVault",
+    "AuditEvent",
+    "PiiDetokenized",
+    "PiiFinding",
+    "PiiResult",
+    "PiiVaultEntry",
+    "Rehydrated",
+    "RehydratedToken",
+    "StreamChunk",
+    "StreamDone",
     "errors",
     "__version__",
     "DetokenizeItemResult",

@@ -5,9 +5,10 @@ in an exception."""
 
 from __future__ import annotations
 
+import json
 import random
 import time
-from typing import Any, Callable, Dict, Mapping, Optional, Union
+from typing import Any, Callable, Dict, Iterator, Mapping, Optional, Union
 
 import httpx
 
@@ -65,6 +66,16 @@ class Transport:
         self._http.close()
 
     def _credential(self, auth: str) -> str:
+        if auth == "client":
+            # The PII API takes either credential as a bearer token: the API key first.
+            if self._api_key:
+                return self._api_key
+            if self._bearer is None:
+                raise errors.MissingCredentialError(
+                    "this call needs an API key or a JWT: pass api_key= or jwt= to the client",
+                    code="MISSING_CREDENTIAL",
+                )
+            return self._credential("bearer")
         if auth == "api_key":
             if not self._api_key:
                 raise errors.MissingCredentialError(
@@ -144,6 +155,32 @@ class Transport:
                 raise error
             self._sleep(delay)
             attempt += 1
+
+    def stream(self, path: str, *, auth: str, lines: Iterator[Any]) -> Iterator[Any]:
+        """Sends ``lines`` as newline-delimited JSON and yields the answer's lines as they
+        arrive. Not retried (the request body is read once); an error line raises."""
+        headers = {
+            SDK_VERSION_HEADER: __version__,
+            "Content-Type": "application/x-ndjson",
+            "Authorization": f"Bearer {self._credential(auth)}",
+        }
+        body = (json.dumps(line).encode() + b"\n" for line in lines)
+        try:
+            with self._http.stream("POST", self.base_url + path, content=body, headers=headers) as r:
+                if r.status_code >= 400:
+                    r.read()
+                    raise errors.from_response(r.status_code, _json_or_none(r), _retry_after(r))
+                for raw in r.iter_lines():
+                    if not raw.strip():
+                        continue
+                    line = json.loads(raw)
+                    if isinstance(line, dict) and "error" in line:
+                        raise errors.from_response(r.status_code, line, None)
+                    yield line
+        except httpx.TransportError as e:
+            raise errors.ConnectionFailedError(
+                f"the stream was interrupted ({type(e).__name__})", code="CONNECTION_FAILED"
+            ) from None
 
     def _may_retry(self, attempt: int, started: float, delay: float) -> bool:
         elapsed = time.monotonic() - started

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence
+from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence
 
 import httpx
 
 from ._http import BearerSource, RetryPolicy, Transport
+from .pii import PiiApi
+from .rehydrate import AuditEvent, Rehydrated, StreamEvent, stream_events, stream_lines
 from .models import (
     DetokenizeResult,
     Grant,
@@ -51,6 +53,8 @@ class TokenVault:
             RetryPolicy(max_retries=max_retries, deadline=deadline),
             http_client,
         )
+        #: The PII API of seed 003 (``client.pii.tokenize(text, policy_key)``, …).
+        self.pii = PiiApi(self._t)
 
     def close(self) -> None:
         """Closes the connection pool."""
@@ -172,6 +176,67 @@ class TokenVault:
     def usage(self) -> Usage:
         """Token counts and this period's billable operations."""
         return Usage.from_json(self._t.request("GET", f"{API}/usage", auth="bearer"))
+
+    def rehydrate(
+        self,
+        text: str,
+        *,
+        grant_jwt: Optional[str] = None,
+        purpose: Optional[str] = None,
+        reason: Optional[str] = None,
+    ) -> Rehydrated:
+        """``text`` (a model's reply) with the vault tokens in it restored: under a grant, or
+        under ``purpose`` (and ``reason``) checked against each token's policy."""
+        body: Dict[str, Any] = {"text": text}
+        for k, v in (("grant_jwt", grant_jwt), ("purpose", purpose), ("reason", reason)):
+            if v is not None:
+                body[k] = v
+        return Rehydrated.from_json(self._t.request("POST", f"{API}/rehydrate", auth="bearer", json=body))
+
+    def rehydrate_stream(
+        self, chunks: Iterable[str], *, purpose: str, reason: Optional[str] = None
+    ) -> Iterator[StreamEvent]:
+        """Rehydrates model output as it arrives: yields :class:`StreamChunk` events as text
+        settles (a token split across chunks is restored whole) and a final :class:`StreamDone`."""
+        lines = self._t.stream(
+            f"{API}/rehydrate/stream", auth="bearer", lines=stream_lines(chunks, purpose, reason)
+        )
+        return stream_events(lines)
+
+    def audit(
+        self,
+        *,
+        action: Optional[str] = None,
+        actor: Optional[str] = None,
+        token_id: Optional[str] = None,
+        trace_id: Optional[str] = None,
+        result: Optional[str] = None,
+        page_size: int = 100,
+    ) -> Iterator[AuditEvent]:
+        """The audit log, newest first, fetching pages as it goes."""
+        before: Optional[int] = None
+        while True:
+            page = self._t.request(
+                "GET",
+                f"{API}/audit",
+                auth="bearer",
+                params={
+                    "action": action,
+                    "actor": actor,
+                    "token_id": token_id,
+                    "trace_id": trace_id,
+                    "result": result,
+                    "limit": page_size,
+                    "before": before,
+                },
+            )
+            events = page.get("events", [])
+            for e in events:
+                yield AuditEvent.from_json(e)
+            nxt = page.get("next_before")
+            if not events or not isinstance(nxt, int):
+                return
+            before = nxt
 
     def health(self) -> Health:
         """The server's health (no credential needed)."""
