@@ -2,6 +2,7 @@
 
 from . import errors
 from ._version import __version__
+from .aio import AsyncTokenVault
 from .client import TokenVault
 from .pii import PiiDetokenized, PiiFinding, PiiResult, PiiVaultEntry
 from .rehydrate import AuditEvent, Rehydrated, RehydratedToken, StreamChunk, StreamDone
@@ -20,6 +21,7 @@ from .models import (
 
 __all__ = [
     "TokenVault",
+    "AsyncTokenVault",
     "AuditEvent",
     "PiiDetokenized",
     "PiiFinding",

@@ -1,14 +1,9 @@
-"""The PII API of seed 003: find PII in free text and detect, redact, mask, tokenize or scan
-it under a stored policy; detokenize a model's reply with the vault a tokenize returned."""
+"""The PII API's results (seed 003): findings, the transformed text, and the tokenize vault."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional
-
-from ._http import Transport
-
-PII = "/api/client/v1/pii"
 
 
 @dataclass(frozen=True)
@@ -105,51 +100,3 @@ class PiiDetokenized:
 
     output_text: str
     replaced: int
-
-
-class PiiApi:
-    """``client.pii``: the PII API, with the client's API key (or JWT)."""
-
-    def __init__(self, transport: Transport) -> None:
-        self._t = transport
-
-    def _run(
-        self, action: str, text: str, policy_key: str, locale: Optional[str], scan_action: Optional[str] = None
-    ) -> PiiResult:
-        body: Dict[str, Any] = {"policy_key": policy_key, "text": text}
-        if locale is not None:
-            body["locale"] = locale
-        if scan_action is not None:
-            body["action"] = scan_action
-        return PiiResult.from_json(self._t.request("POST", f"{PII}/{action}", auth="client", json=body, replay_safe=True))
-
-    def detect(self, text: str, policy_key: str, *, locale: Optional[str] = None) -> PiiResult:
-        """The findings; the text unchanged."""
-        return self._run("detect", text, policy_key, locale)
-
-    def redact(self, text: str, policy_key: str, *, locale: Optional[str] = None) -> PiiResult:
-        """Each finding replaced by its label (``[EMAIL]``)."""
-        return self._run("redact", text, policy_key, locale)
-
-    def mask(self, text: str, policy_key: str, *, locale: Optional[str] = None) -> PiiResult:
-        """Each finding masked (``s***@acme.com``)."""
-        return self._run("mask", text, policy_key, locale)
-
-    def tokenize(self, text: str, policy_key: str, *, locale: Optional[str] = None) -> PiiResult:
-        """Each finding replaced by a numbered placeholder; ``vault`` maps them back."""
-        return self._run("tokenize", text, policy_key, locale)
-
-    def scan(
-        self, text: str, policy_key: str, *, action: Optional[str] = None, locale: Optional[str] = None
-    ) -> PiiResult:
-        """The policy's default action, or ``action``."""
-        return self._run("scan", text, policy_key, locale, action)
-
-    def detokenize(self, text: str, vault: Mapping[str, PiiVaultEntry]) -> PiiDetokenized:
-        """``text`` (a model's reply) with the vault's placeholders restored."""
-        body = {
-            "text": text,
-            "vault": {k: {"value": v.value, "category": v.category} for k, v in vault.items()},
-        }
-        m = self._t.request("POST", f"{PII}/detokenize", auth="client", json=body, replay_safe=True)
-        return PiiDetokenized(str(m.get("output_text", "")), int(m.get("replaced", 0)))

@@ -75,18 +75,25 @@ def stream_lines(chunks: Iterable[str], purpose: str, reason: Optional[str]) -> 
         yield {"chunk": c}
 
 
+def stream_event(line: Mapping[str, Any]) -> StreamEvent:
+    """One answer line as an event."""
+    if line.get("done"):
+        return StreamDone(
+            tokens_seen=int(line.get("tokens_seen", 0)),
+            restored_count=int(line.get("restored_count", 0)),
+            left_count=int(line.get("left_count", 0)),
+            tokens=_tokens(line.get("tokens")),
+        )
+    return StreamChunk(str(line.get("chunk", "")))
+
+
 def stream_events(lines: Iterator[Any]) -> Iterator[StreamEvent]:
-    """The answer lines as events."""
+    """The answer lines as events, up to the final summary."""
     for line in lines:
-        if line.get("done"):
-            yield StreamDone(
-                tokens_seen=int(line.get("tokens_seen", 0)),
-                restored_count=int(line.get("restored_count", 0)),
-                left_count=int(line.get("left_count", 0)),
-                tokens=_tokens(line.get("tokens")),
-            )
+        event = stream_event(line)
+        yield event
+        if isinstance(event, StreamDone):
             return
-        yield StreamChunk(str(line.get("chunk", "")))
 
 
 @dataclass(frozen=True)
