@@ -47,7 +47,12 @@ fn the_python_sdk_passes_mypy_strict_and_its_suite() {
         &["-m", "pip", "install", "-q", "-e", ".[test]"],
         &[],
     );
-    run(&sdk, &bin.join("mypy"), &["--strict", "src", "tests"], &[]);
+    run(
+        &sdk,
+        &bin.join("mypy"),
+        &["--strict", "src", "tests", "examples"],
+        &[],
+    );
     let report = run(
         &sdk,
         &bin.join("python"),
@@ -57,4 +62,43 @@ fn the_python_sdk_passes_mypy_strict_and_its_suite() {
     println!("{report}");
     assert!(report.contains(" passed"), "{report}");
     assert!(!report.contains(" failed"), "{report}");
+}
+
+/// A wheel and an sdist build from the checkout (`python -m build`).
+#[test]
+fn the_python_sdk_builds_a_wheel_and_an_sdist() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let sdk = root.join("sdks/python");
+    let venv = root.join("target/python-sdk-build-venv");
+    let bin = venv.join("bin");
+    if !bin.join("python").exists() {
+        run(
+            &root,
+            Path::new("python3"),
+            &["-m", "venv", venv.to_str().unwrap()],
+            &[],
+        );
+    }
+    run(
+        &sdk,
+        &bin.join("python"),
+        &["-m", "pip", "install", "-q", "build>=1"],
+        &[],
+    );
+    let out = tempfile::tempdir().unwrap();
+    run(
+        &sdk,
+        &bin.join("python"),
+        &["-m", "build", "--outdir", out.path().to_str().unwrap()],
+        &[],
+    );
+    let names: Vec<String> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names.iter().any(|n| n.ends_with("-py3-none-any.whl")),
+        "{names:?}"
+    );
+    assert!(names.iter().any(|n| n.ends_with(".tar.gz")), "{names:?}");
 }
