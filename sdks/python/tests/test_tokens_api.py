@@ -20,7 +20,7 @@ def test_the_seed_walkthrough_runs_with_the_names_changed(client: TokenVault) ->
     assert item.token_id and item.token
     grant = client.create_grant(token_ids=[item.token_id], purpose="customer_support", reason="Case #12345")
     assert grant.jwt == grant.grant_jwt and grant.expires_in_seconds > 0
-    plain = client.detokenize(tokens=[item.token], grant_jwt=grant.jwt)
+    plain = client.detokenize(tokens=[item.token_id], grant_jwt=grant.jwt)
     assert plain.results[0].value == "123-45-6789"
     assert "123-45-6789" not in repr(plain.results[0])
     # A grant is single-use.
