@@ -104,6 +104,24 @@ export class TokenVault {
     return t.tokenizeResult(m);
   }
 
+  /** Masks items for good (seed 001's strategies); nothing is stored. */
+  async mask(req: t.MaskRequest): Promise<t.MaskResult> {
+    const body: Json = {
+      items: req.items.map((i) => ({
+        value: i.value,
+        pii_type: i.piiType,
+        ...(i.strategy ? { strategy: i.strategy } : {}),
+        ...(i.keepLast !== undefined ? { keep_last: i.keepLast } : {}),
+      })),
+      ...(req.strategy ? { strategy: req.strategy } : {}),
+      ...(req.keepLast !== undefined ? { keep_last: req.keepLast } : {}),
+      ...(req.scope ? { scope: req.scope } : {}),
+      ...(req.batchMode ? { batch_mode: req.batchMode } : {}),
+    };
+    const m = await this.transport.run<Json>({ method: 'POST', path: `${API}/mask`, auth: 'apiKey', body, replaySafe: true });
+    return t.maskResult(m);
+  }
+
   /** A single-use grant to detokenize tokenIds for a purpose. */
   async createGrant(req: t.GrantRequest): Promise<t.Grant> {
     const m = await this.call<Json>('POST', `${API}/grant`, 'bearer', {

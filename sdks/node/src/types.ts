@@ -264,3 +264,30 @@ export function auditEvent(m: Json): AuditEvent {
     detail: m.detail,
   };
 }
+
+export interface MaskRequest {
+  items: { value: string; piiType: string; strategy?: string; keepLast?: number }[];
+  strategy?: 'redact' | 'partial' | 'category' | 'hash' | 'null';
+  keepLast?: number;
+  scope?: string;
+  batchMode?: 'BEST_EFFORT' | 'ALL_OR_NOTHING';
+}
+
+export interface MaskResult {
+  results: { index: number; status: string; masked?: string; error?: { code: string; message: string } }[];
+  successCount: number;
+  failureCount: number;
+  traceId: string;
+}
+
+export function maskResult(m: Json): MaskResult {
+  return {
+    results: ((m.results as Json[]) ?? []).map((r) => {
+      const e = r.error as Json | undefined;
+      return { index: n(r.index), status: s(r.status), masked: os(r.masked), error: e ? { code: s(e.code), message: s(e.message) } : undefined };
+    }),
+    successCount: n(m.success_count),
+    failureCount: n(m.failure_count),
+    traceId: s(m.trace_id),
+  };
+}

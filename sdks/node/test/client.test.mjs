@@ -128,3 +128,17 @@ test('the CommonJS build loads', () => {
   assert.equal(typeof cjs.TokenVault, 'function');
   assert.equal(cjs.SDK_VERSION, sdk.SDK_VERSION);
 });
+
+test('masking for good', async () => {
+  const r = await srv.client.mask({ items: [{ value: '123-45-6789', piiType: 'us_ssn' }], strategy: 'partial' });
+  assert.deepEqual([r.results[0].status, r.results[0].masked, r.successCount], ['MASKED', '***-**-6789', 1]);
+});
+
+test('the LLM round-trip example runs', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const out = execFileSync(process.execPath, [new URL('../examples/llm-round-trip.mjs', import.meta.url).pathname], {
+    env: { ...process.env, TOKENVAULT_API_KEY: srv.apiKey, TOKENVAULT_URL: srv.baseUrl },
+  }).toString();
+  assert.match(out, /to the model: Refund the order for \[EMAIL_1\], card \[CREDITCARD_1\]/);
+  assert.match(out, /to the agent: Reply drafted: I refunded 5555 5555 5555 4444 and emailed sara@acme.com the receipt\./);
+});

@@ -59,3 +59,16 @@ def test_the_audit_log_pages(client: TokenVault) -> None:
     assert len(seen) >= 3 and seen == sorted(seen, reverse=True)
     grants = list(client.audit(action="grant", page_size=5))
     assert all(e.action == "grant" for e in grants)
+
+
+def test_the_llm_round_trip_example_runs(server: Server, client: TokenVault) -> None:
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    example = Path(__file__).parent.parent / "examples" / "llm_round_trip.py"
+    env = {**os.environ, "TOKENVAULT_API_KEY": server.api_key, "TOKENVAULT_URL": server.base_url}
+    out = subprocess.run([sys.executable, str(example)], env=env, check=True, capture_output=True, text=True).stdout
+    assert "to the model: Refund the order for [EMAIL_1], card [CREDITCARD_1]" in out
+    assert "to the agent: Reply drafted: I refunded 5555 5555 5555 4444 and emailed sara@acme.com the receipt." in out

@@ -143,3 +143,8 @@ def test_a_dropped_connection_retries_tokenize_without_duplicates(server: Server
 def test_results_are_typed_objects() -> None:
     r: Any = tokenvault.TokenizeItemResult.from_json({"status": "FAILED", "error": {"code": "EMPTY_VALUE", "message": "m"}})
     assert (r.status, r.error_code) == ("FAILED", "EMPTY_VALUE")
+
+
+def test_masking_for_good(client: TokenVault) -> None:
+    r = client.mask(items=[{"value": "123-45-6789", "pii_type": "us_ssn"}], strategy="partial")
+    assert (r.results[0].status, r.results[0].masked, r.success_count) == ("MASKED", "***-**-6789", 1)

@@ -11,6 +11,7 @@ from .models import (
     DetokenizeResult,
     Grant,
     Health,
+    MaskResult,
     Policy,
     Revoked,
     TokenizeResult,
@@ -69,6 +70,21 @@ def tokenize(
         params={"dry_run": "true"} if dry_run else None,
         replay_safe=True,
     )
+
+
+def mask(
+    items: Sequence[Mapping[str, Any]],
+    strategy: Optional[str],
+    keep_last: Optional[int],
+    scope: Optional[str],
+    batch_mode: Optional[str],
+) -> Call[MaskResult]:
+    body: Dict[str, Any] = {"items": [dict(i) for i in items]}
+    for k, v in (("strategy", strategy), ("keep_last", keep_last), ("scope", scope), ("batch_mode", batch_mode)):
+        if v is not None:
+            body[k] = v
+    # Nothing is stored, so sending it again is harmless.
+    return Call("POST", f"{API}/mask", "api_key", MaskResult.from_json, json=body, replay_safe=True)
 
 
 def create_grant(token_ids: Sequence[str], purpose: str, reason: Optional[str]) -> Call[Grant]:

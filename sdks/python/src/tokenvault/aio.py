@@ -10,7 +10,7 @@ import httpx
 from . import _calls as calls
 from ._http import AsyncBearerSource, AsyncTransport, RetryPolicy
 from .client import DEFAULT_BASE_URL
-from .models import DetokenizeResult, Grant, Health, Policy, Revoked, TokenizeResult, Usage, VaultEntry
+from .models import DetokenizeResult, Grant, Health, MaskResult, Policy, Revoked, TokenizeResult, Usage, VaultEntry
 from .pii import PiiDetokenized, PiiResult, PiiVaultEntry
 from .rehydrate import AuditEvent, Rehydrated, StreamDone, StreamEvent, stream_event, stream_lines
 
@@ -81,6 +81,19 @@ class AsyncTokenVault:
         trace_id: Optional[str] = None,
     ) -> TokenizeResult:
         return await self._t.run(calls.tokenize(items, policy_id, idempotency_key, batch_mode, dry_run, trace_id))
+
+    async def mask(
+        self,
+        items: Sequence[Mapping[str, Any]],
+        *,
+        strategy: Optional[str] = None,
+        keep_last: Optional[int] = None,
+        scope: Optional[str] = None,
+        batch_mode: Optional[str] = None,
+    ) -> MaskResult:
+        """Masks ``items`` for good (seed 001's strategies: redact, partial, category, hash,
+        null); nothing is stored."""
+        return await self._t.run(calls.mask(items, strategy, keep_last, scope, batch_mode))
 
     async def create_grant(self, token_ids: Sequence[str], purpose: str, reason: Optional[str] = None) -> Grant:
         return await self._t.run(calls.create_grant(token_ids, purpose, reason))

@@ -9,7 +9,7 @@ import httpx
 
 from . import _calls as calls
 from ._http import BearerSource, RetryPolicy, Transport
-from .models import DetokenizeResult, Grant, Health, Policy, Revoked, TokenizeResult, Usage, VaultEntry
+from .models import DetokenizeResult, Grant, Health, MaskResult, Policy, Revoked, TokenizeResult, Usage, VaultEntry
 from .pii import PiiDetokenized, PiiResult, PiiVaultEntry
 from .rehydrate import AuditEvent, Rehydrated, StreamEvent, stream_events, stream_lines
 
@@ -97,6 +97,19 @@ class TokenVault:
         """Tokenizes ``items`` (``{"value", "pii_type"}`` each) under ``policy_id``. Retries
         are safe: without an ``idempotency_key`` the SDK makes one for the call."""
         return self._t.run(calls.tokenize(items, policy_id, idempotency_key, batch_mode, dry_run, trace_id))
+
+    def mask(
+        self,
+        items: Sequence[Mapping[str, Any]],
+        *,
+        strategy: Optional[str] = None,
+        keep_last: Optional[int] = None,
+        scope: Optional[str] = None,
+        batch_mode: Optional[str] = None,
+    ) -> MaskResult:
+        """Masks ``items`` for good (seed 001's strategies: redact, partial, category, hash,
+        null); nothing is stored."""
+        return self._t.run(calls.mask(items, strategy, keep_last, scope, batch_mode))
 
     def create_grant(self, token_ids: Sequence[str], purpose: str, reason: Optional[str] = None) -> Grant:
         """A single-use grant to detokenize ``token_ids`` for ``purpose``."""

@@ -246,3 +246,33 @@ class Policy:
             version=int(m.get("version", 0)),
             body=dict(m),
         )
+
+
+@dataclass(frozen=True)
+class MaskItemResult:
+    """One item masked for good (``MASKED``), or ``FAILED`` with an error code."""
+
+    index: int
+    status: str
+    masked: Optional[str] = None
+    error_code: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class MaskResult:
+    """The answer to a mask call."""
+
+    results: List[MaskItemResult]
+    success_count: int
+    failure_count: int
+    trace_id: str
+
+    @classmethod
+    def from_json(cls, m: Mapping[str, Any]) -> "MaskResult":
+        out = []
+        for r in m.get("results", []):
+            err = r.get("error") if isinstance(r.get("error"), dict) else {}
+            out.append(
+                MaskItemResult(int(r.get("index", 0)), str(r.get("status", "")), _opt_str(r, "masked"), _opt_str(err, "code"))
+            )
+        return cls(out, int(m.get("success_count", 0)), int(m.get("failure_count", 0)), str(m.get("trace_id", "")))
