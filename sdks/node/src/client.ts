@@ -180,6 +180,63 @@ export class TokenVault {
     return t.usage(await this.call<Json>('GET', `${API}/usage`, 'bearer'));
   }
 
+  // Management: each needs a JWT whose roles hold the endpoint's permission.
+
+  private manage(method: string, path: string, body?: unknown, query?: Record<string, string | undefined>): Promise<Json> {
+    return this.call<Json>(method, `${API}${path}`, 'bearer', body, query);
+  }
+  /** The caller's roles and permissions. */
+  myPermissions(): Promise<Json> {
+    return this.manage('GET', '/permissions');
+  }
+  /** The role → permission mapping. */
+  listRoles(): Promise<Json> {
+    return this.manage('GET', '/roles');
+  }
+  /** Maps a role to permissions (may answer a pending change under the two-person rule). */
+  setRole(role: string, permissions: string[]): Promise<Json> {
+    return this.manage('PUT', `/roles/${encodeURIComponent(role)}`, { permissions });
+  }
+  deleteRole(role: string): Promise<Json> {
+    return this.manage('DELETE', `/roles/${encodeURIComponent(role)}`);
+  }
+  /** Changes waiting under the two-person rule. */
+  listChanges(status?: string): Promise<Json> {
+    return this.manage('GET', '/changes', undefined, { status });
+  }
+  decideChange(id: string, approve: boolean): Promise<Json> {
+    return this.manage('POST', `/changes/${encodeURIComponent(id)}/${approve ? 'approve' : 'reject'}`);
+  }
+  tenant(): Promise<Json> {
+    return this.manage('GET', '/tenant');
+  }
+  setTenantSettings(settings: { quota?: number; twoPersonRule?: boolean }): Promise<Json> {
+    return this.manage('PUT', '/tenant/settings', {
+      ...(settings.quota !== undefined ? { quota: settings.quota } : {}),
+      ...(settings.twoPersonRule !== undefined ? { two_person_rule: settings.twoPersonRule } : {}),
+    });
+  }
+  /** The emergency stop. */
+  setKillSwitch(on: boolean): Promise<Json> {
+    return this.manage('PUT', '/tenant/kill-switch', { on });
+  }
+  listApiKeys(): Promise<Json> {
+    return this.manage('GET', '/api-keys');
+  }
+  /** A new API key; its secret (`api_key`) is shown once. */
+  createApiKey(name: string): Promise<Json> {
+    return this.manage('POST', '/api-keys', { name });
+  }
+  revokeApiKey(id: string): Promise<Json> {
+    return this.manage('DELETE', `/api-keys/${encodeURIComponent(id)}`);
+  }
+  keyVersions(): Promise<Json> {
+    return this.manage('GET', '/keys');
+  }
+  rotateKeys(): Promise<Json> {
+    return this.manage('POST', '/keys/rotate');
+  }
+
   health(): Promise<{ status: string; version: string; store: string }> {
     return this.call('GET', `${API}/health`, 'none');
   }

@@ -142,3 +142,16 @@ test('the LLM round-trip example runs', async () => {
   assert.match(out, /to the model: Refund the order for \[EMAIL_1\], card \[CREDITCARD_1\]/);
   assert.match(out, /to the agent: Reply drafted: I refunded 5555 5555 5555 4444 and emailed sara@acme.com the receipt\./);
 });
+
+test('management calls', async () => {
+  const c = srv.client;
+  assert.ok((await c.myPermissions()).roles.includes('admin'));
+  const made = await c.createApiKey('sdk-node');
+  assert.ok(made.api_key.startsWith('tvk_'));
+  assert.ok((await c.listApiKeys()).api_keys.some((k) => k.name === 'sdk-node'));
+  await c.revokeApiKey(made.id);
+  assert.ok((await c.keyVersions()).versions.length >= 1);
+  await c.setRole('auditor', ['audit:read']);
+  assert.match(JSON.stringify(await c.listRoles()), /auditor/);
+  await c.deleteRole('auditor');
+});

@@ -148,3 +148,17 @@ def test_results_are_typed_objects() -> None:
 def test_masking_for_good(client: TokenVault) -> None:
     r = client.mask(items=[{"value": "123-45-6789", "pii_type": "us_ssn"}], strategy="partial")
     assert (r.results[0].status, r.results[0].masked, r.success_count) == ("MASKED", "***-**-6789", 1)
+
+
+def test_management_calls(client: TokenVault, server: Server) -> None:
+    assert "admin" in client.my_permissions()["roles"]
+    made = client.create_api_key("sdk-reporting")
+    assert made["api_key"].startswith("tvk_")
+    keys = client.list_api_keys()
+    assert any(k["name"] == "sdk-reporting" for k in keys["api_keys"])
+    client.revoke_api_key(made["id"])
+    assert client.key_versions()["versions"]
+    client.set_role("auditor", ["audit:read"])
+    assert "auditor" in str(client.list_roles())
+    client.delete_role("auditor")
+    assert client.tenant()

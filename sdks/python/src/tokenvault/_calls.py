@@ -183,3 +183,15 @@ def pii_detokenize(text: str, vault: Mapping[str, PiiVaultEntry]) -> Call[PiiDet
         json=body,
         replay_safe=True,
     )
+
+
+# Management (a JWT whose roles hold the endpoint's permission; docs/api.md "Management").
+# Answers are returned as the server's JSON objects.
+
+
+def _dict(answer: Any) -> Dict[str, Any]:
+    return dict(answer) if isinstance(answer, dict) else {}
+
+
+def manage(method: str, path: str, body: Any = None, params: Optional[Mapping[str, Any]] = None) -> Call[Dict[str, Any]]:
+    return Call(method, f"{API}{path}", "bearer", _dict, json=body, params=params)

@@ -3,7 +3,7 @@ async iterators for the vault, the audit log and streamed rehydration."""
 
 from __future__ import annotations
 
-from typing import Any, AsyncIterator, Iterable, List, Mapping, Optional, Sequence
+from typing import Any, Dict, AsyncIterator, Iterable, List, Mapping, Optional, Sequence
 
 import httpx
 
@@ -133,6 +133,65 @@ class AsyncTokenVault:
 
     async def usage(self) -> Usage:
         return await self._t.run(calls.usage())
+
+    # Management: each needs a JWT whose roles hold the endpoint's permission.
+
+    async def my_permissions(self) -> Dict[str, Any]:
+        """The caller's roles and permissions."""
+        return await self._t.run(calls.manage("GET", "/permissions"))
+
+    async def list_roles(self) -> Dict[str, Any]:
+        """The role → permission mapping."""
+        return await self._t.run(calls.manage("GET", "/roles"))
+
+    async def set_role(self, role: str, permissions: Sequence[str]) -> Dict[str, Any]:
+        """Maps ``role`` to ``permissions`` (may answer a pending change under the two-person rule)."""
+        return await self._t.run(calls.manage("PUT", f"/roles/{role}", {"permissions": list(permissions)}))
+
+    async def delete_role(self, role: str) -> Dict[str, Any]:
+        """Removes a role's mapping."""
+        return await self._t.run(calls.manage("DELETE", f"/roles/{role}"))
+
+    async def list_changes(self, status: Optional[str] = None) -> Dict[str, Any]:
+        """Changes waiting under the two-person rule."""
+        return await self._t.run(calls.manage("GET", "/changes", params={"status": status}))
+
+    async def decide_change(self, change_id: str, approve: bool) -> Dict[str, Any]:
+        """Approves or rejects a pending change (not the proposer's own)."""
+        return await self._t.run(calls.manage("POST", f"/changes/{change_id}/{'approve' if approve else 'reject'}"))
+
+    async def tenant(self) -> Dict[str, Any]:
+        """The tenant's settings."""
+        return await self._t.run(calls.manage("GET", "/tenant"))
+
+    async def set_tenant_settings(self, *, quota: Optional[int] = None, two_person_rule: Optional[bool] = None) -> Dict[str, Any]:
+        """Sets the quota and/or the two-person rule."""
+        body = {k: v for k, v in (("quota", quota), ("two_person_rule", two_person_rule)) if v is not None}
+        return await self._t.run(calls.manage("PUT", "/tenant/settings", body))
+
+    async def set_kill_switch(self, on: bool) -> Dict[str, Any]:
+        """The emergency stop: tokenize and detokenize refused while on."""
+        return await self._t.run(calls.manage("PUT", "/tenant/kill-switch", {"on": on}))
+
+    async def list_api_keys(self) -> Dict[str, Any]:
+        """The tenant's API keys (never their secrets)."""
+        return await self._t.run(calls.manage("GET", "/api-keys"))
+
+    async def create_api_key(self, name: str) -> Dict[str, Any]:
+        """A new API key; its secret (``api_key``) is shown once."""
+        return await self._t.run(calls.manage("POST", "/api-keys", {"name": name}))
+
+    async def revoke_api_key(self, key_id: str) -> Dict[str, Any]:
+        """Revokes an API key."""
+        return await self._t.run(calls.manage("DELETE", f"/api-keys/{key_id}"))
+
+    async def key_versions(self) -> Dict[str, Any]:
+        """The tenant's key versions."""
+        return await self._t.run(calls.manage("GET", "/keys"))
+
+    async def rotate_keys(self) -> Dict[str, Any]:
+        """Makes a new tenant key version (new tokens use it)."""
+        return await self._t.run(calls.manage("POST", "/keys/rotate"))
 
     async def health(self) -> Health:
         return await self._t.run(calls.health())

@@ -3,7 +3,7 @@ PII API (seed 003) and the audit listing."""
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Iterator, List, Mapping, Optional, Sequence
+from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence
 
 import httpx
 
@@ -159,6 +159,65 @@ class TokenVault:
     def usage(self) -> Usage:
         """Token counts and this period's billable operations."""
         return self._t.run(calls.usage())
+
+    # Management: each needs a JWT whose roles hold the endpoint's permission.
+
+    def my_permissions(self) -> Dict[str, Any]:
+        """The caller's roles and permissions."""
+        return self._t.run(calls.manage("GET", "/permissions"))
+
+    def list_roles(self) -> Dict[str, Any]:
+        """The role → permission mapping."""
+        return self._t.run(calls.manage("GET", "/roles"))
+
+    def set_role(self, role: str, permissions: Sequence[str]) -> Dict[str, Any]:
+        """Maps ``role`` to ``permissions`` (may answer a pending change under the two-person rule)."""
+        return self._t.run(calls.manage("PUT", f"/roles/{role}", {"permissions": list(permissions)}))
+
+    def delete_role(self, role: str) -> Dict[str, Any]:
+        """Removes a role's mapping."""
+        return self._t.run(calls.manage("DELETE", f"/roles/{role}"))
+
+    def list_changes(self, status: Optional[str] = None) -> Dict[str, Any]:
+        """Changes waiting under the two-person rule."""
+        return self._t.run(calls.manage("GET", "/changes", params={"status": status}))
+
+    def decide_change(self, change_id: str, approve: bool) -> Dict[str, Any]:
+        """Approves or rejects a pending change (not the proposer's own)."""
+        return self._t.run(calls.manage("POST", f"/changes/{change_id}/{'approve' if approve else 'reject'}"))
+
+    def tenant(self) -> Dict[str, Any]:
+        """The tenant's settings."""
+        return self._t.run(calls.manage("GET", "/tenant"))
+
+    def set_tenant_settings(self, *, quota: Optional[int] = None, two_person_rule: Optional[bool] = None) -> Dict[str, Any]:
+        """Sets the quota and/or the two-person rule."""
+        body = {k: v for k, v in (("quota", quota), ("two_person_rule", two_person_rule)) if v is not None}
+        return self._t.run(calls.manage("PUT", "/tenant/settings", body))
+
+    def set_kill_switch(self, on: bool) -> Dict[str, Any]:
+        """The emergency stop: tokenize and detokenize refused while on."""
+        return self._t.run(calls.manage("PUT", "/tenant/kill-switch", {"on": on}))
+
+    def list_api_keys(self) -> Dict[str, Any]:
+        """The tenant's API keys (never their secrets)."""
+        return self._t.run(calls.manage("GET", "/api-keys"))
+
+    def create_api_key(self, name: str) -> Dict[str, Any]:
+        """A new API key; its secret (``api_key``) is shown once."""
+        return self._t.run(calls.manage("POST", "/api-keys", {"name": name}))
+
+    def revoke_api_key(self, key_id: str) -> Dict[str, Any]:
+        """Revokes an API key."""
+        return self._t.run(calls.manage("DELETE", f"/api-keys/{key_id}"))
+
+    def key_versions(self) -> Dict[str, Any]:
+        """The tenant's key versions."""
+        return self._t.run(calls.manage("GET", "/keys"))
+
+    def rotate_keys(self) -> Dict[str, Any]:
+        """Makes a new tenant key version (new tokens use it)."""
+        return self._t.run(calls.manage("POST", "/keys/rotate"))
 
     def health(self) -> Health:
         """The server's health (no credential needed)."""
