@@ -33,10 +33,23 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def server() -> Iterator[Server]:
+    yield from _serve("")
+
+
+@pytest.fixture(scope="session")
+def limited_server() -> Iterator[Server]:
+    """A server whose tokenize limit is one call a minute per user."""
+    yield from _serve("[rate_limits.tokenize]\nper_user = 1\nper_tenant = 100\n")
+
+
+def _serve(config: str) -> Iterator[Server]:
     binary = os.environ.get("TOKENVAULT_BIN")
     if not binary:
         raise RuntimeError("set TOKENVAULT_BIN to the tokenvault binary (cargo test does)")
     with tempfile.TemporaryDirectory() as data:
+        conf = os.path.join(data, "tokenvault.toml")
+        with open(conf, "w", encoding="utf-8") as f:
+            f.write(config)
         boot = json.loads(
             subprocess.run(
                 [binary, "--data-dir", data, "init", "--json"],
@@ -46,7 +59,7 @@ def server() -> Iterator[Server]:
         )
         port = _free_port()
         proc = subprocess.Popen(
-            [binary, "--data-dir", data, "serve", "--listen", f"127.0.0.1:{port}"],
+            [binary, "--config", conf, "--data-dir", data, "serve", "--listen", f"127.0.0.1:{port}"],
             env={**os.environ, "TOKENVAULT_LOG": "warn"},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

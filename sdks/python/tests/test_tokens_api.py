@@ -162,3 +162,19 @@ def test_management_calls(client: TokenVault, server: Server) -> None:
     assert "auditor" in str(client.list_roles())
     client.delete_role("auditor")
     assert client.tenant()
+
+
+def test_a_real_rate_limit_is_honoured_within_the_deadline(limited_server: Server) -> None:
+    """Against the server's own limiter: the 429 carries Retry-After; the SDK waits for it only
+    while its deadline allows, then raises the typed error with the server's advice."""
+    c = TokenVault(api_key=limited_server.api_key, jwt=limited_server.admin_jwt, base_url=limited_server.base_url, deadline=5.0)
+    c.create_policy(HIPAA)
+    slept: List[float] = []
+    c._t._sleep = slept.append
+    c.tokenize(items=[{"value": "a@limit.example", "pii_type": "email"}], policy_id="pol_hipaa")
+    with pytest.raises(errors.RateLimitExceededError) as e:
+        c.tokenize(items=[{"value": "b@limit.example", "pii_type": "email"}], policy_id="pol_hipaa")
+    assert e.value.retryable and e.value.retry_after_seconds is not None and e.value.retry_after_seconds > 0
+    assert e.value.status == 429
+    # The SDK waited only as long as the server advised, and never past its deadline.
+    assert all(0 < d <= 5.0 for d in slept), slept
