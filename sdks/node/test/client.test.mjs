@@ -155,3 +155,29 @@ test('management calls', async () => {
   assert.match(JSON.stringify(await c.listRoles()), /auditor/);
   await c.deleteRole('auditor');
 });
+
+test('every error code of seed 002 has its error class', () => {
+  const table = [
+    ['INVALID_INPUT', 400, sdk.InvalidInputError],
+    ['EMPTY_VALUE', 400, sdk.EmptyValueError],
+    ['UNSUPPORTED_PII_TYPE', 400, sdk.UnsupportedPiiTypeError],
+    ['RATE_LIMIT_EXCEEDED', 429, sdk.RateLimitExceededError],
+    ['QUOTA_EXCEEDED', 429, sdk.QuotaExceededError],
+    ['UNAUTHORIZED', 401, sdk.UnauthorizedError],
+    ['GRANT_EXPIRED', 403, sdk.GrantExpiredError],
+    ['GRANT_NONCE_REUSED', 403, sdk.GrantNonceReusedError],
+    ['TOKEN_NOT_FOUND', 404, sdk.TokenNotFoundError],
+    ['TOKEN_REVOKED', 403, sdk.TokenRevokedError],
+    ['KILL_SWITCH_ACTIVE', 503, sdk.KillSwitchActiveError],
+    ['SERVICE_UNAVAILABLE', 503, sdk.ServiceUnavailableError],
+    ['SDK_VERSION_UNSUPPORTED', 426, sdk.SdkVersionUnsupportedError],
+    ['ACCESS_DENIED', 403, sdk.ForbiddenError],
+    ['POLICY_NOT_FOUND', 404, sdk.NotFoundError],
+    ['INTERNAL_ERROR', 500, sdk.ServerError],
+  ];
+  for (const [code, status, cls] of table) {
+    const e = sdk.fromResponse(status, { error: { code, message: 'm', detail: 'd', retryable: false, trace_id: 'tr_1' } });
+    assert.equal(e.constructor, cls, code);
+    assert.deepEqual([e.code, e.status, e.detail, e.traceId], [code, status, 'd', 'tr_1']);
+  }
+});

@@ -164,17 +164,53 @@ def test_management_calls(client: TokenVault, server: Server) -> None:
     assert client.tenant()
 
 
-def test_a_real_rate_limit_is_honoured_within_the_deadline(limited_server: Server) -> None:
-    """Against the server's own limiter: the 429 carries Retry-After; the SDK waits for it only
-    while its deadline allows, then raises the typed error with the server's advice."""
-    c = TokenVault(api_key=limited_server.api_key, jwt=limited_server.admin_jwt, base_url=limited_server.base_url, deadline=5.0)
+def test_a_real_rate_limit_is_retried_after_retry_after_and_succeeds(limited_server: Server) -> None:
+    """Against the server's own limiter (one tokenize a minute): the second call gets a 429
+    with Retry-After, the SDK waits that long and the retry succeeds."""
+    import time
+
+    c = TokenVault(api_key=limited_server.api_key, jwt=limited_server.admin_jwt, base_url=limited_server.base_url, deadline=90.0)
     c.create_policy(HIPAA)
     slept: List[float] = []
-    c._t._sleep = slept.append
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        time.sleep(seconds)
+
+    c._t._sleep = sleep
     c.tokenize(items=[{"value": "a@limit.example", "pii_type": "email"}], policy_id="pol_hipaa")
+    second = c.tokenize(items=[{"value": "b@limit.example", "pii_type": "email"}], policy_id="pol_hipaa")
+    assert second.success_count == 1
+    assert slept and all(0 < d <= 61 for d in slept), slept
+    # With a deadline shorter than the advice, the typed error comes back at once instead.
+    short = TokenVault(api_key=limited_server.api_key, base_url=limited_server.base_url, deadline=0.5)
     with pytest.raises(errors.RateLimitExceededError) as e:
-        c.tokenize(items=[{"value": "b@limit.example", "pii_type": "email"}], policy_id="pol_hipaa")
-    assert e.value.retryable and e.value.retry_after_seconds is not None and e.value.retry_after_seconds > 0
-    assert e.value.status == 429
-    # The SDK waited only as long as the server advised, and never past its deadline.
-    assert all(0 < d <= 5.0 for d in slept), slept
+        short.tokenize(items=[{"value": "c@limit.example", "pii_type": "email"}], policy_id="pol_hipaa")
+    assert e.value.retryable and e.value.status == 429 and (e.value.retry_after_seconds or 0) > 0
+
+
+@pytest.mark.parametrize(
+    "code,status,cls",
+    [
+        ("INVALID_INPUT", 400, errors.InvalidInputError),
+        ("EMPTY_VALUE", 400, errors.EmptyValueError),
+        ("UNSUPPORTED_PII_TYPE", 400, errors.UnsupportedPiiTypeError),
+        ("RATE_LIMIT_EXCEEDED", 429, errors.RateLimitExceededError),
+        ("QUOTA_EXCEEDED", 429, errors.QuotaExceededError),
+        ("UNAUTHORIZED", 401, errors.UnauthorizedError),
+        ("GRANT_EXPIRED", 403, errors.GrantExpiredError),
+        ("GRANT_NONCE_REUSED", 403, errors.GrantNonceReusedError),
+        ("TOKEN_NOT_FOUND", 404, errors.TokenNotFoundError),
+        ("TOKEN_REVOKED", 403, errors.TokenRevokedError),
+        ("KILL_SWITCH_ACTIVE", 503, errors.KillSwitchActiveError),
+        ("SERVICE_UNAVAILABLE", 503, errors.ServiceUnavailableError),
+        ("SDK_VERSION_UNSUPPORTED", 426, errors.SdkVersionUnsupportedError),
+        ("ACCESS_DENIED", 403, errors.ForbiddenError),
+        ("POLICY_NOT_FOUND", 404, errors.NotFoundError),
+        ("INTERNAL_ERROR", 500, errors.ServerError),
+    ],
+)
+def test_every_error_code_of_seed_002_has_its_exception(code: str, status: int, cls: type) -> None:
+    body = {"error": {"code": code, "message": "m", "detail": "d", "retryable": False, "trace_id": "tr_1"}}
+    e = errors.from_response(status, body, None)
+    assert type(e) is cls and (e.code, e.status, e.detail, e.trace_id) == (code, status, "d", "tr_1")
