@@ -182,12 +182,12 @@ export class TokenVault {
 
   // Management: each needs a JWT whose roles hold the endpoint's permission.
 
-  private manage(method: string, path: string, body?: unknown, query?: Record<string, string | undefined>): Promise<Json> {
-    return this.call<Json>(method, `${API}${path}`, 'bearer', body, query);
+  private manage<T = Json>(method: string, path: string, body?: unknown, query?: Record<string, string | undefined>): Promise<T> {
+    return this.call<T>(method, `${API}${path}`, 'bearer', body, query);
   }
   /** The caller's roles and permissions. */
-  myPermissions(): Promise<Json> {
-    return this.manage('GET', '/permissions');
+  myPermissions(): Promise<t.Permissions> {
+    return this.manage<t.Permissions>('GET', '/permissions');
   }
   /** The role → permission mapping. */
   listRoles(): Promise<Json> {
@@ -207,8 +207,8 @@ export class TokenVault {
   decideChange(id: string, approve: boolean): Promise<Json> {
     return this.manage('POST', `/changes/${encodeURIComponent(id)}/${approve ? 'approve' : 'reject'}`);
   }
-  tenant(): Promise<Json> {
-    return this.manage('GET', '/tenant');
+  tenant(): Promise<t.Tenant> {
+    return this.manage<t.Tenant>('GET', '/tenant');
   }
   setTenantSettings(settings: { quota?: number; twoPersonRule?: boolean }): Promise<Json> {
     return this.manage('PUT', '/tenant/settings', {
@@ -220,18 +220,18 @@ export class TokenVault {
   setKillSwitch(on: boolean): Promise<Json> {
     return this.manage('PUT', '/tenant/kill-switch', { on });
   }
-  listApiKeys(): Promise<Json> {
-    return this.manage('GET', '/api-keys');
+  listApiKeys(): Promise<t.ApiKeyList> {
+    return this.manage<t.ApiKeyList>('GET', '/api-keys');
   }
   /** A new API key; its secret (`api_key`) is shown once. */
-  createApiKey(name: string): Promise<Json> {
-    return this.manage('POST', '/api-keys', { name });
+  createApiKey(name: string): Promise<t.ApiKeyCreated> {
+    return this.manage<t.ApiKeyCreated>('POST', '/api-keys', { name });
   }
   revokeApiKey(id: string): Promise<Json> {
     return this.manage('DELETE', `/api-keys/${encodeURIComponent(id)}`);
   }
-  keyVersions(): Promise<Json> {
-    return this.manage('GET', '/keys');
+  keyVersions(): Promise<t.KeyVersions> {
+    return this.manage<t.KeyVersions>('GET', '/keys');
   }
   rotateKeys(): Promise<Json> {
     return this.manage('POST', '/keys/rotate');

@@ -291,3 +291,38 @@ export function maskResult(m: Json): MaskResult {
     traceId: s(m.trace_id),
   };
 }
+
+/** Management answers with a fixed shape (as the server writes them, snake_case). Role and
+ * change calls answer either their result or a pending change, and stay `Record`s. */
+export interface Permissions {
+  actor: string;
+  roles: string[];
+  permissions: string[];
+}
+export interface ApiKeyInfo {
+  id: string;
+  name: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+export interface ApiKeyList {
+  api_keys: ApiKeyInfo[];
+}
+export interface ApiKeyCreated {
+  id: string;
+  name: string;
+  /** The secret, shown this once. */
+  api_key: string;
+}
+export interface KeyVersions {
+  current_version: number;
+  versions: { version: number; created_at: string }[];
+}
+export interface Tenant {
+  tenant_id: string;
+  name: string;
+  created_at: string;
+  kill_switch: boolean;
+  quota: number | null;
+  two_person_rule: boolean;
+}

@@ -154,6 +154,7 @@ test('management calls', async () => {
   await c.setRole('auditor', ['audit:read']);
   assert.match(JSON.stringify(await c.listRoles()), /auditor/);
   await c.deleteRole('auditor');
+  assert.ok((await c.tenant()).tenant_id.startsWith('ten_'));
 });
 
 test('every error code of seed 002 has its error class', () => {

@@ -4,6 +4,7 @@ from . import errors
 from ._version import __version__
 from .aio import AsyncTokenVault
 from .client import TokenVault
+from .management import ApiKeyCreated, ApiKeyInfo, KeyVersion, KeyVersions, Permissions, Tenant
 from .pii import PiiDetokenized, PiiFinding, PiiResult, PiiVaultEntry
 from .rehydrate import AuditEvent, Rehydrated, RehydratedToken, StreamChunk, StreamDone
 from .models import (
@@ -23,6 +24,12 @@ from .models import (
 
 __all__ = [
     "TokenVault",
+    "ApiKeyCreated",
+    "ApiKeyInfo",
+    "KeyVersion",
+    "KeyVersions",
+    "Permissions",
+    "Tenant",
     "AsyncTokenVault",
     "AuditEvent",
     "PiiDetokenized",

@@ -21,19 +21,20 @@ from .pii import PiiDetokenized, PiiResult, PiiVaultEntry
 from .rehydrate import Rehydrated
 
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
 
 API = "/api/v1/tokens"
 PII = "/api/client/v1/pii"
 
 
 @dataclass(frozen=True)
-class Call(Generic[T]):
+class Call(Generic[T_co]):
     """One request and the reading of its answer."""
 
     method: str
     path: str
     auth: Optional[str]
-    parse: Callable[[Any], T]
+    parse: Callable[[Any], T_co]
     json: Any = None
     params: Optional[Mapping[str, Any]] = None
     replay_safe: bool = False

@@ -10,6 +10,7 @@ import httpx
 from . import _calls as calls
 from ._http import AsyncBearerSource, AsyncTransport, RetryPolicy
 from .client import DEFAULT_BASE_URL
+from .management import ApiKeyCreated, ApiKeyInfo, KeyVersions, Permissions, Tenant, api_keys
 from .models import DetokenizeResult, Grant, Health, MaskResult, Policy, Revoked, TokenizeResult, Usage, VaultEntry
 from .pii import PiiDetokenized, PiiResult, PiiVaultEntry
 from .rehydrate import AuditEvent, Rehydrated, StreamDone, StreamEvent, stream_event, stream_lines
@@ -136,9 +137,9 @@ class AsyncTokenVault:
 
     # Management: each needs a JWT whose roles hold the endpoint's permission.
 
-    async def my_permissions(self) -> Dict[str, Any]:
+    async def my_permissions(self) -> Permissions:
         """The caller's roles and permissions."""
-        return await self._t.run(calls.manage("GET", "/permissions"))
+        return Permissions.from_json(await self._t.run(calls.manage("GET", "/permissions")))
 
     async def list_roles(self) -> Dict[str, Any]:
         """The role → permission mapping."""
@@ -160,9 +161,9 @@ class AsyncTokenVault:
         """Approves or rejects a pending change (not the proposer's own)."""
         return await self._t.run(calls.manage("POST", f"/changes/{change_id}/{'approve' if approve else 'reject'}"))
 
-    async def tenant(self) -> Dict[str, Any]:
+    async def tenant(self) -> Tenant:
         """The tenant's settings."""
-        return await self._t.run(calls.manage("GET", "/tenant"))
+        return Tenant.from_json(await self._t.run(calls.manage("GET", "/tenant")))
 
     async def set_tenant_settings(self, *, quota: Optional[int] = None, two_person_rule: Optional[bool] = None) -> Dict[str, Any]:
         """Sets the quota and/or the two-person rule."""
@@ -173,21 +174,21 @@ class AsyncTokenVault:
         """The emergency stop: tokenize and detokenize refused while on."""
         return await self._t.run(calls.manage("PUT", "/tenant/kill-switch", {"on": on}))
 
-    async def list_api_keys(self) -> Dict[str, Any]:
+    async def list_api_keys(self) -> List[ApiKeyInfo]:
         """The tenant's API keys (never their secrets)."""
-        return await self._t.run(calls.manage("GET", "/api-keys"))
+        return api_keys(await self._t.run(calls.manage("GET", "/api-keys")))
 
-    async def create_api_key(self, name: str) -> Dict[str, Any]:
+    async def create_api_key(self, name: str) -> ApiKeyCreated:
         """A new API key; its secret (``api_key``) is shown once."""
-        return await self._t.run(calls.manage("POST", "/api-keys", {"name": name}))
+        return ApiKeyCreated.from_json(await self._t.run(calls.manage("POST", "/api-keys", {"name": name})))
 
     async def revoke_api_key(self, key_id: str) -> Dict[str, Any]:
         """Revokes an API key."""
         return await self._t.run(calls.manage("DELETE", f"/api-keys/{key_id}"))
 
-    async def key_versions(self) -> Dict[str, Any]:
+    async def key_versions(self) -> KeyVersions:
         """The tenant's key versions."""
-        return await self._t.run(calls.manage("GET", "/keys"))
+        return KeyVersions.from_json(await self._t.run(calls.manage("GET", "/keys")))
 
     async def rotate_keys(self) -> Dict[str, Any]:
         """Makes a new tenant key version (new tokens use it)."""

@@ -9,6 +9,7 @@ import httpx
 
 from . import _calls as calls
 from ._http import BearerSource, RetryPolicy, Transport
+from .management import ApiKeyCreated, ApiKeyInfo, KeyVersions, Permissions, Tenant, api_keys
 from .models import DetokenizeResult, Grant, Health, MaskResult, Policy, Revoked, TokenizeResult, Usage, VaultEntry
 from .pii import PiiDetokenized, PiiResult, PiiVaultEntry
 from .rehydrate import AuditEvent, Rehydrated, StreamEvent, stream_events, stream_lines
@@ -162,9 +163,9 @@ class TokenVault:
 
     # Management: each needs a JWT whose roles hold the endpoint's permission.
 
-    def my_permissions(self) -> Dict[str, Any]:
+    def my_permissions(self) -> Permissions:
         """The caller's roles and permissions."""
-        return self._t.run(calls.manage("GET", "/permissions"))
+        return Permissions.from_json(self._t.run(calls.manage("GET", "/permissions")))
 
     def list_roles(self) -> Dict[str, Any]:
         """The role → permission mapping."""
@@ -186,9 +187,9 @@ class TokenVault:
         """Approves or rejects a pending change (not the proposer's own)."""
         return self._t.run(calls.manage("POST", f"/changes/{change_id}/{'approve' if approve else 'reject'}"))
 
-    def tenant(self) -> Dict[str, Any]:
+    def tenant(self) -> Tenant:
         """The tenant's settings."""
-        return self._t.run(calls.manage("GET", "/tenant"))
+        return Tenant.from_json(self._t.run(calls.manage("GET", "/tenant")))
 
     def set_tenant_settings(self, *, quota: Optional[int] = None, two_person_rule: Optional[bool] = None) -> Dict[str, Any]:
         """Sets the quota and/or the two-person rule."""
@@ -199,21 +200,21 @@ class TokenVault:
         """The emergency stop: tokenize and detokenize refused while on."""
         return self._t.run(calls.manage("PUT", "/tenant/kill-switch", {"on": on}))
 
-    def list_api_keys(self) -> Dict[str, Any]:
+    def list_api_keys(self) -> List[ApiKeyInfo]:
         """The tenant's API keys (never their secrets)."""
-        return self._t.run(calls.manage("GET", "/api-keys"))
+        return api_keys(self._t.run(calls.manage("GET", "/api-keys")))
 
-    def create_api_key(self, name: str) -> Dict[str, Any]:
+    def create_api_key(self, name: str) -> ApiKeyCreated:
         """A new API key; its secret (``api_key``) is shown once."""
-        return self._t.run(calls.manage("POST", "/api-keys", {"name": name}))
+        return ApiKeyCreated.from_json(self._t.run(calls.manage("POST", "/api-keys", {"name": name})))
 
     def revoke_api_key(self, key_id: str) -> Dict[str, Any]:
         """Revokes an API key."""
         return self._t.run(calls.manage("DELETE", f"/api-keys/{key_id}"))
 
-    def key_versions(self) -> Dict[str, Any]:
+    def key_versions(self) -> KeyVersions:
         """The tenant's key versions."""
-        return self._t.run(calls.manage("GET", "/keys"))
+        return KeyVersions.from_json(self._t.run(calls.manage("GET", "/keys")))
 
     def rotate_keys(self) -> Dict[str, Any]:
         """Makes a new tenant key version (new tokens use it)."""
