@@ -13,12 +13,25 @@ from tokenvault import TokenVault, errors
 
 from .conftest import HIPAA, Server
 
-def test_the_seed_walkthrough_runs_with_the_names_changed(client: TokenVault) -> None:
-    result = client.tokenize(items=[{"value": "123-45-6789", "pii_type": "us_ssn"}], policy_id="pol_hipaa")
+def test_the_seed_walkthrough_runs_with_the_names_changed(client: TokenVault, capsys: pytest.CaptureFixture[str]) -> None:
+    # Seed 000, step 2, as written (with the SDK's name).
+    result = client.tokenize(
+        items=[
+            {"value": "123-45-6789", "pii_type": "us_ssn"},
+            {"value": "john@example.com", "pii_type": "email"},
+            {"value": "(555) 123-4567", "pii_type": "phone"},
+        ],
+        policy_id="pol_hipaa",
+    )
+    for each in result.results:
+        print(f"{each.status}: {each.token_id} → {each.token}")
+    assert len(capsys.readouterr().out.splitlines()) == 3
     item = result.results[0]
     assert (item.status, result.success_count) == ("TOKENIZED", 1)
     assert item.token_id and item.token
-    grant = client.create_grant(token_ids=[item.token_id], purpose="customer_support", reason="Case #12345")
+    grant = client.create_grant(
+        token_ids=[item.token_id], purpose="customer_support", reason="Case #12345 — identity verification"
+    )
     assert grant.jwt == grant.grant_jwt and grant.expires_in_seconds > 0
     plain = client.detokenize(tokens=[item.token_id], grant_jwt=grant.jwt)
     assert plain.results[0].value == "123-45-6789"
