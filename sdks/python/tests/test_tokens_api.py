@@ -27,7 +27,7 @@ def test_the_seed_walkthrough_runs_with_the_names_changed(client: TokenVault, ca
         print(f"{each.status}: {each.token_id} → {each.token}")
     assert len(capsys.readouterr().out.splitlines()) == 3
     item = result.results[0]
-    assert (item.status, result.success_count) == ("TOKENIZED", 1)
+    assert (item.status, result.success_count) == ("TOKENIZED", 2)
     assert item.token_id and item.token
     grant = client.create_grant(
         token_ids=[item.token_id], purpose="customer_support", reason="Case #12345 — identity verification"
