@@ -25,7 +25,10 @@ pub(super) fn url(ctx: &Ctx<'_>, start: usize, end: usize, out: &mut Vec<Raw>) {
     }
     let host_start = s.find("://").map_or(0, |i| i + 3);
     let host = s[host_start..].split(['/', '?', '#']).next().unwrap_or("");
-    if host.len() < 3 || !host.contains('.') && !host.starts_with("localhost") {
+    if host.len() < 3 || !host.contains(['.', '[']) && !host.starts_with("localhost") {
+        return;
+    }
+    if !plausible_host(host) {
         return;
     }
     out.push(Raw {
@@ -34,6 +37,29 @@ pub(super) fn url(ctx: &Ctx<'_>, start: usize, end: usize, out: &mut Vec<Raw>) {
         end: start + s.len(),
         score: 0.8,
     });
+}
+
+/// A host a URL can have: `localhost`, an IPv4 address, or a name whose last label is a
+/// top-level domain (letters, at least two, or an IDN's `xn--` form) — and a `www.` name needs
+/// a label between the two (`www.example` alone has no top-level domain).
+fn plausible_host(host: &str) -> bool {
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    // A bracketed IPv6 host (`http://[2001:db8::1]:8080/`).
+    if let Some(inner) = host.strip_prefix('[').and_then(|h| h.split_once(']')) {
+        return inner.0.parse::<Ipv6Addr>().is_ok();
+    }
+    let host = host.split(':').next().unwrap_or(host);
+    if host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::Ipv4Addr>().is_ok() {
+        return true;
+    }
+    let labels: Vec<&str> = host.split('.').collect();
+    let tld = labels.last().copied().unwrap_or("");
+    let tld_ok = (tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()))
+        || tld.to_ascii_lowercase().starts_with("xn--");
+    let www = labels
+        .first()
+        .is_some_and(|l| l.eq_ignore_ascii_case("www"));
+    tld_ok && (!www || labels.len() >= 3)
 }
 
 pub(super) fn email(ctx: &Ctx<'_>, start: usize, end: usize, out: &mut Vec<Raw>) {
@@ -83,11 +109,23 @@ pub(super) fn ipv6(ctx: &Ctx<'_>, start: usize, end: usize, out: &mut Vec<Raw>) 
     if !ctx.on(Category::IpAddress) {
         return;
     }
-    let s = &ctx.text[start..end];
-    // The shape may run into a trailing ':' (a sentence "… at fe80::1: it was …").
-    let s = s.trim_end_matches(':');
-    let Ok(addr) = s.parse::<Ipv6Addr>() else {
+    // A candidate right after ':' or '.' is the tail of a longer token (`text2001:db8::1`
+    // yields `db8::1`), not an address.
+    if ctx.text[..start].ends_with([':', '.']) {
         return;
+    }
+    let raw = &ctx.text[start..end];
+    // An address may end in "::" (`2001:db8::`); otherwise the shape may have run into a
+    // trailing ':' of the sentence ("… at fe80::1: it was …").
+    let (s, addr) = match raw.parse::<Ipv6Addr>() {
+        Ok(a) => (raw, a),
+        Err(_) => {
+            let t = raw.trim_end_matches(':');
+            match t.parse::<Ipv6Addr>() {
+                Ok(a) => (t, a),
+                Err(_) => return,
+            }
+        }
     };
     if addr.is_unspecified() {
         return;
@@ -97,10 +135,43 @@ pub(super) fn ipv6(ctx: &Ctx<'_>, start: usize, end: usize, out: &mut Vec<Raw>) 
     if !s.contains("::") && groups < 8 && !s.contains('.') {
         return;
     }
+    let end = start + s.len() + ipv6_suffix(&ctx.text[start + s.len()..]);
     out.push(Raw {
         category: Category::IpAddress,
         start,
-        end: start + s.len(),
+        end,
         score: 0.8,
     });
+}
+
+/// The length of a prefix length (`/32`, at most 128) or a zone id (`%eth0`) at the start of
+/// `rest`, which belong to the address before it; 0 when there is none.
+fn ipv6_suffix(rest: &str) -> usize {
+    let b = rest.as_bytes();
+    let run = |from: usize, ok: fn(&u8) -> bool| b[from..].iter().take_while(|c| ok(c)).count();
+    match b.first() {
+        Some(b'/') => {
+            let n = run(1, u8::is_ascii_digit);
+            let value = rest.get(1..1 + n).and_then(|d| d.parse::<u16>().ok());
+            let glued = b.get(1 + n).is_some_and(u8::is_ascii_alphanumeric);
+            if (1..=3).contains(&n) && value.is_some_and(|v| v <= 128) && !glued {
+                1 + n
+            } else {
+                0
+            }
+        }
+        Some(b'%') => {
+            let n = run(1, |c| {
+                c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.')
+            });
+            // A zone ends before sentence punctuation.
+            let n = rest[1..1 + n].trim_end_matches('.').len();
+            if n > 0 {
+                1 + n
+            } else {
+                0
+            }
+        }
+        _ => 0,
+    }
 }

@@ -285,10 +285,12 @@ fn readings(
     out.len() > before
 }
 
-/// A dotted quad of 0–255 without leading zeros.
+/// A dotted quad of 0–255 without leading zeros. An opening bracket before it is
+/// punctuation, not part of the address (`(192.168.1.1)`); a `+` is not an address's.
 fn ipv4(ctx: &Ctx<'_>, s: &Shape<'_>, out: &mut Vec<Raw>) -> bool {
+    let paren = s.plus_or_paren && ctx.text.as_bytes().get(s.start) == Some(&b'(');
     let is = ctx.on(Category::IpAddress)
-        && !s.plus_or_paren
+        && (!s.plus_or_paren || paren)
         && s.n == 4
         && s.grouped_by(&["."])
         && s.parts().iter().all(|p| {
@@ -297,7 +299,12 @@ fn ipv4(ctx: &Ctx<'_>, s: &Shape<'_>, out: &mut Vec<Raw>) -> bool {
                 && (p.len() == 1 || !p.starts_with('0'))
         });
     if is {
-        s.push(out, Category::IpAddress, 0.75);
+        out.push(Raw {
+            category: Category::IpAddress,
+            start: s.start + usize::from(paren),
+            end: s.end,
+            score: 0.75,
+        });
     }
     is
 }

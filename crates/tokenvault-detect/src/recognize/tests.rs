@@ -226,6 +226,39 @@ fn invalid_or_huge_custom_patterns_are_refused() {
         .contains("too large"));
 }
 
+/// Issue 17: a host without a top-level domain is not a URL (`www.example`), while real
+/// hosts, IPv4 hosts and `localhost` still are.
+#[test]
+fn urls_need_a_top_level_domain() {
+    let d = all();
+    for text in [
+        "see www.example for more",
+        "at www.example.",
+        "ping www.acme",
+    ] {
+        assert!(
+            found(&d, text).iter().all(|(c, _)| c != "url"),
+            "{text}: {:?}",
+            found(&d, text)
+        );
+    }
+    for (text, url) in [
+        ("see www.example.com now", "www.example.com"),
+        ("at http://localhost:8080/x ok", "http://localhost:8080/x"),
+        (
+            "go https://münchen.xn--p1ai/a ok",
+            "https://münchen.xn--p1ai/a",
+        ),
+        ("see https://acme.co.uk/a.", "https://acme.co.uk/a"),
+    ] {
+        assert!(
+            found(&d, text).contains(&pair("url", url)),
+            "{text}: {:?}",
+            found(&d, text)
+        );
+    }
+}
+
 #[test]
 fn overlapping_readings_keep_the_most_confident() {
     let d = all();
@@ -276,4 +309,29 @@ fn another_categorys_word_keeps_a_national_number_from_reading_as_a_phone() {
         found(&d, "Telefon 039 215 0396"),
         vec![pair("phone", "039 215 0396")]
     );
+}
+
+/// Issue 17: addresses right after an opening bracket, IPv6 ending in `::`, with a prefix
+/// length or a zone, and inside a bracketed URL host.
+#[test]
+fn ip_addresses_in_brackets_and_compressed_forms() {
+    let d = all();
+    for (text, ip) in [
+        ("host (192.168.1.1) down", "192.168.1.1"),
+        ("net 2001:db8:: is documentation", "2001:db8::"),
+        ("route 2001:db8::/32 now", "2001:db8::/32"),
+        ("link fe80::/10 local", "fe80::/10"),
+        ("iface fe80::1%eth0 up", "fe80::1%eth0"),
+    ] {
+        let f = found(&d, text);
+        assert!(f.contains(&pair("ipAddress", ip)), "{text}: {f:?}");
+    }
+    // A bracketed IPv6 host makes a URL; a fragment of a glued token is nothing.
+    let f = found(&d, "open http://[2001:db8::1]/path now");
+    assert!(
+        f.contains(&pair("url", "http://[2001:db8::1]/path")),
+        "{f:?}"
+    );
+    let f = found(&d, "id text2001:db8::1 end");
+    assert!(f.iter().all(|(c, _)| c != "ipAddress"), "{f:?}");
 }
