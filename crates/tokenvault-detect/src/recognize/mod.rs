@@ -46,8 +46,13 @@ impl Ctx<'_> {
 /// Sends a candidate to the recognizers of its shape.
 pub(crate) fn recognize(ctx: &Ctx<'_>, shape: Shape, start: usize, end: usize, out: &mut Vec<Raw>) {
     let text = ctx.text;
-    // A candidate glued to letters or digits on either side is part of a longer token.
-    if glued(text, start, end) && !matches!(shape, Shape::Url | Shape::Email) {
+    // A candidate glued to letters or digits on either side is part of a longer token; but a
+    // date followed by ISO 8601's time designator (`2024-03-15T14:30Z`) is still a date.
+    let iso_time = shape == Shape::Numeric && {
+        let rest = &text.as_bytes()[end..];
+        rest.first() == Some(&b'T') && rest.get(1).is_some_and(u8::is_ascii_digit)
+    };
+    if glued(text, start, end) && !matches!(shape, Shape::Url | Shape::Email) && !iso_time {
         return;
     }
     match shape {

@@ -335,3 +335,21 @@ fn ip_addresses_in_brackets_and_compressed_forms() {
     let f = found(&d, "id text2001:db8::1 end");
     assert!(f.iter().all(|(c, _)| c != "ipAddress"), "{f:?}");
 }
+
+/// Issue 17: ISO 8601 date-times keep their date; day-month-year with a month name and dashes.
+#[test]
+fn iso_date_times_and_dashed_month_names() {
+    let d = all();
+    for (text, date) in [
+        ("at 2024-03-15T14:30:00-05:00 sharp", "2024-03-15"),
+        ("at 2024-03-15T14:30Z sharp", "2024-03-15"),
+        ("born 5-May-2021 in", "5-May-2021"),
+        ("born 5-MAY-2021 in", "5-MAY-2021"),
+    ] {
+        let f = found(&d, text);
+        assert!(f.contains(&pair("date", date)), "{text}: {f:?}");
+    }
+    // A letter other than the time designator still glues.
+    let f = found(&d, "ref 2024-03-15X14 end");
+    assert!(f.iter().all(|(c, _)| c != "date"), "{f:?}");
+}
