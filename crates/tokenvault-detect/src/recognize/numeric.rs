@@ -454,8 +454,13 @@ fn card_issuer(d: &[u8]) -> bool {
     };
     let len = d.len();
     match d[0] {
+        b'1' => len == 15,                   // UATP
         b'4' => matches!(len, 13 | 16 | 19), // Visa
-        b'5' => (51..=55).contains(&p(2)) && len == 16 || (56..=59).contains(&p(2)), // Mastercard, Maestro
+        b'5' => {
+            (51..=55).contains(&p(2)) && len == 16      // Mastercard
+                || (56..=59).contains(&p(2))             // Maestro
+                || p(4) == 5019 && len == 16 // Dankort
+        }
         b'2' => (2221..=2720).contains(&p(4)) && len == 16, // Mastercard 2-series
         b'3' => {
             (matches!(p(2), 34 | 37) && len == 15)                           // Amex

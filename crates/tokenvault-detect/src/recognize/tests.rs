@@ -353,3 +353,34 @@ fn iso_date_times_and_dashed_month_names() {
     let f = found(&d, "ref 2024-03-15X14 end");
     assert!(f.iter().all(|(c, _)| c != "date"), "{f:?}");
 }
+
+/// Issue 17: card schemes the issuer table lacked, and identifiers typed in lower case. Test
+/// numbers: UATP 135410014004955 and Dankort 5019717010103742 are payment processors'
+/// published test cards; their Luhn digits and the lower-case NIE/NIF were checked with
+/// python-stdnum 1.20 (`luhn.is_valid`, `es.nie.is_valid`, `es.nif.is_valid`).
+#[test]
+fn uatp_dankort_and_lower_case_identifiers() {
+    let d = all();
+    for (text, cat, v) in [
+        ("card 135410014004955 ok", "creditCard", "135410014004955"),
+        ("card 5019717010103742 ok", "creditCard", "5019717010103742"),
+        ("nie x9613851n ok", "es_nie", "x9613851n"),
+        ("nif 12345678z ok", "es_nif", "12345678z"),
+        ("nino tw987654a ok", "gb_nino", "tw987654a"),
+    ] {
+        let f = found(&d, text);
+        assert!(f.contains(&pair(cat, v)), "{text}: {f:?}");
+    }
+    // A failed check digit is still nothing.
+    for text in [
+        "card 135410014004956 ok",
+        "card 5019717010103743 ok",
+        "nie x9613851m ok",
+    ] {
+        let f = found(&d, text);
+        assert!(
+            f.iter().all(|(c, _)| c != "creditCard" && c != "es_nie"),
+            "{text}: {f:?}"
+        );
+    }
+}
