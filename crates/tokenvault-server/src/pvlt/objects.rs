@@ -10,7 +10,7 @@ use axum::{
 };
 use serde_json::{json, Map, Value};
 use tokenvault_core::service::{
-    AccessReason, PageRequest, Selection, ServiceError, MAX_OBJECT_PAGE,
+    AccessReason, PageRequest, Selection, ServiceError, MAX_OBJECT_PAGE, MAX_TOKEN_TTL_SECONDS,
 };
 
 use super::{
@@ -155,7 +155,7 @@ impl DataParams {
             Some(t) => t
                 .parse::<i64>()
                 .ok()
-                .filter(|t| (1..=10 * 365 * 86_400).contains(t))
+                .filter(|t| (1..=MAX_TOKEN_TTL_SECONDS).contains(t))
                 .map(Some)
                 .ok_or_else(|| {
                     PvltError::bad_request("ttl is a number of seconds from 1 to ten years")

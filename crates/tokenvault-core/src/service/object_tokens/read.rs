@@ -155,12 +155,15 @@ impl Vault {
         if strict && usable.len() < token_ids.len() {
             return Err(ServiceError::NotFound("tokens"));
         }
+        // Sets: up to 1,000 tokens checked against up to 1,000 ids or tags stay linear.
+        let object_set: HashSet<&String> = object_ids.iter().collect();
+        let tag_set: HashSet<&String> = tags.iter().collect();
         let tokens = usable
             .into_iter()
             .filter(|r| {
-                (object_ids.is_empty()
-                    || r.object_id.as_ref().is_some_and(|o| object_ids.contains(o)))
-                    && (tags.is_empty() || r.tags.iter().any(|t| tags.contains(t)))
+                (object_set.is_empty()
+                    || r.object_id.as_ref().is_some_and(|o| object_set.contains(o)))
+                    && (tag_set.is_empty() || r.tags.iter().any(|t| tag_set.contains(t)))
             })
             .collect();
         Ok(Selected { tokens, objects })
