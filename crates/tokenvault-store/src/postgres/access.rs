@@ -12,7 +12,7 @@ use tokenvault_core::{
     },
 };
 
-use super::{append_audit, corrupt, pg_err, write_policy_version, PgStore};
+use super::{append_audit, corrupt, pg_err, write_policy_version, Cached, PgStore};
 
 const CHANGE_COLUMNS: &str =
     "id, kind, target, payload, proposed_by, created_at, status, decided_by, decided_at";
@@ -42,7 +42,7 @@ async fn apply_role<C: GenericClient>(
     match permissions {
         Some(p) => {
             let json = serde_json::to_string(p).map_err(|_| corrupt("role permissions"))?;
-            c.execute(
+            c.exec(
                 "INSERT INTO role_permissions (tenant, role, permissions) VALUES ($1, $2, $3)
                  ON CONFLICT (tenant, role) DO UPDATE SET permissions = excluded.permissions",
                 &[&t.as_str(), &role, &json],
@@ -50,7 +50,7 @@ async fn apply_role<C: GenericClient>(
             .await
         }
         None => {
-            c.execute(
+            c.exec(
                 "DELETE FROM role_permissions WHERE tenant = $1 AND role = $2",
                 &[&t.as_str(), &role],
             )
@@ -69,7 +69,7 @@ async fn apply_setting<C: GenericClient>(
 ) -> Result<(), StoreError> {
     match value {
         Some(v) => {
-            c.execute(
+            c.exec(
                 "INSERT INTO tenant_settings (tenant, key, value) VALUES ($1, $2, $3)
                  ON CONFLICT (tenant, key) DO UPDATE SET value = excluded.value",
                 &[&t.as_str(), &key, &v],
@@ -77,7 +77,7 @@ async fn apply_setting<C: GenericClient>(
             .await
         }
         None => {
-            c.execute(
+            c.exec(
                 "DELETE FROM tenant_settings WHERE tenant = $1 AND key = $2",
                 &[&t.as_str(), &key],
             )
@@ -97,7 +97,7 @@ impl AccessStore for PgStore {
         let rows = self
             .client()
             .await?
-            .query(
+            .q(
                 "SELECT role, permissions FROM role_permissions WHERE tenant = $1 ORDER BY role",
                 &[&tenant.as_str()],
             )
@@ -135,7 +135,7 @@ impl AccessStore for PgStore {
         let row = self
             .client()
             .await?
-            .query_opt(
+            .q_opt(
                 "SELECT value FROM tenant_settings WHERE tenant = $1 AND key = $2",
                 &[&tenant.as_str(), &key],
             )
@@ -165,7 +165,7 @@ impl AccessStore for PgStore {
     ) -> Result<(), StoreError> {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(pg_err)?;
-        tx.execute(
+        tx.exec(
             "INSERT INTO pending_changes (tenant, id, kind, target, payload, proposed_by, created_at, status)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             &[
@@ -194,7 +194,7 @@ impl AccessStore for PgStore {
         let rows = self
             .client()
             .await?
-            .query(
+            .q(
                 &format!(
                     "SELECT {CHANGE_COLUMNS} FROM pending_changes
                      WHERE tenant = $1 AND ($2::TEXT IS NULL OR status = $2)
@@ -215,7 +215,7 @@ impl AccessStore for PgStore {
         let row = self
             .client()
             .await?
-            .query_opt(
+            .q_opt(
                 &format!(
                     "SELECT {CHANGE_COLUMNS} FROM pending_changes WHERE tenant = $1 AND id = $2"
                 ),
@@ -237,7 +237,7 @@ impl AccessStore for PgStore {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(pg_err)?;
         let n = tx
-            .execute(
+            .exec(
                 "UPDATE pending_changes SET status = $3, decided_by = $4, decided_at = $5
                  WHERE tenant = $1 AND id = $2 AND status = 'pending'",
                 &[
@@ -252,7 +252,7 @@ impl AccessStore for PgStore {
             .map_err(pg_err)?;
         if n == 0 {
             let exists = tx
-                .query_opt(
+                .q_opt(
                     "SELECT 1 FROM pending_changes WHERE tenant = $1 AND id = $2",
                     &[&tenant.as_str(), &id],
                 )
@@ -293,7 +293,7 @@ pub(crate) async fn import(
     let tx = c.transaction().await.map_err(pg_err)?;
     for (role, permissions) in &access.roles {
         let json = serde_json::to_string(permissions).map_err(|_| corrupt("role permissions"))?;
-        tx.execute(
+        tx.exec(
             "INSERT INTO role_permissions (tenant, role, permissions) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
             &[&t.as_str(), role, &json],
         )
@@ -301,7 +301,7 @@ pub(crate) async fn import(
         .map_err(pg_err)?;
     }
     for (key, value) in &access.settings {
-        tx.execute(
+        tx.exec(
             "INSERT INTO tenant_settings (tenant, key, value) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
             &[&t.as_str(), key, value],
         )
@@ -309,7 +309,7 @@ pub(crate) async fn import(
         .map_err(pg_err)?;
     }
     for ch in &access.changes {
-        tx.execute(
+        tx.exec(
             "INSERT INTO pending_changes (tenant, id, kind, target, payload, proposed_by, created_at, status, decided_by, decided_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING",
             &[

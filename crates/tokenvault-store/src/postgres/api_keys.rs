@@ -7,7 +7,7 @@ impl tokenvault_core::store::ApiKeyStore for PgStore {
     async fn insert_api_key(&self, k: &ApiKeyRecord) -> Result<(), StoreError> {
         self.client()
             .await?
-            .execute(
+            .exec(
                 "INSERT INTO api_keys (id, tenant, hash, name, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6)",
                 &[&k.id, &k.tenant.as_str(), &k.hash.as_slice(), &k.name, &k.created_at, &k.revoked_at],
             )
@@ -20,7 +20,7 @@ impl tokenvault_core::store::ApiKeyStore for PgStore {
         let r = self
             .client()
             .await?
-            .query_opt("SELECT id, tenant, hash, name, created_at, revoked_at FROM api_keys WHERE hash = $1", &[&hash.as_slice()])
+            .q_opt("SELECT id, tenant, hash, name, created_at, revoked_at FROM api_keys WHERE hash = $1", &[&hash.as_slice()])
             .await
             .map_err(pg_err)?;
         r.as_ref().map(api_key).transpose()
@@ -30,7 +30,7 @@ impl tokenvault_core::store::ApiKeyStore for PgStore {
         let rows = self
             .client()
             .await?
-            .query("SELECT id, tenant, hash, name, created_at, revoked_at FROM api_keys WHERE tenant = $1 ORDER BY created_at, id", &[&t.as_str()])
+            .q("SELECT id, tenant, hash, name, created_at, revoked_at FROM api_keys WHERE tenant = $1 ORDER BY created_at, id", &[&t.as_str()])
             .await
             .map_err(pg_err)?;
         rows.iter().map(api_key).collect()
@@ -45,7 +45,7 @@ impl tokenvault_core::store::ApiKeyStore for PgStore {
         let n = self
             .client()
             .await?
-            .execute(
+            .exec(
                 "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $3) WHERE tenant = $1 AND id = $2",
                 &[&t.as_str(), &id, &at],
             )

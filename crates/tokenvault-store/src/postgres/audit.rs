@@ -7,20 +7,28 @@ pub(crate) async fn append_audit<C: GenericClient>(
     c: &C,
     events: &[AuditEvent],
 ) -> Result<(), StoreError> {
-    c.execute("SELECT pg_advisory_xact_lock($1)", &[&AUDIT_LOCK])
+    // The lock and the read of the chain's head go out together (one round trip): PostgreSQL
+    // runs them in order, and the read's snapshot is taken once the lock is held. Both are
+    // prepared first, so each is sent on its first poll, and `try_join` polls them in order.
+    let lock = c
+        .prepare_cached("SELECT pg_advisory_xact_lock($1)")
         .await
         .map_err(pg_err)?;
-    let last = c
-        .query_opt("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", &[])
+    let head = c
+        .prepare_cached("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
         .await
         .map_err(pg_err)?;
+    let (_, last) =
+        futures_util::future::try_join(c.execute(&lock, &[&AUDIT_LOCK]), c.query_opt(&head, &[]))
+            .await
+            .map_err(pg_err)?;
     let mut head = match last {
         Some(r) => ChainHead::after(r.get::<_, i64>(0), &r.get::<_, Vec<u8>>(1))?,
         None => ChainHead::EMPTY,
     };
     for e in events {
         let l = head.append(e)?;
-        c.execute(
+        c.exec(
             "INSERT INTO audit (seq, tenant, action, actor, result, trace_id, event, prev_hash, hash)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             &[&i64_of(l.seq)?, &e.tenant, &e.action, &e.actor, &e.result, &e.trace_id, &l.event_json, &l.prev_hash.as_slice(), &l.hash.as_slice()],
@@ -52,7 +60,7 @@ impl tokenvault_core::store::AuditStore for PgStore {
         let rows = self
             .client()
             .await?
-            .query(
+            .q(
                 "SELECT seq, event, prev_hash, hash FROM audit
                  WHERE tenant = $1 AND seq < $2
                    AND ($3::TEXT IS NULL OR action = $3) AND ($4::TEXT IS NULL OR actor = $4)
@@ -95,7 +103,7 @@ impl tokenvault_core::store::AuditStore for PgStore {
         let rows = self
             .client()
             .await?
-            .query(
+            .q(
                 "SELECT seq, event, prev_hash, hash FROM audit WHERE seq > $1 ORDER BY seq LIMIT $2",
                 &[&i64_of(after)?, &i64_of(limit as u64)?],
             )

@@ -23,7 +23,7 @@ impl PgStore {
     ) -> Result<(), StoreError> {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(pg_err)?;
-        let n = tx.execute(sql, params).await.map_err(pg_err)?;
+        let n = tx.exec(sql, params).await.map_err(pg_err)?;
         if n == 0 {
             return Err(StoreError::NotFound {
                 what: Entity::Collection,
@@ -44,7 +44,7 @@ impl CollectionStore for PgStore {
     ) -> Result<(), StoreError> {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(pg_err)?;
-        tx.execute(
+        tx.exec(
             "INSERT INTO collections (tenant, name_key, body) VALUES ($1, $2, $3)",
             &[
                 &tenant.as_str(),
@@ -98,7 +98,7 @@ impl CollectionStore for PgStore {
         let row = self
             .client()
             .await?
-            .query_opt(
+            .q_opt(
                 "SELECT body FROM collections WHERE tenant = $1 AND name_key = $2",
                 &[&tenant.as_str(), &name.to_ascii_lowercase()],
             )
@@ -111,7 +111,7 @@ impl CollectionStore for PgStore {
         let rows = self
             .client()
             .await?
-            .query(
+            .q(
                 "SELECT body FROM collections WHERE tenant = $1 ORDER BY name_key",
                 &[&tenant.as_str()],
             )

@@ -15,14 +15,14 @@ impl tokenvault_core::store::GrantStore for PgStore {
     ) -> Result<(), StoreError> {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(pg_err)?;
-        tx.execute(
+        tx.exec(
             "INSERT INTO used_grants (jti, tenant, expires_at) VALUES ($1, $2, $3)",
             &[&jti, &t.as_str(), &expires_at],
         )
         .await
         .map_err(|e| conflict(Entity::Grant)(pg_err(e)))?;
         if operations > 0 {
-            tx.execute(
+            tx.exec(
                 "INSERT INTO usage (tenant, period, operations) VALUES ($1, $2, $3)
                  ON CONFLICT (tenant, period) DO UPDATE SET operations = usage.operations + excluded.operations",
                 &[&t.as_str(), &period, &i64_of(operations)?],
@@ -45,7 +45,7 @@ impl tokenvault_core::store::UsageStore for PgStore {
     ) -> Result<UsageCounts, StoreError> {
         let c = self.client().await?;
         let r = c
-            .query_one(
+            .q_one(
                 "SELECT COUNT(*),
                         COUNT(*) FILTER (WHERE revoked_at IS NOT NULL),
                         COUNT(*) FILTER (WHERE revoked_at IS NULL AND expires_at IS NOT NULL AND expires_at <= $2)
@@ -56,7 +56,7 @@ impl tokenvault_core::store::UsageStore for PgStore {
             .map_err(pg_err)?;
         let (created, revoked, expired): (i64, i64, i64) = (r.get(0), r.get(1), r.get(2));
         let ops: i64 = c
-            .query_opt(
+            .q_opt(
                 "SELECT operations FROM usage WHERE tenant = $1 AND period = $2",
                 &[&t.as_str(), &period],
             )

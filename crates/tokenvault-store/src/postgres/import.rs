@@ -7,14 +7,14 @@ impl tokenvault_core::store::StoreImport for PgStore {
     async fn import_meta(&self, entries: &[(String, Vec<u8>)]) -> Result<(), StoreError> {
         let c = self.client().await?;
         for (key, value) in entries {
-            c.execute(
+            c.exec(
                 "INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT DO NOTHING",
                 &[key, value],
             )
             .await
             .map_err(pg_err)?;
             let stored: Vec<u8> = c
-                .query_one("SELECT value FROM meta WHERE key = $1", &[key])
+                .q_one("SELECT value FROM meta WHERE key = $1", &[key])
                 .await
                 .map_err(pg_err)?
                 .get(0);
@@ -32,13 +32,13 @@ impl tokenvault_core::store::StoreImport for PgStore {
         let tx = c.transaction().await.map_err(pg_err)?;
         for p in policies {
             let json = serde_json::to_string(p).map_err(|_| corrupt("policy"))?;
-            tx.execute(
+            tx.exec(
                 "INSERT INTO policy_versions (tenant, id, version, body) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
                 &[&t.as_str(), &p.id.as_str(), &i64::from(p.version), &json],
             )
             .await
             .map_err(pg_err)?;
-            tx.execute(
+            tx.exec(
                 "INSERT INTO policies (tenant, id, version, key, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
                  ON CONFLICT (tenant, id) DO UPDATE SET version = excluded.version, key = excluded.key, updated_at = excluded.updated_at
                  WHERE policies.version < excluded.version",
@@ -66,13 +66,13 @@ impl tokenvault_core::store::StoreImport for PgStore {
     async fn import_audit(&self, records: &[AuditRecord]) -> Result<(), StoreError> {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(pg_err)?;
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&AUDIT_LOCK])
+        tx.exec("SELECT pg_advisory_xact_lock($1)", &[&AUDIT_LOCK])
             .await
             .map_err(pg_err)?;
         for r in records {
             let json = tokenvault_core::store::audit_chain::encode(&r.event)?;
             let e = &r.event;
-            tx.execute(
+            tx.exec(
                 "INSERT INTO audit (seq, tenant, action, actor, result, trace_id, event, prev_hash, hash)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (seq) DO NOTHING",
                 &[&i64_of(r.seq)?, &e.tenant, &e.action, &e.actor, &e.result, &e.trace_id, &json, &r.prev_hash.as_slice(), &r.hash.as_slice()],
@@ -86,7 +86,7 @@ impl tokenvault_core::store::StoreImport for PgStore {
     async fn import_usage(&self, rows: &[(String, i64, i64)]) -> Result<(), StoreError> {
         let c = self.client().await?;
         for (t, period, ops) in rows {
-            c.execute(
+            c.exec(
                 "INSERT INTO usage (tenant, period, operations) VALUES ($1, $2, $3)
                  ON CONFLICT (tenant, period) DO UPDATE SET operations = excluded.operations",
                 &[t, period, ops],
@@ -109,7 +109,7 @@ impl tokenvault_core::store::StoreImport for PgStore {
         let seq: i64 = self
             .client()
             .await?
-            .query_one("SELECT COALESCE(MAX(seq), 0) FROM audit", &[])
+            .q_one("SELECT COALESCE(MAX(seq), 0) FROM audit", &[])
             .await
             .map_err(pg_err)?
             .get(0);

@@ -7,7 +7,7 @@ impl TenantKeyStore for PgStore {
     async fn tenant_keys(&self, t: &TenantId) -> Result<Vec<WrappedTenantKey>, KeyStoreError> {
         let c = self.client().await.map_err(key_err)?;
         let rows = c
-            .query(
+            .q(
                 "SELECT version, wrapped, created_at FROM tenant_keys WHERE tenant = $1",
                 &[&t.as_str()],
             )
@@ -29,13 +29,13 @@ impl TenantKeyStore for PgStore {
         let mut c = self.client().await.map_err(key_err)?;
         let tx = c.transaction().await.map_err(|e| key_err(pg_err(e)))?;
         // Exclusive: waits for the tenant's tokenize commits in flight (see `commit_tokenize`).
-        tx.execute(
+        tx.exec(
             "SELECT pg_advisory_xact_lock(hashtextextended($1, $2))",
             &[&key.tenant.as_str(), &TENANT_KEYS_LOCK],
         )
         .await
         .map_err(|e| key_err(pg_err(e)))?;
-        tx.execute(
+        tx.exec(
             "INSERT INTO tenant_keys (tenant, version, wrapped, created_at) VALUES ($1, $2, $3, $4)",
             &[&key.tenant.as_str(), &i64::from(key.version), &key.wrapped, &key.created_at],
         )
@@ -50,10 +50,10 @@ impl TenantKeyStore for PgStore {
     async fn destroy_tenant_keys(&self, t: &TenantId) -> Result<(), KeyStoreError> {
         let mut c = self.client().await.map_err(key_err)?;
         let tx = c.transaction().await.map_err(|e| key_err(pg_err(e)))?;
-        tx.execute("DELETE FROM tenant_keys WHERE tenant = $1", &[&t.as_str()])
+        tx.exec("DELETE FROM tenant_keys WHERE tenant = $1", &[&t.as_str()])
             .await
             .map_err(|e| key_err(pg_err(e)))?;
-        tx.execute(
+        tx.exec(
             "INSERT INTO shredded_tenants (tenant) VALUES ($1) ON CONFLICT DO NOTHING",
             &[&t.as_str()],
         )
@@ -64,7 +64,7 @@ impl TenantKeyStore for PgStore {
 
     async fn is_shredded(&self, t: &TenantId) -> Result<bool, KeyStoreError> {
         let c = self.client().await.map_err(key_err)?;
-        c.query_opt(
+        c.q_opt(
             "SELECT 1 FROM shredded_tenants WHERE tenant = $1",
             &[&t.as_str()],
         )

@@ -37,6 +37,51 @@ mod tls;
 mod tokens;
 
 pub(crate) use audit::append_audit;
+
+/// Statements prepared once per connection (deadpool's statement cache), so a call is one
+/// round trip (bind and execute) instead of two (parse and describe, then bind and execute).
+/// Every statement text passed here is one of a fixed set (no values are spliced into SQL),
+/// so the cache stays small.
+#[async_trait]
+pub(crate) trait Cached: GenericClient {
+    async fn q(
+        &self,
+        sql: &str,
+        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    ) -> Result<Vec<Row>, tokio_postgres::Error> {
+        let stmt = self.prepare_cached(sql).await?;
+        self.query(&stmt, params).await
+    }
+
+    async fn q_opt(
+        &self,
+        sql: &str,
+        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    ) -> Result<Option<Row>, tokio_postgres::Error> {
+        let stmt = self.prepare_cached(sql).await?;
+        self.query_opt(&stmt, params).await
+    }
+
+    async fn q_one(
+        &self,
+        sql: &str,
+        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    ) -> Result<Row, tokio_postgres::Error> {
+        let stmt = self.prepare_cached(sql).await?;
+        self.query_one(&stmt, params).await
+    }
+
+    async fn exec(
+        &self,
+        sql: &str,
+        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    ) -> Result<u64, tokio_postgres::Error> {
+        let stmt = self.prepare_cached(sql).await?;
+        self.execute(&stmt, params).await
+    }
+}
+
+impl<C: GenericClient + ?Sized> Cached for C {}
 pub(crate) use policies::write_policy_version;
 use tls::{ssl_mode, tls};
 

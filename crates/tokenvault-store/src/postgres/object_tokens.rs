@@ -45,7 +45,7 @@ fn record(r: &Row) -> Result<ObjectTokenRecord, StoreError> {
 
 async fn insert<C: GenericClient>(c: &C, t: &str, r: &ObjectTokenRecord) -> Result<(), StoreError> {
     let w = TokenRow::of(r);
-    c.execute(
+    c.exec(
         &format!(
             "INSERT INTO object_tokens (tenant, {OBJECT_TOKEN_COLUMNS})
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
@@ -59,7 +59,7 @@ async fn insert<C: GenericClient>(c: &C, t: &str, r: &ObjectTokenRecord) -> Resu
     .await
     .map_err(token_conflict)?;
     if !r.tags.is_empty() {
-        c.execute(
+        c.exec(
             "INSERT INTO object_token_tags (tenant, collection, tag, token_id)
              SELECT $1, $2, tag, $4 FROM UNNEST($3::TEXT[]) AS tag",
             &[&t, &r.collection, &r.tags, &r.id],
@@ -101,7 +101,7 @@ async fn insert_many<C: GenericClient>(
     let expires: Vec<Option<i64>> = rows.iter().map(|w| w.expires_at).collect();
     let deleted: Vec<Option<i64>> = rows.iter().map(|w| w.deleted_at).collect();
     let version: Vec<i64> = rows.iter().map(|w| w.version).collect();
-    c.execute(
+    c.exec(
         &format!(
             "INSERT INTO object_tokens (tenant, {OBJECT_TOKEN_COLUMNS})
              SELECT $1, * FROM UNNEST($2::TEXT[], $3::TEXT[], $4::TEXT[], $5::TEXT[], $6::TEXT[],
@@ -142,7 +142,7 @@ async fn insert_many<C: GenericClient>(
         }
     }
     if !tag.is_empty() {
-        c.execute(
+        c.exec(
             "INSERT INTO object_token_tags (tenant, collection, tag, token_id)
              SELECT $1, * FROM UNNEST($2::TEXT[], $3::TEXT[], $4::TEXT[])",
             &[&t, &tag_coll, &tag, &tag_token],
@@ -163,14 +163,14 @@ async fn remove<C: GenericClient>(
 ) -> Result<bool, StoreError> {
     let n = match version {
         Some(v) => {
-            c.execute(
+            c.exec(
                 "DELETE FROM object_tokens WHERE tenant = $1 AND collection = $2 AND id = $3 AND version = $4",
                 &[&t, &collection, &id, &v],
             )
             .await
         }
         None => {
-            c.execute(
+            c.exec(
                 "DELETE FROM object_tokens WHERE tenant = $1 AND collection = $2 AND id = $3",
                 &[&t, &collection, &id],
             )
@@ -178,7 +178,7 @@ async fn remove<C: GenericClient>(
         }
     }
     .map_err(pg_err)?;
-    c.execute(
+    c.exec(
         "DELETE FROM object_token_tags WHERE tenant = $1 AND collection = $2 AND token_id = $3",
         &[&t, &collection, &id],
     )
@@ -194,14 +194,14 @@ pub(super) async fn drop_tokens_of<C: GenericClient>(
     collection: &str,
     object_id: &str,
 ) -> Result<(), StoreError> {
-    c.execute(
+    c.exec(
         "DELETE FROM object_token_tags WHERE tenant = $1 AND collection = $2 AND token_id IN
          (SELECT id FROM object_tokens WHERE tenant = $1 AND collection = $2 AND object_id = $3)",
         &[&t, &collection, &object_id],
     )
     .await
     .map_err(pg_err)?;
-    c.execute(
+    c.exec(
         "DELETE FROM object_tokens WHERE tenant = $1 AND collection = $2 AND object_id = $3",
         &[&t, &collection, &object_id],
     )
@@ -217,7 +217,7 @@ pub(super) async fn purge_tokens<C: GenericClient>(
     collection: &str,
 ) -> Result<(), StoreError> {
     for table in ["object_token_tags", "object_tokens"] {
-        c.execute(
+        c.exec(
             &format!("DELETE FROM {table} WHERE tenant = $1 AND collection = $2"),
             &[&t, &collection],
         )
@@ -314,7 +314,7 @@ impl ObjectTokenStore for PgStore {
         let rows = self
             .client()
             .await?
-            .query(
+            .q(
                 &format!(
                     "SELECT {OBJECT_TOKEN_COLUMNS} FROM object_tokens
                      WHERE tenant = $1 AND collection = $2 AND reuse = ANY($3) AND deleted_at IS NULL"
@@ -354,7 +354,7 @@ impl ObjectTokenStore for PgStore {
         let rows = self
             .client()
             .await?
-            .query(
+            .q(
                 &sql,
                 &[
                     &tenant.as_str(),

@@ -47,7 +47,7 @@ async fn write_index<C: GenericClient>(
     if coll.is_empty() {
         return Ok(());
     }
-    c.execute(
+    c.exec(
         "INSERT INTO object_index (tenant, collection, property, digest, object_id, uniq)
          SELECT $1, * FROM UNNEST($2::TEXT[], $3::TEXT[], $4::BYTEA[], $5::TEXT[], $6::BIGINT[])",
         &[&t, &coll, &prop, &digest, &id, &uniq],
@@ -63,7 +63,7 @@ async fn drop_index<C: GenericClient>(
     collection: &str,
     id: &str,
 ) -> Result<(), StoreError> {
-    c.execute(
+    c.exec(
         "DELETE FROM object_index WHERE tenant = $1 AND collection = $2 AND object_id = $3",
         &[&t, &collection, &id],
     )
@@ -105,7 +105,7 @@ pub(super) async fn count_live_and_archived(
     let row = store
         .client()
         .await?
-        .query_one(
+        .q_one(
             &format!(
                 "SELECT
                    COUNT(*) FILTER (WHERE deleted_at IS NULL AND (expires_at IS NULL OR expires_at > $3)),
@@ -156,7 +156,7 @@ impl ObjectStore for PgStore {
             .map(|o| o.values.wrapped_dek.as_slice())
             .collect();
         let sealed: Vec<&[u8]> = objects.iter().map(|o| o.values.sealed.as_slice()).collect();
-        tx.execute(
+        tx.exec(
             &format!(
                 "INSERT INTO objects (tenant, {OBJECT_COLUMNS})
                  SELECT $1, * FROM UNNEST($2::TEXT[], $3::TEXT[], $4::BIGINT[], $5::BIGINT[], $6::BIGINT[],
@@ -181,7 +181,7 @@ impl ObjectStore for PgStore {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(pg_err)?;
         let n = tx
-            .execute(
+            .exec(
                 "UPDATE objects SET modified_at = $4, expires_at = $5, key_version = $6, wrapped_dek = $7, sealed = $8
                  WHERE tenant = $1 AND collection = $2 AND id = $3 AND deleted_at IS NULL",
                 &[&t, &o.collection, &o.id, &o.modified_at, &o.expires_at, &i64::from(o.values.key_version),
@@ -211,13 +211,13 @@ impl ObjectStore for PgStore {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(pg_err)?;
         let n = if hard {
-            tx.execute(
+            tx.exec(
                 "DELETE FROM objects WHERE tenant = $1 AND collection = $2 AND id = $3",
                 &[&t, &collection, &id],
             )
             .await
         } else {
-            tx.execute(
+            tx.exec(
                 "UPDATE objects SET deleted_at = $4 WHERE tenant = $1 AND collection = $2 AND id = $3 AND deleted_at IS NULL",
                 &[&t, &collection, &id, &at],
             )
@@ -267,7 +267,7 @@ impl ObjectStore for PgStore {
         let rows = self
             .client()
             .await?
-            .query(
+            .q(
                 &format!(
                     "SELECT {OBJECT_COLUMNS}, seq FROM objects
                      WHERE tenant = $1 AND collection = $2 AND deleted_at IS NULL AND seq > $3
@@ -310,7 +310,7 @@ impl ObjectStore for PgStore {
         let mut seen = std::collections::HashSet::new();
         for d in digests {
             let rows = c
-                .query(
+                .q(
                     sql,
                     &[&tenant.as_str(), &collection, &property, &d.as_slice()],
                 )
@@ -346,7 +346,7 @@ impl ObjectStore for PgStore {
             "DELETE FROM object_index WHERE tenant = $1 AND collection = $2",
             "DELETE FROM objects WHERE tenant = $1 AND collection = $2",
         ] {
-            tx.execute(sql, &[&tenant.as_str(), &collection])
+            tx.exec(sql, &[&tenant.as_str(), &collection])
                 .await
                 .map_err(pg_err)?;
         }

@@ -9,7 +9,7 @@ pub(crate) async fn write_policy_version<C: GenericClient>(
 ) -> Result<(), StoreError> {
     let json = serde_json::to_string(p).map_err(|_| corrupt("policy"))?;
     let n = c
-        .execute(
+        .exec(
             "UPDATE policies SET version = $3::BIGINT, key = $4, updated_at = $5
              WHERE tenant = $1 AND id = $2 AND version = $3::BIGINT - 1 AND deleted_at IS NULL",
             &[
@@ -27,7 +27,7 @@ pub(crate) async fn write_policy_version<C: GenericClient>(
             what: Entity::PolicyVersion,
         });
     }
-    c.execute(
+    c.exec(
         "INSERT INTO policy_versions (tenant, id, version, body) VALUES ($1, $2, $3, $4)",
         &[&t.as_str(), &p.id.as_str(), &i64::from(p.version), &json],
     )
@@ -47,13 +47,13 @@ impl tokenvault_core::store::PolicyStore for PgStore {
         let json = serde_json::to_string(p).map_err(|_| corrupt("policy"))?;
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(pg_err)?;
-        tx.execute(
+        tx.exec(
             "INSERT INTO policies (tenant, id, version, key, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6)",
             &[&t.as_str(), &p.id.as_str(), &i64::from(p.version), &p.body.key, &p.created_at, &p.updated_at],
         )
         .await
         .map_err(|e| conflict(Entity::Policy)(pg_err(e)))?;
-        tx.execute(
+        tx.exec(
             "INSERT INTO policy_versions (tenant, id, version, body) VALUES ($1, $2, $3, $4)",
             &[&t.as_str(), &p.id.as_str(), &i64::from(p.version), &json],
         )
@@ -86,7 +86,7 @@ impl tokenvault_core::store::PolicyStore for PgStore {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(pg_err)?;
         let n = tx
-            .execute(
+            .exec(
                 "UPDATE policies SET deleted_at = $3, key = NULL, updated_at = $3
                  WHERE tenant = $1 AND id = $2 AND deleted_at IS NULL",
                 &[&t.as_str(), &id.as_str(), &at],
@@ -112,7 +112,7 @@ impl tokenvault_core::store::PolicyStore for PgStore {
         let r = self
             .client()
             .await?
-            .query_opt(
+            .q_opt(
                 "SELECT v.body FROM policies p JOIN policy_versions v
                    ON v.tenant = p.tenant AND v.id = p.id AND v.version = COALESCE($3::BIGINT, p.version)
                  WHERE p.tenant = $1 AND p.id = $2 AND ($3::BIGINT IS NOT NULL OR p.deleted_at IS NULL)",
@@ -127,7 +127,7 @@ impl tokenvault_core::store::PolicyStore for PgStore {
         let r = self
             .client()
             .await?
-            .query_opt(
+            .q_opt(
                 "SELECT v.body FROM policies p JOIN policy_versions v
                    ON v.tenant = p.tenant AND v.id = p.id AND v.version = p.version
                  WHERE p.tenant = $1 AND p.key = $2 AND p.deleted_at IS NULL",
@@ -142,7 +142,7 @@ impl tokenvault_core::store::PolicyStore for PgStore {
         let rows = self
             .client()
             .await?
-            .query(
+            .q(
                 "SELECT v.body FROM policies p JOIN policy_versions v
                    ON v.tenant = p.tenant AND v.id = p.id AND v.version = p.version
                  WHERE p.tenant = $1 AND p.deleted_at IS NULL ORDER BY p.created_at, p.id",

@@ -7,7 +7,7 @@ impl tokenvault_core::store::TenantStore for PgStore {
     async fn ping(&self) -> Result<(), StoreError> {
         self.client()
             .await?
-            .execute("SELECT 1", &[])
+            .exec("SELECT 1", &[])
             .await
             .map(|_| ())
             .map_err(pg_err)
@@ -15,25 +15,23 @@ impl tokenvault_core::store::TenantStore for PgStore {
 
     async fn meta_get_or_insert(&self, key: &str, value: &[u8]) -> Result<Vec<u8>, StoreError> {
         let c = self.client().await?;
-        c.execute(
+        c.exec(
             "INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT DO NOTHING",
             &[&key, &value],
         )
         .await
         .map_err(pg_err)?;
-        Ok(
-            c.query_one("SELECT value FROM meta WHERE key = $1", &[&key])
-                .await
-                .map_err(pg_err)?
-                .get(0),
-        )
+        Ok(c.q_one("SELECT value FROM meta WHERE key = $1", &[&key])
+            .await
+            .map_err(pg_err)?
+            .get(0))
     }
 
     async fn create_tenant(&self, t: &TenantRecord) -> Result<(), StoreError> {
         let quota = t.quota.map(i64_of).transpose()?;
         self.client()
             .await?
-            .execute(
+            .exec(
                 "INSERT INTO tenants (id, name, created_at, kill_switch, quota) VALUES ($1, $2, $3, $4, $5)",
                 &[&t.id.as_str(), &t.name, &t.created_at, &t.kill_switch, &quota],
             )
@@ -46,7 +44,7 @@ impl tokenvault_core::store::TenantStore for PgStore {
         let r = self
             .client()
             .await?
-            .query_opt(
+            .q_opt(
                 "SELECT id, name, created_at, kill_switch, quota FROM tenants WHERE id = $1",
                 &[&id.as_str()],
             )
@@ -59,7 +57,7 @@ impl tokenvault_core::store::TenantStore for PgStore {
         let rows = self
             .client()
             .await?
-            .query("SELECT id, name, created_at, kill_switch, quota FROM tenants ORDER BY created_at, id", &[])
+            .q("SELECT id, name, created_at, kill_switch, quota FROM tenants ORDER BY created_at, id", &[])
             .await
             .map_err(pg_err)?;
         rows.iter().map(tenant).collect()
@@ -69,7 +67,7 @@ impl tokenvault_core::store::TenantStore for PgStore {
         let n = self
             .client()
             .await?
-            .execute(
+            .exec(
                 "UPDATE tenants SET kill_switch = $2 WHERE id = $1",
                 &[&id.as_str(), &on],
             )
@@ -88,7 +86,7 @@ impl tokenvault_core::store::TenantStore for PgStore {
         let n = self
             .client()
             .await?
-            .execute(
+            .exec(
                 "UPDATE tenants SET quota = $2 WHERE id = $1",
                 &[&id.as_str(), &quota],
             )

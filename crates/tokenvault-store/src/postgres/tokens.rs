@@ -12,7 +12,7 @@ pub(super) async fn insert_tokens<C: GenericClient>(
         cols.push(r);
     }
     let rows = c
-        .query(
+        .q(
             &format!(
                 "INSERT INTO tokens ({TOKEN_COLUMNS})
                  SELECT $1, * FROM UNNEST($2::TEXT[], $3::TEXT[], $4::TEXT[], $5::TEXT[], $6::BIGINT[],
@@ -42,14 +42,14 @@ impl tokenvault_core::store::TokenStore for PgStore {
         if !commit.records.is_empty() {
             // Shared with every commit of the tenant, exclusive for a rotation: a rotation
             // waits for commits in flight, and commits after it see the new version.
-            tx.execute(
+            tx.exec(
                 "SELECT pg_advisory_xact_lock_shared(hashtextextended($1, $2))",
                 &[&tenant, &TENANT_KEYS_LOCK],
             )
             .await
             .map_err(pg_err)?;
             let newest: Option<i64> = tx
-                .query_one(
+                .q_one(
                     "SELECT MAX(version) FROM tenant_keys WHERE tenant = $1",
                     &[&tenant],
                 )
@@ -64,7 +64,7 @@ impl tokenvault_core::store::TokenStore for PgStore {
             // Counted and checked in one statement, so concurrent requests on any node count
             // once and cannot both slip under the quota.
             let used: i64 = tx
-                .query_one(
+                .q_one(
                     "INSERT INTO usage (tenant, period, operations) VALUES ($1, $2, $3)
                      ON CONFLICT (tenant, period) DO UPDATE SET operations = usage.operations + excluded.operations
                      RETURNING operations",
@@ -92,7 +92,7 @@ impl tokenvault_core::store::TokenStore for PgStore {
             std::collections::HashMap::new();
         if !missing.is_empty() {
             for row in tx
-                .query(&format!("SELECT {TOKEN_COLUMNS} FROM tokens WHERE tenant = $1 AND token_id = ANY($2)"), &[&tenant, &missing])
+                .q(&format!("SELECT {TOKEN_COLUMNS} FROM tokens WHERE tenant = $1 AND token_id = ANY($2)"), &[&tenant, &missing])
                 .await
                 .map_err(pg_err)?
             {
@@ -107,7 +107,7 @@ impl tokenvault_core::store::TokenStore for PgStore {
             .collect();
         let resolved = batch.resolve(held);
         if let Some(i) = &commit.idempotency {
-            tx.execute(
+            tx.exec(
                 "INSERT INTO idempotency (tenant, key, request_hash, response, created_at) VALUES ($1, $2, $3, $4, $5)",
                 &[&tenant, &i.key, &i.request_hash.as_slice(), &i.response, &i.created_at],
             )
@@ -129,7 +129,7 @@ impl tokenvault_core::store::TokenStore for PgStore {
         let r = self
             .client()
             .await?
-            .query_opt("SELECT key, request_hash, response, created_at FROM idempotency WHERE tenant = $1 AND key = $2", &[&t.as_str(), &key])
+            .q_opt("SELECT key, request_hash, response, created_at FROM idempotency WHERE tenant = $1 AND key = $2", &[&t.as_str(), &key])
             .await
             .map_err(pg_err)?;
         r.map(|r| {
@@ -158,7 +158,7 @@ impl tokenvault_core::store::TokenStore for PgStore {
         let rows = self
             .client()
             .await?
-            .query(
+            .q(
                 &format!(
                     "SELECT {TOKEN_COLUMNS} FROM tokens WHERE tenant = $1 AND token_id = ANY($2)"
                 ),
@@ -181,7 +181,7 @@ impl tokenvault_core::store::TokenStore for PgStore {
         let before: i64 = match &after {
             None => i64::MAX,
             Some((_, id)) => match c
-                .query_opt(
+                .q_opt(
                     "SELECT seq FROM tokens WHERE tenant = $1 AND token_id = $2",
                     &[&t.as_str(), id],
                 )
@@ -204,7 +204,7 @@ impl tokenvault_core::store::TokenStore for PgStore {
         };
         let pii_type = filter.pii_type.map(|p| p.as_str());
         let rows = c
-            .query(
+            .q(
                 &format!(
                     "SELECT {TOKEN_COLUMNS} FROM tokens WHERE tenant = $1 AND ($2::TEXT IS NULL OR pii_type = $2){status_sql}
                        AND seq < $4 AND $3::BIGINT IS NOT NULL
@@ -227,14 +227,14 @@ impl tokenvault_core::store::TokenStore for PgStore {
     ) -> Result<TokenRecord, StoreError> {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(pg_err)?;
-        tx.execute(
+        tx.exec(
             "UPDATE tokens SET revoked_at = $3, revoke_reason = $4 WHERE tenant = $1 AND token_id = $2 AND revoked_at IS NULL",
             &[&t.as_str(), &id.as_str(), &at, &reason],
         )
         .await
         .map_err(pg_err)?;
         let row = tx
-            .query_opt(
+            .q_opt(
                 &format!("SELECT {TOKEN_COLUMNS} FROM tokens WHERE tenant = $1 AND token_id = $2"),
                 &[&t.as_str(), &id.as_str()],
             )
