@@ -3,6 +3,68 @@
 
 use super::*;
 
+const LOCK_SQL: &str = "SELECT pg_advisory_xact_lock($1)";
+const HEAD_SQL: &str = "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1";
+const INSERT_MANY_SQL: &str =
+    "INSERT INTO audit (seq, tenant, action, actor, result, trace_id, event, prev_hash, hash)
+     SELECT * FROM UNNEST($1::BIGINT[], $2::TEXT[], $3::TEXT[], $4::TEXT[], $5::TEXT[], $6::TEXT[],
+                          $7::TEXT[], $8::BYTEA[], $9::BYTEA[])";
+
+fn head_of(last: Option<Row>) -> Result<ChainHead, StoreError> {
+    match last {
+        Some(r) => ChainHead::after(r.get::<_, i64>(0), &r.get::<_, Vec<u8>>(1)),
+        None => Ok(ChainHead::EMPTY),
+    }
+}
+
+/// Audit rows linked onto a chain head, as the columns of one `UNNEST` insert.
+#[derive(Default)]
+struct AuditRows<'a> {
+    seq: Vec<i64>,
+    tenant: Vec<&'a str>,
+    action: Vec<&'a str>,
+    actor: Vec<&'a str>,
+    result: Vec<&'a str>,
+    trace_id: Vec<&'a str>,
+    event: Vec<String>,
+    prev_hash: Vec<Vec<u8>>,
+    hash: Vec<Vec<u8>>,
+}
+
+impl<'a> AuditRows<'a> {
+    fn chained(mut head: ChainHead, events: &'a [AuditEvent]) -> Result<Self, StoreError> {
+        let mut rows = Self::default();
+        for e in events {
+            let l = head.append(e)?;
+            rows.seq.push(i64_of(l.seq)?);
+            rows.tenant.push(&e.tenant);
+            rows.action.push(&e.action);
+            rows.actor.push(&e.actor);
+            rows.result.push(&e.result);
+            rows.trace_id.push(&e.trace_id);
+            rows.event.push(l.event_json);
+            rows.prev_hash.push(l.prev_hash.to_vec());
+            rows.hash.push(l.hash.to_vec());
+        }
+        Ok(rows)
+    }
+
+    fn params(&self) -> [&(dyn tokio_postgres::types::ToSql + Sync); 9] {
+        [
+            &self.seq,
+            &self.tenant,
+            &self.action,
+            &self.actor,
+            &self.result,
+            &self.trace_id,
+            &self.event,
+            &self.prev_hash,
+            &self.hash,
+        ]
+    }
+}
+
+/// Appends `events` inside the caller's transaction (a write and its audit commit together).
 pub(crate) async fn append_audit<C: GenericClient>(
     c: &C,
     events: &[AuditEvent],
@@ -10,42 +72,56 @@ pub(crate) async fn append_audit<C: GenericClient>(
     // The lock and the read of the chain's head go out together (one round trip): PostgreSQL
     // runs them in order, and the read's snapshot is taken once the lock is held. Both are
     // prepared first, so each is sent on its first poll, and `try_join` polls them in order.
-    let lock = c
-        .prepare_cached("SELECT pg_advisory_xact_lock($1)")
-        .await
-        .map_err(pg_err)?;
-    let head = c
-        .prepare_cached("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
-        .await
-        .map_err(pg_err)?;
+    let lock = c.prepare_cached(LOCK_SQL).await.map_err(pg_err)?;
+    let head = c.prepare_cached(HEAD_SQL).await.map_err(pg_err)?;
     let (_, last) =
         futures_util::future::try_join(c.execute(&lock, &[&AUDIT_LOCK]), c.query_opt(&head, &[]))
             .await
             .map_err(pg_err)?;
-    let mut head = match last {
-        Some(r) => ChainHead::after(r.get::<_, i64>(0), &r.get::<_, Vec<u8>>(1))?,
-        None => ChainHead::EMPTY,
-    };
-    for e in events {
-        let l = head.append(e)?;
-        c.exec(
-            "INSERT INTO audit (seq, tenant, action, actor, result, trace_id, event, prev_hash, hash)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            &[&i64_of(l.seq)?, &e.tenant, &e.action, &e.actor, &e.result, &e.trace_id, &l.event_json, &l.prev_hash.as_slice(), &l.hash.as_slice()],
-        )
+    let rows = AuditRows::chained(head_of(last)?, events)?;
+    c.exec(INSERT_MANY_SQL, &rows.params())
         .await
         .map_err(pg_err)?;
-    }
+    Ok(())
+}
+
+/// Appends `events` in a transaction of their own in two round trips: `BEGIN`, the lock and
+/// the head's read sent together, then one insert of every row with `COMMIT`. When the insert
+/// fails, PostgreSQL answers that `COMMIT` by rolling back, and the insert's error is returned.
+async fn append_alone(
+    c: &deadpool_postgres::Object,
+    events: &[AuditEvent],
+) -> Result<(), StoreError> {
+    let lock = c.prepare_cached(LOCK_SQL).await.map_err(pg_err)?;
+    let head = c.prepare_cached(HEAD_SQL).await.map_err(pg_err)?;
+    let insert = c.prepare_cached(INSERT_MANY_SQL).await.map_err(pg_err)?;
+    let (_, _, last) = futures_util::future::try_join3(
+        c.batch_execute("BEGIN"),
+        c.execute(&lock, &[&AUDIT_LOCK]),
+        c.query_opt(&head, &[]),
+    )
+    .await
+    .map_err(pg_err)?;
+    let rows = AuditRows::chained(head_of(last)?, events)?;
+    futures_util::future::try_join(
+        c.execute(&insert, &rows.params()),
+        c.batch_execute("COMMIT"),
+    )
+    .await
+    .map_err(pg_err)?;
     Ok(())
 }
 
 #[async_trait]
 impl tokenvault_core::store::AuditStore for PgStore {
     async fn append_audit(&self, events: &[AuditEvent]) -> Result<(), StoreError> {
-        let mut c = self.client().await?;
-        let tx = c.transaction().await.map_err(pg_err)?;
-        append_audit(&tx, events).await?;
-        tx.commit().await.map_err(pg_err)
+        let c = self.client().await?;
+        let appended = append_alone(&c, events).await;
+        if appended.is_err() && c.batch_execute("ROLLBACK").await.is_err() {
+            // A connection whose state is unknown does not go back to the pool.
+            drop(deadpool_postgres::Object::take(c));
+        }
+        appended
     }
 
     async fn audit(

@@ -176,4 +176,5 @@ conformance!(
     object_tokens_reuse_versions_and_lookups,
     object_tokens_go_with_their_object,
     racing_reusable_tokens_make_one,
+    concurrent_audit_appends_form_one_chain,
 );
