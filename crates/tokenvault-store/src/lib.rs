@@ -9,14 +9,14 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod append_index;
 mod object_token_row;
 mod pool;
 mod postgres;
 mod rows;
 mod schema;
 mod sqlite;
-mod token_index;
 
+pub use append_index::MERGE_EVERY;
 pub use postgres::{PgOptions, PgStore};
 pub use sqlite::SqliteStore;
-pub use token_index::MERGE_EVERY;

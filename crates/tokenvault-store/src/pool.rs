@@ -8,8 +8,8 @@ use rusqlite::{Connection, OpenFlags};
 use tokenvault_core::store::{Entity, StoreError};
 
 use crate::{
+    append_index::{AppendIndex, Pending, OBJECT_DIGESTS, TOKENS},
     schema,
-    token_index::{Pending, TokenIndex},
 };
 
 /// Readers kept open.
@@ -54,8 +54,10 @@ type GroupJob = Box<dyn FnOnce(&Connection) -> (bool, Finish) + Send>;
 pub(crate) struct Pool {
     writer: Mutex<Connection>,
     pending: Mutex<Vec<GroupJob>>,
-    /// Finds token records by id (see token_index.rs).
-    pub(crate) index: TokenIndex,
+    /// Finds token records by id (see append_index.rs).
+    pub(crate) index: AppendIndex,
+    /// Finds the object vault's blind-index entries by digest (see append_index.rs).
+    pub(crate) digests: AppendIndex,
     /// Ids appended by the jobs of the group transaction in progress.
     pub(crate) group_added: Mutex<Pending>,
     /// Held while this process appends tokens, so no other process can.
@@ -169,12 +171,16 @@ impl Pool {
             ))
             .map_err(unavailable)?;
         schema::migrate(&mut writer).map_err(unavailable)?;
-        let index = TokenIndex::load(&writer, merge_every).map_err(unavailable)?;
+        let index = AppendIndex::load(&writer, &TOKENS, merge_every).map_err(unavailable)?;
+        crate::sqlite::objects::key_copied_digests(&writer)?;
+        let digests =
+            AppendIndex::load(&writer, &OBJECT_DIGESTS, merge_every).map_err(unavailable)?;
         let checkpointer = connect(path, flags).map_err(unavailable)?;
         let pool = Arc::new(Self {
             writer: Mutex::new(writer),
             pending: Mutex::new(Vec::new()),
             index,
+            digests,
             group_added: Mutex::new(Pending::default()),
             append_lock: Mutex::new(None),
             readers: Mutex::new(Vec::new()),
@@ -284,7 +290,8 @@ impl Pool {
         }
     }
 
-    /// Takes the lock file that makes this process the only one appending tokens.
+    /// Takes the lock file that makes this process the only one appending tokens and blind-index
+    /// entries (the append indexes keep their tails in this process's memory).
     fn hold_append_lock(&self) -> Result<(), StoreError> {
         let mut held = self.append_lock.lock();
         if held.is_some() {
@@ -309,7 +316,7 @@ impl Pool {
             };
             return Err(StoreError::Unavailable {
                 detail: format!(
-                    "{who} is writing tokens to {}; run one server per SQLite database",
+                    "{who} is writing to {}; run one server per SQLite database",
                     self.path.display()
                 ),
             });

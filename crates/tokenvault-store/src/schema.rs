@@ -144,6 +144,29 @@ CREATE INDEX object_tokens_object ON object_tokens (object_id, tenant, collectio
 DROP INDEX object_token_tags_token;
 CREATE INDEX object_token_tags_token ON object_token_tags (token_id, tenant, collection);
 "#,
+    // 8: blind-index entries are appended (`seq`), and found by digest through an append
+    // index (see append_index.rs) instead of B-trees keyed by the digest, each insert of which
+    // rewrote a random page. Uniqueness among live objects is checked by the single writer.
+    // Copied entries get their `id_key` when the store opens (`key_copied_digests`).
+    r#"
+CREATE TABLE object_digests (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, id_key INTEGER,
+    tenant TEXT NOT NULL, collection TEXT NOT NULL, property TEXT NOT NULL,
+    digest BLOB NOT NULL, object_id TEXT NOT NULL, uniq INTEGER NOT NULL
+);
+CREATE INDEX object_digests_object ON object_digests (tenant, collection, object_id);
+INSERT INTO object_digests (tenant, collection, property, digest, object_id, uniq)
+    SELECT tenant, collection, property, digest, object_id, uniq FROM object_index;
+DROP TABLE object_index;
+CREATE TABLE object_digest_keys (
+    id_key INTEGER NOT NULL, seq INTEGER NOT NULL,
+    PRIMARY KEY (id_key, seq)
+) WITHOUT ROWID;
+CREATE TABLE object_digest_keys_state (
+    id INTEGER PRIMARY KEY CHECK (id = 1), merged_upto INTEGER NOT NULL
+);
+INSERT INTO object_digest_keys_state (id, merged_upto) VALUES (1, 0);
+"#,
 ];
 
 /// Applies every migration the database has not seen, each in its own transaction.

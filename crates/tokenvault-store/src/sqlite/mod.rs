@@ -9,7 +9,7 @@ mod export;
 mod grants;
 mod keys;
 mod object_tokens;
-mod objects;
+pub(crate) mod objects;
 mod policies;
 mod tenants;
 mod tokens;
@@ -32,9 +32,9 @@ use tokenvault_core::{
 };
 
 use crate::{
+    append_index::{id_key, Pending},
     pool::{unavailable, Pool},
     rows::{self, i64_of, API_KEY_COLUMNS, TOKEN_COLUMNS},
-    token_index::{id_key, Pending},
 };
 
 /// The vault on one SQLite database file (WAL mode, durable commits).

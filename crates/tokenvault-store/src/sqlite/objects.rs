@@ -1,8 +1,10 @@
-//! The object vault's objects on SQLite: sealed values in `objects`, blind indexes in
-//! `object_index` (a partial unique index enforces unique properties among live objects).
+//! The object vault's objects on SQLite: sealed values in `objects`, blind-index entries
+//! appended to `object_digests` and found by digest through an append index (see
+//! append_index.rs). The single writer checks unique properties among live objects before it
+//! appends an entry.
 
 use async_trait::async_trait;
-use rusqlite::{params, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use tokenvault_core::{
     clock::UnixSeconds,
     ids::TenantId,
@@ -11,7 +13,10 @@ use tokenvault_core::{
 };
 
 use super::SqliteStore;
-use crate::pool::unavailable;
+use crate::{
+    append_index::{digest_key, AppendIndex, Pending},
+    pool::{unavailable, Pool},
+};
 
 const OBJECT_COLUMNS: &str =
     "id, collection, created_at, modified_at, expires_at, deleted_at, key_version, wrapped_dek, sealed";
@@ -42,34 +47,178 @@ fn unique_conflict(e: rusqlite::Error) -> StoreError {
     }
 }
 
-fn write_index(tx: &Transaction<'_>, t: &str, o: &ObjectRecord) -> Result<(), StoreError> {
-    let mut stmt = tx
+/// One blind-index value looked up: a property's digest, among unique or non-unique entries.
+struct Lookup<'a> {
+    tenant: &'a str,
+    collection: &'a str,
+    property: &'a str,
+    digest: &'a [u8],
+    unique: bool,
+}
+
+/// The objects whose entry is `l`, among the rows the digest index names (`extra` holds the
+/// rows of the current transaction).
+fn objects_with(
+    conn: &Connection,
+    index: &AppendIndex,
+    extra: &[&Pending],
+    l: &Lookup<'_>,
+) -> Result<Vec<String>, StoreError> {
+    let seqs = index.candidates(conn, digest_key(l.digest), extra)?;
+    if seqs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut row = conn
         .prepare_cached(
-            "INSERT INTO object_index (tenant, collection, property, digest, object_id, uniq)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "SELECT object_id FROM object_digests WHERE seq = ?1 AND tenant = ?2
+               AND collection = ?3 AND property = ?4 AND digest = ?5 AND uniq = ?6",
         )
         .map_err(unavailable)?;
+    let mut out = Vec::new();
+    for seq in seqs {
+        let found = row
+            .query_row(
+                params![seq, l.tenant, l.collection, l.property, l.digest, l.unique],
+                |r| r.get::<_, String>(0),
+            )
+            .optional()
+            .map_err(unavailable)?;
+        out.extend(found);
+    }
+    Ok(out)
+}
+
+/// Appends `o`'s blind-index entries (their keys and rows into `added`), refusing a unique
+/// value a live object already has.
+fn write_index(
+    tx: &Transaction<'_>,
+    index: &AppendIndex,
+    added: &mut Pending,
+    t: &str,
+    o: &ObjectRecord,
+) -> Result<(), StoreError> {
     for e in &o.index {
-        stmt.execute(params![
-            t,
-            o.collection,
-            e.property,
-            e.digest.as_slice(),
-            o.id,
-            e.unique
-        ])
-        .map_err(unique_conflict)?;
+        let taken = e.unique
+            && !objects_with(
+                tx,
+                index,
+                &[added],
+                &Lookup {
+                    tenant: t,
+                    collection: &o.collection,
+                    property: &e.property,
+                    digest: &e.digest,
+                    unique: true,
+                },
+            )?
+            .is_empty();
+        if taken {
+            return Err(StoreError::Conflict {
+                what: Entity::UniqueValue,
+            });
+        }
+        let key = digest_key(&e.digest);
+        tx.prepare_cached(
+            "INSERT INTO object_digests (id_key, tenant, collection, property, digest, object_id, uniq)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )
+        .and_then(|mut insert| {
+            insert.execute(params![
+                key,
+                t,
+                o.collection,
+                e.property,
+                e.digest.as_slice(),
+                o.id,
+                e.unique
+            ])
+        })
+        .map_err(unavailable)?;
+        added.add(key, tx.last_insert_rowid());
     }
     Ok(())
 }
 
-fn drop_index(tx: &Transaction<'_>, t: &str, collection: &str, id: &str) -> Result<(), StoreError> {
+/// Removes the blind-index entries of one object, or of a whole collection when `id` is
+/// `None` (merged keys first, then the rows; unmerged rows simply leave the tail stale, and
+/// every candidate is checked against its row).
+fn drop_index(
+    tx: &Transaction<'_>,
+    t: &str,
+    collection: &str,
+    id: Option<&str>,
+) -> Result<(), StoreError> {
+    let rows = "FROM object_digests WHERE tenant = ?1 AND collection = ?2 AND (?3 IS NULL OR object_id = ?3)";
     tx.execute(
-        "DELETE FROM object_index WHERE tenant = ?1 AND collection = ?2 AND object_id = ?3",
+        &format!(
+            "DELETE FROM object_digest_keys WHERE (id_key, seq) IN (SELECT id_key, seq {rows})"
+        ),
         params![t, collection, id],
     )
+    .and_then(|_| tx.execute(&format!("DELETE {rows}"), params![t, collection, id]))
     .map(drop)
     .map_err(unavailable)
+}
+
+/// Gives blind-index entries copied by migration 8 their lookup key (once, at open).
+pub(crate) fn key_copied_digests(conn: &Connection) -> Result<(), StoreError> {
+    let tx = conn.unchecked_transaction().map_err(unavailable)?;
+    {
+        let mut read = tx
+            .prepare("SELECT seq, digest FROM object_digests WHERE id_key IS NULL")
+            .map_err(unavailable)?;
+        let mut write = tx
+            .prepare("UPDATE object_digests SET id_key = ?2 WHERE seq = ?1")
+            .map_err(unavailable)?;
+        let rows = read
+            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)))
+            .map_err(unavailable)?;
+        for row in rows {
+            let (seq, digest) = row.map_err(unavailable)?;
+            write
+                .execute(params![seq, digest_key(&digest)])
+                .map_err(unavailable)?;
+        }
+    }
+    tx.commit().map_err(unavailable)
+}
+
+impl SqliteStore {
+    /// Runs `f` (which may append blind-index entries) and appends `audit`, in one immediate
+    /// transaction on the single writer; then makes the new entries findable and merges the
+    /// digest index when its tail has grown enough.
+    async fn write_objects<F>(&self, audit: &AuditEvent, f: F) -> Result<(), StoreError>
+    where
+        F: FnOnce(&Transaction<'_>, &AppendIndex, &mut Pending) -> Result<(), StoreError>
+            + Send
+            + 'static,
+    {
+        let (a, pool) = (audit.clone(), self.pool.clone());
+        self.pool
+            .write(move |c| {
+                pool.claim_writer()?;
+                let mut added = Pending::default();
+                let tx = c
+                    .transaction_with_behavior(TransactionBehavior::Immediate)
+                    .map_err(unavailable)?;
+                f(&tx, &pool.digests, &mut added)?;
+                super::audit::append(&tx, std::slice::from_ref(&a))?;
+                tx.commit().map_err(unavailable)?;
+                publish_and_merge(&pool, c, added);
+                Ok(())
+            })
+            .await
+    }
+}
+
+fn publish_and_merge(pool: &Pool, conn: &Connection, added: Pending) {
+    pool.digests.publish(added);
+    if pool.digests.should_merge() {
+        // A failed merge leaves the tail in memory and is retried after the next write.
+        if let Err(e) = pool.digests.merge(conn) {
+            tracing::warn!(error = %e, "merging the object digest index failed; retried later");
+        }
+    }
 }
 
 /// Rows of `table` (objects or object tokens) of a collection: live ones (neither deleted nor
@@ -121,7 +270,7 @@ impl ObjectStore for SqliteStore {
         audit: &AuditEvent,
     ) -> Result<(), StoreError> {
         let (t, objects) = (tenant.to_string(), objects.to_vec());
-        self.audited(audit, move |tx| {
+        self.write_objects(audit, move |tx, index, added| {
             let mut insert = tx
                 .prepare_cached(&format!(
                     "INSERT INTO objects (tenant, {OBJECT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
@@ -142,7 +291,7 @@ impl ObjectStore for SqliteStore {
                         o.values.sealed
                     ])
                     .map_err(unique_conflict)?;
-                write_index(tx, &t, o)?;
+                write_index(tx, index, added, &t, o)?;
             }
             Ok(())
         })
@@ -156,7 +305,7 @@ impl ObjectStore for SqliteStore {
         audit: &AuditEvent,
     ) -> Result<(), StoreError> {
         let (t, o) = (tenant.to_string(), o.clone());
-        self.audited(audit, move |tx| {
+        self.write_objects(audit, move |tx, index, added| {
             let n = tx
                 .execute(
                     "UPDATE objects SET modified_at = ?4, expires_at = ?5, key_version = ?6, wrapped_dek = ?7, sealed = ?8
@@ -167,8 +316,8 @@ impl ObjectStore for SqliteStore {
             if n == 0 {
                 return Err(not_found());
             }
-            drop_index(tx, &t, &o.collection, &o.id)?;
-            write_index(tx, &t, &o)
+            drop_index(tx, &t, &o.collection, Some(&o.id))?;
+            write_index(tx, index, added, &t, &o)
         })
         .await
     }
@@ -183,7 +332,7 @@ impl ObjectStore for SqliteStore {
         audit: &AuditEvent,
     ) -> Result<(), StoreError> {
         let (t, c, id) = (tenant.to_string(), collection.to_owned(), id.to_owned());
-        self.audited(audit, move |tx| {
+        self.write_objects(audit, move |tx, _, _| {
             let n = if hard {
                 tx.execute(
                     "DELETE FROM objects WHERE tenant = ?1 AND collection = ?2 AND id = ?3",
@@ -202,7 +351,7 @@ impl ObjectStore for SqliteStore {
             if hard {
                 super::object_tokens::drop_tokens_of(tx, &t, &c, &id)?;
             }
-            drop_index(tx, &t, &c, &id)
+            drop_index(tx, &t, &c, Some(&id))
         })
         .await
     }
@@ -275,25 +424,20 @@ impl ObjectStore for SqliteStore {
             property.to_owned(),
             digests.to_vec(),
         );
+        let pool = self.pool.clone();
         self.pool
             .read(move |conn| {
-                // The literal `uniq` lets SQLite use the partial index of each kind.
-                let sql = if unique {
-                    "SELECT object_id FROM object_index
-                     WHERE tenant = ?1 AND collection = ?2 AND property = ?3 AND digest = ?4 AND uniq = 1"
-                } else {
-                    "SELECT object_id FROM object_index
-                     WHERE tenant = ?1 AND collection = ?2 AND property = ?3 AND digest = ?4 AND uniq = 0"
-                };
-                let mut s = conn.prepare_cached(sql).map_err(unavailable)?;
                 let mut out = Vec::new();
                 let mut seen = std::collections::HashSet::new();
                 for d in &digests {
-                    let rows = s
-                        .query_map(params![t, c, p, d.as_slice()], |r| r.get::<_, String>(0))
-                        .map_err(unavailable)?;
-                    for r in rows {
-                        let id = r.map_err(unavailable)?;
+                    let lookup = Lookup {
+                        tenant: &t,
+                        collection: &c,
+                        property: &p,
+                        digest: d,
+                        unique,
+                    };
+                    for id in objects_with(conn, &pool.digests, &[], &lookup)? {
                         if seen.insert(id.clone()) {
                             out.push(id);
                         }
@@ -322,11 +466,7 @@ impl ObjectStore for SqliteStore {
         self.pool
             .write(move |conn| {
                 let tx = conn.transaction().map_err(unavailable)?;
-                tx.execute(
-                    "DELETE FROM object_index WHERE tenant = ?1 AND collection = ?2",
-                    params![t, c],
-                )
-                .map_err(unavailable)?;
+                drop_index(&tx, &t, &c, None)?;
                 tx.execute(
                     "DELETE FROM objects WHERE tenant = ?1 AND collection = ?2",
                     params![t, c],

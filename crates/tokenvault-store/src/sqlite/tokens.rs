@@ -1,6 +1,42 @@
 //! Token records and tokenize commits.
 
+use rusqlite::{Connection, OptionalExtension};
+
 use super::*;
+use crate::append_index::AppendIndex;
+
+/// The record `token_id` of `tenant`, among the rows the token index names (in the tail, in
+/// `extra` — rows of the current transaction — and in `token_ids`).
+fn find_token(
+    index: &AppendIndex,
+    conn: &Connection,
+    tenant: &str,
+    token_id: &str,
+    extra: &[&Pending],
+) -> Result<Option<(i64, TokenRecord)>, StoreError> {
+    let seqs = index.candidates(conn, id_key(token_id), extra)?;
+    if seqs.is_empty() {
+        // Every new token ends here, without touching SQLite.
+        return Ok(None);
+    }
+    let mut row = conn
+        .prepare_cached(&format!(
+            "SELECT {TOKEN_COLUMNS} FROM tokens WHERE seq = ?1"
+        ))
+        .map_err(unavailable)?;
+    for seq in seqs {
+        let found = row
+            .query_row([seq], rows::token)
+            .optional()
+            .map_err(unavailable)?;
+        if let Some(r) =
+            found.filter(|r| r.tenant.as_str() == tenant && r.token_id.as_str() == token_id)
+        {
+            return Ok(Some((seq, r)));
+        }
+    }
+    Ok(None)
+}
 
 #[async_trait]
 impl tokenvault_core::store::TokenStore for SqliteStore {
@@ -51,7 +87,7 @@ impl tokenvault_core::store::TokenStore for SqliteStore {
                         // The same token made earlier (or concurrently, in this write group):
                         // its record stands.
                         if let Some((_, found)) =
-                            pool.index.find(tx, tenant, r.token_id.as_str(), &[&group])?
+                            find_token(&pool.index, tx, tenant, r.token_id.as_str(), &[&group])?
                         {
                             held.push(Some(found));
                             continue;
@@ -156,7 +192,7 @@ impl tokenvault_core::store::TokenStore for SqliteStore {
             .read(move |c| {
                 let mut out = Vec::with_capacity(ids.len());
                 for id in &ids {
-                    if let Some((_, r)) = pool.index.find(c, &t, id.as_str(), &[])? {
+                    if let Some((_, r)) = find_token(&pool.index, c, &t, id.as_str(), &[])? {
                         out.push(r);
                     }
                 }
@@ -182,7 +218,7 @@ impl tokenvault_core::store::TokenStore for SqliteStore {
                 // Newest first is `seq` order; the cursor names the last record shown.
                 let before = match &after {
                     None => i64::MAX,
-                    Some((_, id)) => match pool.index.find(c, &t, id, &[])? {
+                    Some((_, id)) => match find_token(&pool.index, c, &t, id, &[])? {
                         Some((seq, _)) => seq,
                         None => return Ok(Vec::new()),
                     },
@@ -231,11 +267,9 @@ impl tokenvault_core::store::TokenStore for SqliteStore {
                     .transaction_with_behavior(TransactionBehavior::Immediate)
                     .map_err(unavailable)?;
                 let (seq, mut record) =
-                    pool.index
-                        .find(&tx, &t, &id, &[])?
-                        .ok_or(StoreError::NotFound {
-                            what: Entity::Token,
-                        })?;
+                    find_token(&pool.index, &tx, &t, &id, &[])?.ok_or(StoreError::NotFound {
+                        what: Entity::Token,
+                    })?;
                 if record.revoked_at.is_none() {
                     tx.execute(
                         "UPDATE tokens SET revoked_at = ?2, revoke_reason = ?3 WHERE seq = ?1",

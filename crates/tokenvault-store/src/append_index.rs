@@ -1,17 +1,18 @@
-//! Finding token records by id without a random-keyed index write per row.
+//! Finding appended rows by a random key without a random-keyed index write per row.
 //!
-//! Record ids are keyed digests, so a B-tree keyed by them takes each insert on a random page,
-//! and in WAL mode every touched page is written whole: a thousand-row commit wrote megabytes.
-//! Instead, rows are appended (`seq`), and the id → seq lookup lives in two parts:
+//! Token ids and blind-index digests are keyed digests, so a B-tree keyed by them takes each
+//! insert on a random page, and in WAL mode every touched page is written whole: a
+//! thousand-row commit wrote megabytes. Instead, rows are appended to their table (`seq`,
+//! with a 64-bit `id_key` column), and the key → seq lookup lives in two parts:
 //!
-//! - `token_ids`, a table keyed by `(id_key, seq)`, filled in bulk: once the unmerged rows pass
+//! - a *map* table keyed by `(id_key, seq)`, filled in bulk: once the unmerged rows pass
 //!   [`MERGE_EVERY`], one transaction copies them in key order, touching each page once;
-//! - the *tail*: the ids of rows appended since the last merge, in memory, rebuilt from
-//!   `tokens` (`seq > merged_upto`) when the store opens, so a crash loses nothing.
+//! - the *tail*: the keys of rows appended since the last merge, in memory, rebuilt from the
+//!   table (`seq > merged_upto`) when the store opens, so a crash loses nothing.
 //!
-//! Only one process may append tokens to a database (a lock file enforces it), so the tail is
-//! complete. Every candidate row is checked against the tenant and full id, so `id_key`
-//! collisions (64-bit FNV-1a of the id) only cost a read.
+//! Two indexes work this way ([`TOKENS`] and [`OBJECT_DIGESTS`]). Only one process may append
+//! to a database (a lock file enforces it), so the tail is complete. Callers check every
+//! candidate row against the full value they looked for, so key collisions only cost a read.
 
 use std::{
     collections::{hash_map::Entry, HashMap},
@@ -19,12 +20,33 @@ use std::{
 };
 
 use parking_lot::RwLock;
-use rusqlite::{params, Connection, OptionalExtension};
-use tokenvault_core::store::{StoreError, TokenRecord};
+use rusqlite::{params, Connection};
+use tokenvault_core::store::StoreError;
 
-use crate::{
-    pool::unavailable,
-    rows::{self, TOKEN_COLUMNS},
+use crate::pool::unavailable;
+
+/// The tables of one append index: rows are appended to `source` (columns `seq` and
+/// `id_key`), merged into `map` (`(id_key, seq)`, without rowid), and `state` holds the last
+/// merged `seq` (one row, id 1).
+#[derive(Debug)]
+pub(crate) struct IndexTables {
+    pub source: &'static str,
+    pub map: &'static str,
+    pub state: &'static str,
+}
+
+/// Token records by id.
+pub(crate) const TOKENS: IndexTables = IndexTables {
+    source: "tokens",
+    map: "token_ids",
+    state: "token_ids_state",
+};
+
+/// The object vault's blind-index entries by digest.
+pub(crate) const OBJECT_DIGESTS: IndexTables = IndexTables {
+    source: "object_digests",
+    map: "object_digest_keys",
+    state: "object_digest_keys_state",
 };
 
 /// Unmerged rows that trigger a merge, unless the store is opened with another threshold.
@@ -116,6 +138,16 @@ impl Pending {
     }
 }
 
+/// The 64-bit lookup key of a blind-index digest (its first eight bytes: the digest is a
+/// keyed MAC, uniformly distributed).
+pub(crate) fn digest_key(digest: &[u8]) -> i64 {
+    let mut first = [0u8; 8];
+    for (d, s) in first.iter_mut().zip(digest) {
+        *d = *s;
+    }
+    i64::from_le_bytes(first)
+}
+
 /// The 64-bit lookup key of a record id (FNV-1a; ids are already uniformly distributed).
 pub(crate) fn id_key(token_id: &str) -> i64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -127,7 +159,7 @@ pub(crate) fn id_key(token_id: &str) -> i64 {
 }
 
 /// A Bloom filter over the merged ids' keys, so that looking up an id that was never stored
-/// (every new token) does not read `token_ids`. Ten bits per key, four probes: about 1 %
+/// (every new token, every new unique value) does not read the map. Ten bits per key, four probes: about 1 %
 /// false positives, which only cost the read the filter would have saved.
 #[derive(Debug)]
 struct Bloom {
@@ -170,10 +202,11 @@ impl Bloom {
         self.keys * Self::BITS_PER_KEY > self.words.len() * 64
     }
 
-    fn from_table(conn: &Connection) -> rusqlite::Result<Self> {
-        let count: i64 = conn.query_row("SELECT COUNT(*) FROM token_ids", [], |r| r.get(0))?;
+    fn from_table(conn: &Connection, map: &str) -> rusqlite::Result<Self> {
+        let count: i64 =
+            conn.query_row(&format!("SELECT COUNT(*) FROM {map}"), [], |r| r.get(0))?;
         let mut bloom = Self::with_capacity(usize::try_from(count).unwrap_or(0) * 2);
-        let mut stmt = conn.prepare("SELECT id_key FROM token_ids")?;
+        let mut stmt = conn.prepare(&format!("SELECT id_key FROM {map}"))?;
         let keys = stmt.query_map([], |r| r.get::<_, i64>(0))?;
         for k in keys {
             bloom.insert(k?);
@@ -190,17 +223,23 @@ struct Tail {
 
 /// The in-memory tail and the merge.
 #[derive(Debug)]
-pub(crate) struct TokenIndex {
+pub(crate) struct AppendIndex {
+    tables: &'static IndexTables,
     tail: RwLock<Tail>,
     merged: RwLock<Bloom>,
     merge_every: usize,
 }
 
-impl TokenIndex {
+impl AppendIndex {
     /// Rebuilds the tail from the rows appended since the last merge.
-    pub(crate) fn load(conn: &Connection, merge_every: usize) -> rusqlite::Result<Self> {
+    pub(crate) fn load(
+        conn: &Connection,
+        tables: &'static IndexTables,
+        merge_every: usize,
+    ) -> rusqlite::Result<Self> {
+        let IndexTables { source, map, state } = tables;
         let merged_upto: i64 = conn.query_row(
-            "SELECT merged_upto FROM token_ids_state WHERE id = 1",
+            &format!("SELECT merged_upto FROM {state} WHERE id = 1"),
             [],
             |r| r.get(0),
         )?;
@@ -208,7 +247,7 @@ impl TokenIndex {
             merged_upto,
             ..Tail::default()
         };
-        let mut stmt = conn.prepare("SELECT id_key, seq FROM tokens WHERE seq > ?1")?;
+        let mut stmt = conn.prepare(&format!("SELECT id_key, seq FROM {source} WHERE seq > ?1"))?;
         let rows = stmt.query_map([merged_upto], |r| {
             Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
         })?;
@@ -217,29 +256,31 @@ impl TokenIndex {
             tail.pending.add(key, seq);
         }
         Ok(Self {
+            tables,
             tail: RwLock::new(tail),
-            merged: RwLock::new(Bloom::from_table(conn)?),
+            merged: RwLock::new(Bloom::from_table(conn, map)?),
             merge_every: merge_every.max(1),
         })
     }
 
-    /// The record `token_id` of `tenant`, looking in the tail, in `extra` (rows of the current
-    /// transaction) and in `token_ids`.
-    pub(crate) fn find(
+    /// The `seq` of every row that may have `key`: in the tail, in `extra` (rows of the
+    /// current transaction) and in the map. The caller checks each row's full value.
+    pub(crate) fn candidates(
         &self,
         conn: &Connection,
-        tenant: &str,
-        token_id: &str,
+        key: i64,
         extra: &[&Pending],
-    ) -> Result<Option<(i64, TokenRecord)>, StoreError> {
-        let key = id_key(token_id);
+    ) -> Result<Vec<i64>, StoreError> {
         let mut seqs: Vec<i64> = self.tail.read().pending.seqs(key).collect();
         for e in extra {
             seqs.extend(e.seqs(key));
         }
         if self.merged.read().may_contain(key) {
             let mut stmt = conn
-                .prepare_cached("SELECT seq FROM token_ids WHERE id_key = ?1")
+                .prepare_cached(&format!(
+                    "SELECT seq FROM {} WHERE id_key = ?1",
+                    self.tables.map
+                ))
                 .map_err(unavailable)?;
             let merged = stmt
                 .query_map([key], |r| r.get::<_, i64>(0))
@@ -248,27 +289,7 @@ impl TokenIndex {
                 seqs.push(s.map_err(unavailable)?);
             }
         }
-        if seqs.is_empty() {
-            // Every new token ends here, without touching SQLite.
-            return Ok(None);
-        }
-        let mut row = conn
-            .prepare_cached(&format!(
-                "SELECT {TOKEN_COLUMNS} FROM tokens WHERE seq = ?1"
-            ))
-            .map_err(unavailable)?;
-        for seq in seqs {
-            let found = row
-                .query_row([seq], rows::token)
-                .optional()
-                .map_err(unavailable)?;
-            if let Some(r) =
-                found.filter(|r| r.tenant.as_str() == tenant && r.token_id.as_str() == token_id)
-            {
-                return Ok(Some((seq, r)));
-            }
-        }
-        Ok(None)
+        Ok(seqs)
     }
 
     /// Makes committed rows findable.
@@ -285,25 +306,31 @@ impl TokenIndex {
         self.tail.read().pending.len >= threshold
     }
 
-    /// Copies the tail into `token_ids` in one transaction, then drops it from memory. Runs on
+    /// Copies the tail into the map in one transaction, then drops it from memory. Runs on
     /// the writer connection, outside any other transaction.
     pub(crate) fn merge(&self, conn: &Connection) -> rusqlite::Result<()> {
+        let IndexTables { source, map, state } = self.tables;
         let from = self.tail.read().merged_upto;
-        let upto: i64 =
-            conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM tokens", [], |r| r.get(0))?;
+        let upto: i64 = conn.query_row(
+            &format!("SELECT COALESCE(MAX(seq), 0) FROM {source}"),
+            [],
+            |r| r.get(0),
+        )?;
         if upto <= from {
             return Ok(());
         }
         conn.execute_batch("BEGIN IMMEDIATE")?;
         let result = conn
             .execute(
-                "INSERT OR IGNORE INTO token_ids (id_key, seq)
-                 SELECT id_key, seq FROM tokens WHERE seq > ?1 AND seq <= ?2 ORDER BY id_key",
+                &format!(
+                    "INSERT OR IGNORE INTO {map} (id_key, seq)
+                     SELECT id_key, seq FROM {source} WHERE seq > ?1 AND seq <= ?2 ORDER BY id_key"
+                ),
                 params![from, upto],
             )
             .and_then(|_| {
                 conn.execute(
-                    "UPDATE token_ids_state SET merged_upto = ?1 WHERE id = 1",
+                    &format!("UPDATE {state} SET merged_upto = ?1 WHERE id = 1"),
                     [upto],
                 )
             });
@@ -322,7 +349,7 @@ impl TokenIndex {
                 }
             }
             if bloom.is_full() {
-                *bloom = Bloom::from_table(conn)?;
+                *bloom = Bloom::from_table(conn, map)?;
             }
         }
         let mut tail = self.tail.write();
