@@ -166,6 +166,9 @@ CREATE TABLE object_digest_keys_state (
     id INTEGER PRIMARY KEY CHECK (id = 1), merged_upto INTEGER NOT NULL
 );
 INSERT INTO object_digest_keys_state (id, merged_upto) VALUES (1, 0);
+-- A collection's objects are listed in `seq` order from a cursor: an index seek, not a sort
+-- of the whole collection.
+CREATE INDEX objects_list ON objects (tenant, collection, seq);
 "#,
 ];
 

@@ -130,6 +130,11 @@ CREATE INDEX object_tokens_object ON object_tokens (object_id, tenant, collectio
 DROP INDEX object_token_tags_token;
 CREATE INDEX object_token_tags_token ON object_token_tags (token_id, tenant, collection);
 "#,
+    // 8: a collection's objects are listed in `seq` order from a cursor: an index seek, not a
+    // sort of the whole collection.
+    r#"
+CREATE INDEX objects_list ON objects (tenant, collection, seq);
+"#,
 ];
 
 /// Advisory lock key for migrations ("tvmigr").
