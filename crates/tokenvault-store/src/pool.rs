@@ -127,14 +127,16 @@ pub(crate) fn unavailable(e: rusqlite::Error) -> StoreError {
 fn connect(path: &Path, flags: OpenFlags) -> rusqlite::Result<Connection> {
     let conn = Connection::open_with_flags(path, flags)?;
     // WAL with synchronous=FULL: a commit is on disk before it returns, so a client told
-    // that a token exists never loses it to a crash or power cut.
+    // that a token exists never loses it to a crash or power cut. No memory map: a reader
+    // whose snapshot changed (after any write, and every audited read writes) unmaps the whole
+    // map at its next transaction, and each unmap interrupts every core to flush its TLB.
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
          PRAGMA synchronous = FULL;
          PRAGMA foreign_keys = ON;
          PRAGMA busy_timeout = 10000;
          PRAGMA cache_size = -65536;
-         PRAGMA mmap_size = 268435456;
+         PRAGMA mmap_size = 0;
          PRAGMA temp_store = MEMORY;",
     )?;
     conn.set_prepared_statement_cache_capacity(64);
