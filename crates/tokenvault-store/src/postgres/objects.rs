@@ -343,7 +343,8 @@ impl ObjectStore for PgStore {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(pg_err)?;
         for sql in [
-            "DELETE FROM object_index WHERE tenant = $1 AND collection = $2",
+            "DELETE FROM object_index WHERE tenant = $1 AND collection = $2
+               AND object_id IN (SELECT id FROM objects WHERE tenant = $1 AND collection = $2)",
             "DELETE FROM objects WHERE tenant = $1 AND collection = $2",
         ] {
             tx.exec(sql, &[&tenant.as_str(), &collection])
