@@ -298,12 +298,20 @@ impl ObjectStore for PgStore {
         // One equality lookup per digest: a plan on every index column, whatever the
         // table's statistics (an `= ANY(array)` plan on a freshly bulk-loaded table, before
         // autovacuum analyzes it, can be a sequential scan).
+        // The scope's hash is written as the index defines it (migration 8), so the plan
+        // uses that index; the scope's columns are compared as well.
         let sql = if unique {
             "SELECT object_id FROM object_index
-             WHERE tenant = $1 AND collection = $2 AND property = $3 AND digest = $4 AND uniq = 1"
+             WHERE digest = $4
+               AND hashtextextended(tenant || '/' || collection || '/' || property, 0)
+                 = hashtextextended($1 || '/' || $2 || '/' || $3, 0)
+               AND tenant = $1 AND collection = $2 AND property = $3 AND uniq = 1"
         } else {
             "SELECT object_id FROM object_index
-             WHERE tenant = $1 AND collection = $2 AND property = $3 AND digest = $4 AND uniq = 0"
+             WHERE digest = $4
+               AND hashtextextended(tenant || '/' || collection || '/' || property, 0)
+                 = hashtextextended($1 || '/' || $2 || '/' || $3, 0)
+               AND tenant = $1 AND collection = $2 AND property = $3 AND uniq = 0"
         };
         let c = self.client().await?;
         let mut out: Vec<String> = Vec::new();

@@ -133,15 +133,22 @@ CREATE INDEX object_token_tags_token ON object_token_tags (token_id, tenant, col
     // 8: a collection's objects are listed in `seq` order from a cursor: an index seek, not a
     // sort of the whole collection. Indexes keyed by a random digest or id lead with it, so a
     // comparison is settled by its first column (a bulk add spent most of its time comparing
-    // the tenant and collection texts every entry shares).
+    // the tenant and collection texts every entry shares), and the blind-index entries' scope
+    // (tenant, collection, property) is indexed as a 64-bit hash beside the digest: entries
+    // of 40 bytes instead of about 90, so the indexes of a million objects stay in memory.
+    // Lookups still compare the scope's columns themselves.
     r#"
 CREATE INDEX objects_list ON objects (tenant, collection, seq);
 ALTER TABLE objects DROP CONSTRAINT objects_tenant_collection_id_key;
 CREATE UNIQUE INDEX objects_id ON objects (id, tenant, collection);
 DROP INDEX object_index_unique;
-CREATE UNIQUE INDEX object_index_unique ON object_index (digest, tenant, collection, property) WHERE uniq = 1;
+CREATE UNIQUE INDEX object_index_unique
+    ON object_index (digest, hashtextextended(tenant || '/' || collection || '/' || property, 0))
+    WHERE uniq = 1;
 DROP INDEX object_index_lookup;
-CREATE INDEX object_index_lookup ON object_index (digest, tenant, collection, property) WHERE uniq = 0;
+CREATE INDEX object_index_lookup
+    ON object_index (digest, hashtextextended(tenant || '/' || collection || '/' || property, 0))
+    WHERE uniq = 0;
 DROP INDEX object_index_object;
 CREATE INDEX object_index_object ON object_index (object_id, tenant, collection);
 "#,
