@@ -86,7 +86,7 @@ fn validated_values_are_found() {
         ("Steuer-ID 86095742719", "de_tax_id", "86095742719"),
         ("DNI 12345678Z", "es_nif", "12345678Z"),
         ("NIE X1234567L", "es_nie", "X1234567L"),
-        ("Aadhaar 4991 1866 5248", "in_aadhaar", "4991 1866 5248"),
+        ("Aadhaar 4991 1866 5246", "in_aadhaar", "4991 1866 5246"),
         ("PAN ABCPE1234F", "in_pan", "ABCPE1234F"),
         (
             "NIR 2 55 08 14 168 025 38",
