@@ -160,12 +160,18 @@ fn drop_index(
     .map_err(unavailable)
 }
 
-/// Gives blind-index entries copied by migration 8 their lookup key (once, at open).
+/// Gives blind-index entries copied by migration 8 their lookup key (at open). Copied rows
+/// are never merged before they have a key, so only the unmerged rows (the `seq` range the
+/// tail is rebuilt from anyway) are read, not the whole table.
 pub(crate) fn key_copied_digests(conn: &Connection) -> Result<(), StoreError> {
     let tx = conn.unchecked_transaction().map_err(unavailable)?;
     {
         let mut read = tx
-            .prepare("SELECT seq, digest FROM object_digests WHERE id_key IS NULL")
+            .prepare(
+                "SELECT seq, digest FROM object_digests
+                 WHERE seq > (SELECT merged_upto FROM object_digest_keys_state WHERE id = 1)
+                   AND id_key IS NULL",
+            )
             .map_err(unavailable)?;
         let mut write = tx
             .prepare("UPDATE object_digests SET id_key = ?2 WHERE seq = ?1")
