@@ -12,7 +12,11 @@ use tokenvault_core::{
     },
 };
 
-use super::{append_audit, corrupt, pg_err, write_policy_version, Cached, PgStore};
+use super::{
+    append_audit,
+    config_cache::{ConfigKey, ConfigValue},
+    corrupt, pg_err, write_policy_version, Cached, PgStore,
+};
 
 const CHANGE_COLUMNS: &str =
     "id, kind, target, payload, proposed_by, created_at, status, decided_by, decided_at";
@@ -132,16 +136,28 @@ impl AccessStore for PgStore {
         tenant: &TenantId,
         key: &str,
     ) -> Result<Option<String>, StoreError> {
-        let row = self
-            .client()
-            .await?
-            .q_opt(
-                "SELECT value FROM tenant_settings WHERE tenant = $1 AND key = $2",
-                &[&tenant.as_str(), &key],
-            )
-            .await
-            .map_err(pg_err)?;
-        Ok(row.map(|r| r.get(0)))
+        self.cached(
+            ConfigKey::Setting(tenant.to_string(), key.to_owned()),
+            || async {
+                let row = self
+                    .client()
+                    .await?
+                    .q_opt(
+                        "SELECT value FROM tenant_settings WHERE tenant = $1 AND key = $2",
+                        &[&tenant.as_str(), &key],
+                    )
+                    .await
+                    .map_err(pg_err)?;
+                Ok(row.map(|r| r.get(0)))
+            },
+            |v| match v {
+                ConfigValue::Setting(s) => Some(s),
+                _ => None,
+            },
+            // A setting of a tenant that exists or not: the key is one of the vault's own names.
+            |value| Some((tenant.to_string(), ConfigValue::Setting(value.clone()))),
+        )
+        .await
     }
 
     async fn set_tenant_setting(
@@ -155,7 +171,9 @@ impl AccessStore for PgStore {
         let tx = c.transaction().await.map_err(pg_err)?;
         apply_setting(&tx, tenant, key, value).await?;
         append_audit(&tx, std::slice::from_ref(audit)).await?;
-        tx.commit().await.map_err(pg_err)
+        tx.commit().await.map_err(pg_err)?;
+        self.config_changed(tenant);
+        Ok(())
     }
 
     async fn insert_change(
@@ -278,7 +296,9 @@ impl AccessStore for PgStore {
             None => {}
         }
         append_audit(&tx, std::slice::from_ref(audit)).await?;
-        tx.commit().await.map_err(pg_err)
+        tx.commit().await.map_err(pg_err)?;
+        self.config_changed(tenant);
+        Ok(())
     }
 }
 
@@ -328,5 +348,7 @@ pub(crate) async fn import(
         .await
         .map_err(pg_err)?;
     }
-    tx.commit().await.map_err(pg_err)
+    tx.commit().await.map_err(pg_err)?;
+    store.config_changed(t);
+    Ok(())
 }

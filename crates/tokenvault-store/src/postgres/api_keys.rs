@@ -1,6 +1,9 @@
 //! API keys (their hashes).
 
-use super::*;
+use super::{
+    config_cache::{ConfigKey, ConfigValue},
+    *,
+};
 
 #[async_trait]
 impl tokenvault_core::store::ApiKeyStore for PgStore {
@@ -12,18 +15,35 @@ impl tokenvault_core::store::ApiKeyStore for PgStore {
                 &[&k.id, &k.tenant.as_str(), &k.hash.as_slice(), &k.name, &k.created_at, &k.revoked_at],
             )
             .await
-            .map(|_| ())
-            .map_err(pg_err)
+            .map_err(pg_err)?;
+        self.config_changed(&k.tenant);
+        Ok(())
     }
 
     async fn api_key_by_hash(&self, hash: &[u8; 32]) -> Result<Option<ApiKeyRecord>, StoreError> {
-        let r = self
-            .client()
-            .await?
-            .q_opt("SELECT id, tenant, hash, name, created_at, revoked_at FROM api_keys WHERE hash = $1", &[&hash.as_slice()])
-            .await
-            .map_err(pg_err)?;
-        r.as_ref().map(api_key).transpose()
+        self.cached(
+            ConfigKey::ApiKey(*hash),
+            || async {
+                let r = self
+                    .client()
+                    .await?
+                    .q_opt("SELECT id, tenant, hash, name, created_at, revoked_at FROM api_keys WHERE hash = $1", &[&hash.as_slice()])
+                    .await
+                    .map_err(pg_err)?;
+                r.as_ref().map(api_key).transpose()
+            },
+            |v| match v {
+                ConfigValue::ApiKey(k) => Some(Some(k)),
+                _ => None,
+            },
+            // Only keys that exist are kept: unknown keys are anyone's to invent.
+            |found| {
+                found
+                    .as_ref()
+                    .map(|k| (k.tenant.to_string(), ConfigValue::ApiKey(k.clone())))
+            },
+        )
+        .await
     }
 
     async fn api_keys(&self, t: &TenantId) -> Result<Vec<ApiKeyRecord>, StoreError> {
@@ -56,6 +76,7 @@ impl tokenvault_core::store::ApiKeyStore for PgStore {
                 what: Entity::ApiKey,
             });
         }
+        self.config_changed(t);
         Ok(())
     }
 }

@@ -1,7 +1,10 @@
 //! The object vault's collections on PostgreSQL: one row per collection, its definition as
 //! JSON, keyed by the lower-case name.
 
-use super::*;
+use super::{
+    config_cache::{ConfigKey, ConfigValue},
+    *,
+};
 use tokenvault_core::{objects::Collection, store::CollectionStore};
 
 fn body(c: &Collection) -> Result<String, StoreError> {
@@ -17,6 +20,7 @@ impl PgStore {
     /// `NotFound` when no row was touched.
     async fn change_collection(
         &self,
+        tenant: &TenantId,
         sql: &str,
         params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
         audit: &AuditEvent,
@@ -30,7 +34,9 @@ impl PgStore {
             });
         }
         append_audit(&tx, std::slice::from_ref(audit)).await?;
-        tx.commit().await.map_err(pg_err)
+        tx.commit().await.map_err(pg_err)?;
+        self.config_changed(tenant);
+        Ok(())
     }
 }
 
@@ -55,7 +61,9 @@ impl CollectionStore for PgStore {
         .await
         .map_err(|e| conflict(Entity::Collection)(pg_err(e)))?;
         append_audit(&tx, std::slice::from_ref(audit)).await?;
-        tx.commit().await.map_err(pg_err)
+        tx.commit().await.map_err(pg_err)?;
+        self.config_changed(tenant);
+        Ok(())
     }
 
     async fn update_collection(
@@ -65,6 +73,7 @@ impl CollectionStore for PgStore {
         audit: &AuditEvent,
     ) -> Result<(), StoreError> {
         self.change_collection(
+            tenant,
             "UPDATE collections SET body = $3 WHERE tenant = $1 AND name_key = $2",
             &[
                 &tenant.as_str(),
@@ -83,6 +92,7 @@ impl CollectionStore for PgStore {
         audit: &AuditEvent,
     ) -> Result<(), StoreError> {
         self.change_collection(
+            tenant,
             "DELETE FROM collections WHERE tenant = $1 AND name_key = $2",
             &[&tenant.as_str(), &name.to_ascii_lowercase()],
             audit,
@@ -95,16 +105,32 @@ impl CollectionStore for PgStore {
         tenant: &TenantId,
         name: &str,
     ) -> Result<Option<Collection>, StoreError> {
-        let row = self
-            .client()
-            .await?
-            .q_opt(
-                "SELECT body FROM collections WHERE tenant = $1 AND name_key = $2",
-                &[&tenant.as_str(), &name.to_ascii_lowercase()],
-            )
-            .await
-            .map_err(pg_err)?;
-        row.map(|r| read(r.get(0))).transpose()
+        let name_key = name.to_ascii_lowercase();
+        self.cached(
+            ConfigKey::Collection(tenant.to_string(), name_key.clone()),
+            || async {
+                let row = self
+                    .client()
+                    .await?
+                    .q_opt(
+                        "SELECT body FROM collections WHERE tenant = $1 AND name_key = $2",
+                        &[&tenant.as_str(), &name_key],
+                    )
+                    .await
+                    .map_err(pg_err)?;
+                row.map(|r| read(r.get(0))).transpose()
+            },
+            |v| match v {
+                ConfigValue::Collection(c) => Some(Some(c)),
+                _ => None,
+            },
+            |found| {
+                found
+                    .as_ref()
+                    .map(|c| (tenant.to_string(), ConfigValue::Collection(c.clone())))
+            },
+        )
+        .await
     }
 
     async fn collections(&self, tenant: &TenantId) -> Result<Vec<Collection>, StoreError> {

@@ -25,6 +25,7 @@ mod access;
 mod api_keys;
 mod audit;
 mod collections;
+mod config_cache;
 mod grants;
 mod import;
 mod keys;
@@ -125,6 +126,9 @@ impl Default for PgOptions {
 #[derive(Clone)]
 pub struct PgStore {
     pool: Pool,
+    /// API keys, tenants, settings and collections as last read (see `config_cache`).
+    config: std::sync::Arc<config_cache::ConfigCache>,
+    _listener: std::sync::Arc<config_cache::ListenerGuard>,
 }
 
 impl std::fmt::Debug for PgStore {
@@ -326,6 +330,7 @@ impl PgStore {
                 .map_err(pg_err)?;
             cfg.options(format!("-c search_path={schema}"));
         }
+        let listener_config = cfg.clone();
         let manager = Manager::from_config(
             cfg,
             tls(options.ca_file.as_deref(), verify)?,
@@ -342,7 +347,68 @@ impl PgStore {
             .map_err(pool_err)?;
         let mut client = pool.get().await.map_err(pool_get_err)?;
         schema::migrate(&mut client).await.map_err(pg_err)?;
-        Ok(Self { pool })
+        let config = std::sync::Arc::new(config_cache::ConfigCache::default());
+        let listener = config_cache::start_listener(
+            listener_config,
+            tls(options.ca_file.as_deref(), verify)?,
+            config.clone(),
+        );
+        Ok(Self {
+            pool,
+            config,
+            _listener: std::sync::Arc::new(listener),
+        })
+    }
+
+    /// Whether this node keeps configuration in memory now (its listening connection is up).
+    pub fn config_cache_active(&self) -> bool {
+        self.config.listening()
+    }
+
+    /// The database server's process id of the connection this node listens for
+    /// configuration changes on, while it is up.
+    pub fn config_listener_pid(&self) -> Option<i32> {
+        self.config.listener_pid()
+    }
+
+    /// Configuration reads this node answered from memory so far.
+    pub fn config_cache_hits(&self) -> u64 {
+        self.config.hits()
+    }
+
+    /// A configuration read: from memory when kept, else by `read`, kept when found.
+    async fn cached<T, F, Fut, P>(
+        &self,
+        key: config_cache::ConfigKey,
+        read: F,
+        unpack: fn(config_cache::ConfigValue) -> Option<T>,
+        pack: P,
+    ) -> Result<T, StoreError>
+    where
+        F: FnOnce() -> Fut,
+        P: FnOnce(&T) -> Option<(String, config_cache::ConfigValue)>,
+        Fut: std::future::Future<Output = Result<T, StoreError>>,
+    {
+        let ticket = match self.config.lookup(&key) {
+            Ok(v) => {
+                if let Some(found) = unpack(v) {
+                    return Ok(found);
+                }
+                None
+            }
+            Err(ticket) => ticket,
+        };
+        let value = read().await?;
+        if let Some((tenant, packed)) = pack(&value) {
+            self.config.keep(ticket, &tenant, key, packed);
+        }
+        Ok(value)
+    }
+
+    /// A write to `tenant`'s configuration committed: this node reads it from now on (other
+    /// nodes hear of it through the tables' triggers).
+    fn config_changed(&self, tenant: &TenantId) {
+        self.config.changed(tenant.as_str());
     }
 
     pub(crate) async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {

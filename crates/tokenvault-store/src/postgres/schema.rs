@@ -152,6 +152,45 @@ CREATE INDEX object_index_lookup
 DROP INDEX object_index_object;
 CREATE INDEX object_index_object ON object_index (object_id, tenant, collection);
 "#,
+    // 9: every node keeps API keys, tenants, tenant settings and collection definitions in
+    // memory and drops a tenant's when told it changed: any change to those tables, by any
+    // node or any SQL session, notifies `tokenvault_config` with the tenant on commit.
+    r#"
+CREATE FUNCTION tokenvault_config_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    changed jsonb;
+BEGIN
+    IF TG_OP = 'DELETE' THEN changed := to_jsonb(OLD); ELSE changed := to_jsonb(NEW); END IF;
+    PERFORM pg_notify('tokenvault_config', changed ->> TG_ARGV[0]);
+    IF TG_OP = 'UPDATE' THEN
+        PERFORM pg_notify('tokenvault_config', to_jsonb(OLD) ->> TG_ARGV[0]);
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER api_keys_changed AFTER INSERT OR UPDATE OR DELETE ON api_keys
+    FOR EACH ROW EXECUTE FUNCTION tokenvault_config_changed('tenant');
+CREATE TRIGGER tenants_changed AFTER INSERT OR UPDATE OR DELETE ON tenants
+    FOR EACH ROW EXECUTE FUNCTION tokenvault_config_changed('id');
+CREATE TRIGGER tenant_settings_changed AFTER INSERT OR UPDATE OR DELETE ON tenant_settings
+    FOR EACH ROW EXECUTE FUNCTION tokenvault_config_changed('tenant');
+CREATE TRIGGER collections_changed AFTER INSERT OR UPDATE OR DELETE ON collections
+    FOR EACH ROW EXECUTE FUNCTION tokenvault_config_changed('tenant');
+CREATE FUNCTION tokenvault_config_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('tokenvault_config', '*');
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER api_keys_truncated AFTER TRUNCATE ON api_keys
+    FOR EACH STATEMENT EXECUTE FUNCTION tokenvault_config_truncated();
+CREATE TRIGGER tenants_truncated AFTER TRUNCATE ON tenants
+    FOR EACH STATEMENT EXECUTE FUNCTION tokenvault_config_truncated();
+CREATE TRIGGER tenant_settings_truncated AFTER TRUNCATE ON tenant_settings
+    FOR EACH STATEMENT EXECUTE FUNCTION tokenvault_config_truncated();
+CREATE TRIGGER collections_truncated AFTER TRUNCATE ON collections
+    FOR EACH STATEMENT EXECUTE FUNCTION tokenvault_config_truncated();
+"#,
 ];
 
 /// Advisory lock key for migrations ("tvmigr").

@@ -1,6 +1,9 @@
 //! Tenants and the store's metadata.
 
-use super::*;
+use super::{
+    config_cache::{ConfigKey, ConfigValue},
+    *,
+};
 
 #[async_trait]
 impl tokenvault_core::store::TenantStore for PgStore {
@@ -36,21 +39,37 @@ impl tokenvault_core::store::TenantStore for PgStore {
                 &[&t.id.as_str(), &t.name, &t.created_at, &t.kill_switch, &quota],
             )
             .await
-            .map(|_| ())
-            .map_err(|e| conflict(Entity::Tenant)(pg_err(e)))
+            .map_err(|e| conflict(Entity::Tenant)(pg_err(e)))?;
+        self.config_changed(&t.id);
+        Ok(())
     }
 
     async fn tenant(&self, id: &TenantId) -> Result<Option<TenantRecord>, StoreError> {
-        let r = self
-            .client()
-            .await?
-            .q_opt(
-                "SELECT id, name, created_at, kill_switch, quota FROM tenants WHERE id = $1",
-                &[&id.as_str()],
-            )
-            .await
-            .map_err(pg_err)?;
-        r.as_ref().map(tenant).transpose()
+        self.cached(
+            ConfigKey::Tenant(id.to_string()),
+            || async {
+                let r = self
+                    .client()
+                    .await?
+                    .q_opt(
+                        "SELECT id, name, created_at, kill_switch, quota FROM tenants WHERE id = $1",
+                        &[&id.as_str()],
+                    )
+                    .await
+                    .map_err(pg_err)?;
+                r.as_ref().map(tenant).transpose()
+            },
+            |v| match v {
+                ConfigValue::Tenant(t) => Some(Some(t)),
+                _ => None,
+            },
+            |found| {
+                found
+                    .as_ref()
+                    .map(|t| (t.id.to_string(), ConfigValue::Tenant(t.clone())))
+            },
+        )
+        .await
     }
 
     async fn tenants(&self) -> Result<Vec<TenantRecord>, StoreError> {
@@ -78,6 +97,7 @@ impl tokenvault_core::store::TenantStore for PgStore {
                 what: Entity::Tenant,
             });
         }
+        self.config_changed(id);
         Ok(())
     }
 
@@ -97,6 +117,7 @@ impl tokenvault_core::store::TenantStore for PgStore {
                 what: Entity::Tenant,
             });
         }
+        self.config_changed(id);
         Ok(())
     }
 }

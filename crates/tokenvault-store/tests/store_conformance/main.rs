@@ -1,6 +1,7 @@
 //! The store contract: every case runs against SQLite, against the PostgreSQL on
 //! 127.0.0.1:5432 and against the in-memory store, plus SQLite-only cases (file handling,
-//! id-index merges, the writer lock) in `sqlite_only`.
+//! id-index merges, the writer lock) in `sqlite_only`, and PostgreSQL-only cases (the
+//! configuration kept in memory) in `postgres_only`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 use std::sync::Arc;
@@ -91,6 +92,7 @@ fn open_store(dir: &tempfile::TempDir) -> Arc<SqliteStore> {
 
 mod admin_cases;
 mod object_token_cases;
+mod postgres_only;
 mod sqlite_only;
 mod token_cases;
 
