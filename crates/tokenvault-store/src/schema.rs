@@ -170,6 +170,21 @@ INSERT INTO object_digest_keys_state (id, merged_upto) VALUES (1, 0);
 -- of the whole collection.
 CREATE INDEX objects_list ON objects (tenant, collection, seq);
 "#,
+    // 9: dashboard users (Argon2id password hashes) and their sessions (hashes of the cookie
+    // and of the CSRF token).
+    r#"
+CREATE TABLE dashboard_users (
+    login TEXT PRIMARY KEY, tenant TEXT NOT NULL, password_hash TEXT NOT NULL,
+    roles TEXT NOT NULL, created_at INTEGER NOT NULL, failed_logins INTEGER NOT NULL DEFAULT 0,
+    locked_until INTEGER, disabled INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX dashboard_users_tenant ON dashboard_users (tenant, login);
+CREATE TABLE dashboard_sessions (
+    id_hash BLOB PRIMARY KEY, tenant TEXT NOT NULL, login TEXT NOT NULL, csrf_hash BLOB NOT NULL,
+    created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, ended_at INTEGER
+);
+CREATE INDEX dashboard_sessions_login ON dashboard_sessions (login);
+"#,
 ];
 
 /// Applies every migration the database has not seen, each in its own transaction.

@@ -4,9 +4,9 @@
 use async_trait::async_trait;
 
 use super::{
-    records::ObjectRecord, AccessStore, ApiKeyRecord, AuditEvent, AuditFilter, AuditLink,
-    AuditRecord, IdempotencyRecord, StoreError, TenantRecord, TokenRecord, TokenizeCommit,
-    UsageCounts, VaultFilter,
+    records::{DashboardUser, ObjectRecord, SessionRecord},
+    AccessStore, ApiKeyRecord, AuditEvent, AuditFilter, AuditLink, AuditRecord, IdempotencyRecord,
+    StoreError, TenantRecord, TokenRecord, TokenizeCommit, UsageCounts, VaultFilter,
 };
 use crate::{
     clock::UnixSeconds,
@@ -51,6 +51,55 @@ pub trait ApiKeyStore: Send + Sync {
         tenant: &TenantId,
         id: &str,
         at: UnixSeconds,
+    ) -> Result<(), StoreError>;
+}
+
+/// Dashboard users and their sessions.
+#[async_trait]
+pub trait DashboardStore: Send + Sync {
+    /// Adds a user, with an audit event; `Conflict` when the login is taken.
+    async fn insert_user(&self, user: &DashboardUser, audit: &AuditEvent)
+        -> Result<(), StoreError>;
+    /// The user with this login.
+    async fn user(&self, login: &str) -> Result<Option<DashboardUser>, StoreError>;
+    /// A tenant's users, by login.
+    async fn users(&self, tenant: &TenantId) -> Result<Vec<DashboardUser>, StoreError>;
+    /// Writes a user's roles, password hash and `disabled` (of `user.tenant`), with an audit
+    /// event; a password change or disabling ends the user's sessions.
+    async fn update_user(&self, user: &DashboardUser, audit: &AuditEvent)
+        -> Result<(), StoreError>;
+    /// Removes a user and ends its sessions, with an audit event.
+    async fn delete_user(
+        &self,
+        tenant: &TenantId,
+        login: &str,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+    /// Counts a failed sign-in of `login` (counted in the database, so concurrent attempts
+    /// all count); at `limit` failures the user is locked until `lock_until`. With an audit
+    /// event.
+    async fn login_failed(
+        &self,
+        login: &str,
+        limit: u32,
+        lock_until: UnixSeconds,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+    /// A sign-in succeeded: the failures are forgotten and the session starts, with an audit
+    /// event.
+    async fn login_succeeded(
+        &self,
+        session: &SessionRecord,
+        audit: &AuditEvent,
+    ) -> Result<(), StoreError>;
+    /// The session with this id hash, ended or not.
+    async fn session(&self, id_hash: &[u8; 32]) -> Result<Option<SessionRecord>, StoreError>;
+    /// Ends a session (sign-out), with an audit event; ending an ended one changes nothing.
+    async fn end_session(
+        &self,
+        id_hash: &[u8; 32],
+        at: UnixSeconds,
+        audit: &AuditEvent,
     ) -> Result<(), StoreError>;
 }
 
@@ -358,6 +407,7 @@ pub trait VaultStore:
     + CollectionStore
     + ObjectStore
     + ObjectTokenStore
+    + DashboardStore
 {
 }
 
@@ -374,5 +424,6 @@ impl<T> VaultStore for T where
         + CollectionStore
         + ObjectStore
         + ObjectTokenStore
+        + DashboardStore
 {
 }

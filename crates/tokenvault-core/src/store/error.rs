@@ -75,6 +75,10 @@ pub enum Entity {
     UniqueValue,
     /// A token of the object vault (its id, its reuse digest, or a version changed since read).
     ObjectToken,
+    /// A dashboard user (logins are unique across the vault).
+    DashboardUser,
+    /// A dashboard session.
+    Session,
 }
 
 impl std::fmt::Display for Entity {
@@ -97,6 +101,8 @@ impl std::fmt::Display for Entity {
             Entity::Object => "object",
             Entity::UniqueValue => "unique property value",
             Entity::ObjectToken => "object token",
+            Entity::DashboardUser => "dashboard user",
+            Entity::Session => "session",
         })
     }
 }

@@ -18,8 +18,8 @@ mod rules;
 
 pub use access::{AccessStore, ChangeDecision, ChangeEffect, ChangeStatus, PendingChange};
 pub use aggregates::{
-    ApiKeyStore, AuditStore, CollectionStore, GrantStore, ObjectStore, ObjectTokenStore,
-    PolicyStore, TenantStore, TokenStore, UsageStore, VaultStore,
+    ApiKeyStore, AuditStore, CollectionStore, DashboardStore, GrantStore, ObjectStore,
+    ObjectTokenStore, PolicyStore, TenantStore, TokenStore, UsageStore, VaultStore,
 };
 pub use audit_chain::{AuditLink, ChainHead, NewLink};
 pub use error::{Entity, StoreError};
@@ -36,9 +36,9 @@ pub fn hex_digest(d: &[u8; 32]) -> String {
 /// Every store trait, for calling store methods on a concrete backend.
 pub mod prelude {
     pub use super::{
-        AccessStore, ApiKeyStore, AuditStore, CollectionStore, GrantStore, ObjectStore,
-        ObjectTokenStore, PolicyStore, StoreExport, StoreImport, TenantStore, TokenStore,
-        UsageStore, VaultStore,
+        AccessStore, ApiKeyStore, AuditStore, CollectionStore, DashboardStore, GrantStore,
+        ObjectStore, ObjectTokenStore, PolicyStore, StoreExport, StoreImport, TenantStore,
+        TokenStore, UsageStore, VaultStore,
     };
     pub use crate::keys::TenantKeyStore;
 }

@@ -39,6 +39,46 @@ pub struct ApiKeyRecord {
     pub revoked_at: Option<UnixSeconds>,
 }
 
+/// A person who signs in to the dashboard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DashboardUser {
+    /// The tenant the user works in.
+    pub tenant: TenantId,
+    /// The sign-in name, lower-case, unique across the vault.
+    pub login: String,
+    /// The password's Argon2id hash (a PHC string, salt and parameters included).
+    pub password_hash: String,
+    /// Roles, as a JWT's: they decide what each page shows and allows.
+    pub roles: Vec<String>,
+    /// When created.
+    pub created_at: UnixSeconds,
+    /// Failed sign-ins since the last success.
+    pub failed_logins: u32,
+    /// Sign-in refused until then (too many failures).
+    pub locked_until: Option<UnixSeconds>,
+    /// Sign-in refused and sessions ended.
+    pub disabled: bool,
+}
+
+/// A signed-in dashboard session. Only hashes of its secrets are stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    /// SHA-256 of the session cookie's value.
+    pub id_hash: [u8; 32],
+    /// The user's tenant.
+    pub tenant: TenantId,
+    /// The user.
+    pub login: String,
+    /// SHA-256 of the CSRF token every request of the session carries in a header.
+    pub csrf_hash: [u8; 32],
+    /// When signed in.
+    pub created_at: UnixSeconds,
+    /// When it expires.
+    pub expires_at: UnixSeconds,
+    /// When signed out or ended by an administrator.
+    pub ended_at: Option<UnixSeconds>,
+}
+
 /// A vault record. It holds no plaintext: only ciphertext forms and metadata.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenRecord {

@@ -26,6 +26,7 @@ mod api_keys;
 mod audit;
 mod collections;
 mod config_cache;
+mod dashboard;
 mod grants;
 mod import;
 mod keys;

@@ -191,6 +191,21 @@ CREATE TRIGGER tenant_settings_truncated AFTER TRUNCATE ON tenant_settings
 CREATE TRIGGER collections_truncated AFTER TRUNCATE ON collections
     FOR EACH STATEMENT EXECUTE FUNCTION tokenvault_config_truncated();
 "#,
+    // 10: dashboard users (Argon2id password hashes) and their sessions (hashes of the cookie
+    // and of the CSRF token).
+    r#"
+CREATE TABLE dashboard_users (
+    login TEXT PRIMARY KEY, tenant TEXT NOT NULL, password_hash TEXT NOT NULL,
+    roles TEXT NOT NULL, created_at BIGINT NOT NULL, failed_logins BIGINT NOT NULL DEFAULT 0,
+    locked_until BIGINT, disabled BOOLEAN NOT NULL DEFAULT FALSE
+);
+CREATE INDEX dashboard_users_tenant ON dashboard_users (tenant, login);
+CREATE TABLE dashboard_sessions (
+    id_hash BYTEA PRIMARY KEY, tenant TEXT NOT NULL, login TEXT NOT NULL, csrf_hash BYTEA NOT NULL,
+    created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, ended_at BIGINT
+);
+CREATE INDEX dashboard_sessions_login ON dashboard_sessions (login);
+"#,
 ];
 
 /// Advisory lock key for migrations ("tvmigr").

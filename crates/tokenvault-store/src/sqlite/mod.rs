@@ -5,6 +5,7 @@ mod access;
 mod api_keys;
 mod audit;
 mod collections;
+mod dashboard;
 mod export;
 mod grants;
 mod keys;

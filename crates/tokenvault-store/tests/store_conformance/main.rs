@@ -91,6 +91,7 @@ fn open_store(dir: &tempfile::TempDir) -> Arc<SqliteStore> {
 }
 
 mod admin_cases;
+mod dashboard_cases;
 mod object_token_cases;
 mod postgres_only;
 mod sqlite_only;
@@ -99,6 +100,7 @@ mod token_cases;
 /// The cases every store must pass. Each gets a fresh, empty store.
 mod cases {
     pub use super::admin_cases::*;
+    pub use super::dashboard_cases::*;
     pub use super::object_token_cases::*;
     pub use super::token_cases::*;
 }
@@ -179,4 +181,5 @@ conformance!(
     object_tokens_go_with_their_object,
     racing_reusable_tokens_make_one,
     concurrent_audit_appends_form_one_chain,
+    dashboard_users_sessions_and_lockout,
 );

@@ -6,6 +6,7 @@
 mod access;
 mod audit;
 mod collections;
+mod dashboard;
 mod object_tokens;
 mod objects;
 mod policies;
@@ -68,6 +69,8 @@ struct State {
     objects: Vec<objects::ObjectRow>,
     object_seq: i64,
     object_tokens: Vec<(TenantId, crate::objects::ObjectTokenRecord)>,
+    users: BTreeMap<String, super::DashboardUser>,
+    sessions: HashMap<[u8; 32], super::SessionRecord>,
 }
 
 impl State {
