@@ -166,6 +166,7 @@ pub async fn run(global: Global, command: Command) -> Result<(), String> {
         Command::Tenant(cmd) => crate::admin_cmd::tenant(&global, cmd).await,
         Command::Policy(cmd) => crate::policy_cmd::run(&global, cmd).await,
         Command::Role(cmd) => crate::role_cmd::run(&global, cmd).await,
+        Command::User(cmd) => crate::user_cmd::run(&global, cmd).await,
         Command::Iam(cmd) => crate::admin_cmd::iam(&global, cmd).await,
         Command::Apikey(cmd) => crate::admin_cmd::api_key(&global, cmd).await,
         Command::Token(cmd) => crate::admin_cmd::token(&global, cmd).await,
@@ -237,14 +238,16 @@ async fn init(global: &Global, name: &str, admin_ttl: i64, json: bool) -> Result
                 "tenant_id": b.tenant.as_str(),
                 "api_key": b.api_key.key,
                 "admin_jwt": b.admin_jwt,
+                "dashboard_login": b.dashboard_login,
+                "dashboard_password": b.dashboard_password,
             })
         );
     } else {
         println!(
-            "tenant_id: {}\napi_key:   {}\nadmin_jwt: {}",
-            b.tenant, b.api_key.key, b.admin_jwt
+            "tenant_id: {}\napi_key:   {}\nadmin_jwt: {}\ndashboard: http://127.0.0.1:8700/ui/ login {} password {}",
+            b.tenant, b.api_key.key, b.admin_jwt, b.dashboard_login, b.dashboard_password
         );
-        eprintln!("The API key is shown once; store it now.");
+        eprintln!("The API key and the dashboard password are shown once; store them now.");
     }
     Ok(())
 }

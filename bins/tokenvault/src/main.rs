@@ -7,6 +7,7 @@ mod migrate;
 mod open;
 mod policy_cmd;
 mod role_cmd;
+mod user_cmd;
 
 use std::{path::PathBuf, process::ExitCode};
 
@@ -84,6 +85,9 @@ enum Command {
     /// the changes waiting for approval; audited as the operator `cli`.
     #[command(subcommand)]
     Role(RoleCommand),
+    /// Dashboard users (sign-in at `/ui/`); audited as the operator `cli`.
+    #[command(subcommand)]
+    User(UserCommand),
     /// The object vault's IAM configuration (TOML, as `/api/pvlt/1.0/ctl/iam/conf`); audited
     /// as the operator `cli`.
     #[command(subcommand)]
@@ -214,6 +218,61 @@ enum IamCommand {
         /// The TOML file.
         #[arg(long)]
         file: std::path::PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Add a dashboard user. The password comes from `--password-file`, else the
+    /// `TOKENVAULT_USER_PASSWORD` environment variable, else one is generated and printed once
+    /// (never from the command line, where other users of the machine could read it).
+    Create {
+        /// The tenant.
+        #[arg(long)]
+        tenant: String,
+        /// The sign-in name (lower-case letters, digits, `. _ @ -`).
+        login: String,
+        /// Comma-separated roles, e.g. `admin` or `auditor,privacy_officer`.
+        #[arg(long)]
+        roles: String,
+        /// A file holding the password (its first line).
+        #[arg(long)]
+        password_file: Option<std::path::PathBuf>,
+    },
+    /// List the tenant's dashboard users as JSON lines.
+    List {
+        /// The tenant.
+        #[arg(long)]
+        tenant: String,
+    },
+    /// Set a user's password (as `create`; the user's sessions end).
+    Passwd {
+        /// The tenant.
+        #[arg(long)]
+        tenant: String,
+        /// The user.
+        login: String,
+        /// A file holding the password (its first line).
+        #[arg(long)]
+        password_file: Option<std::path::PathBuf>,
+    },
+    /// Disable (`off`: sign-in refused, sessions end) or enable (`on`) a user.
+    Access {
+        /// The tenant.
+        #[arg(long)]
+        tenant: String,
+        /// The user.
+        login: String,
+        /// `on` or `off`.
+        state: commands::OnOff,
+    },
+    /// Remove a user (its sessions end).
+    Delete {
+        /// The tenant.
+        #[arg(long)]
+        tenant: String,
+        /// The user.
+        login: String,
     },
 }
 

@@ -153,6 +153,7 @@ impl Client {
             && !path.starts_with("/api/")
             && !path.starts_with("/metrics")
             && !path.starts_with("/.well-known")
+            && !path.starts_with("/ui/")
         {
             self.url(path)
         } else {

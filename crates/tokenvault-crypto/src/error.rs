@@ -48,4 +48,7 @@ pub enum CryptoError {
     /// A key could not be used (signing key rejected by the backend).
     #[error("key rejected")]
     InvalidKey,
+    /// A password could not be hashed (longer than Argon2 accepts).
+    #[error("password could not be hashed")]
+    PasswordHash,
 }

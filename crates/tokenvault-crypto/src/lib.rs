@@ -24,6 +24,7 @@ pub mod gcm;
 pub mod jwt;
 pub mod kdf;
 pub mod mac;
+pub mod password;
 pub mod random;
 pub mod secret;
 pub mod siv;

@@ -70,6 +70,14 @@ pub enum Endpoint {
     KeyRotate,
     /// `POST /tenant/shred`.
     TenantShred,
+    /// `GET /users`.
+    UserList,
+    /// `POST /users`.
+    UserCreate,
+    /// `PUT /users/{login}`.
+    UserUpdate,
+    /// `DELETE /users/{login}`.
+    UserDelete,
     /// `POST /api/client/v1/pii/{detect,redact,mask,tokenize,scan}`.
     PiiText,
     /// `POST /api/client/v1/pii/detokenize`.
@@ -94,7 +102,7 @@ pub struct Access {
 
 impl Endpoint {
     /// Every endpoint, for the tests and the docs' table.
-    pub const ALL: [Endpoint; 33] = [
+    pub const ALL: [Endpoint; 37] = [
         Endpoint::Tokenize,
         Endpoint::Mask,
         Endpoint::Grant,
@@ -125,6 +133,10 @@ impl Endpoint {
         Endpoint::KeyList,
         Endpoint::KeyRotate,
         Endpoint::TenantShred,
+        Endpoint::UserList,
+        Endpoint::UserCreate,
+        Endpoint::UserUpdate,
+        Endpoint::UserDelete,
         Endpoint::PiiText,
         Endpoint::PiiDetokenize,
         Endpoint::PiiDetokenizeStream,
@@ -300,6 +312,30 @@ impl Endpoint {
                 ClientToken,
                 L::Pii,
                 None,
+            ),
+            E::UserList => (
+                "GET /api/v1/tokens/users",
+                Bearer,
+                L::Other,
+                Some(P::UsersManage),
+            ),
+            E::UserCreate => (
+                "POST /api/v1/tokens/users",
+                Bearer,
+                L::Other,
+                Some(P::UsersManage),
+            ),
+            E::UserUpdate => (
+                "PUT /api/v1/tokens/users/{login}",
+                Bearer,
+                L::Other,
+                Some(P::UsersManage),
+            ),
+            E::UserDelete => (
+                "DELETE /api/v1/tokens/users/{login}",
+                Bearer,
+                L::Other,
+                Some(P::UsersManage),
             ),
             E::PiiDetokenize => (
                 "POST /api/client/v1/pii/detokenize",

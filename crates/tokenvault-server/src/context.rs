@@ -96,6 +96,13 @@ impl AppState {
             })
             .map(str::trim);
         let api_key = header(headers, "x-api-key").map(str::trim);
+        // A dashboard session stands for a user (a JWT's place), never for an API key.
+        if bearer.is_none() && api_key.is_none() && auth != AuthKind::ApiKey {
+            if let Some(cookie) = crate::ui::session::session_cookie(headers) {
+                let csrf = header(headers, crate::ui::session::CSRF_HEADER).unwrap_or("");
+                return self.vault.authenticate_session(cookie, csrf).await;
+            }
+        }
         match (auth, bearer, api_key) {
             (AuthKind::ApiKey, _, Some(key)) => self.vault.authenticate_api_key(key).await,
             (AuthKind::ApiKey, _, None) => Err(ServiceError::Unauthorized(

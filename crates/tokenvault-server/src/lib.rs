@@ -24,6 +24,7 @@ pub mod pvlt;
 pub mod redis_limits;
 mod routes;
 mod stream;
+mod ui;
 mod wire;
 
 use std::{future::Future, sync::Arc};

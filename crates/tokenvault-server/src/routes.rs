@@ -12,7 +12,7 @@ use tokenvault_core::policy::TextAction;
 
 use crate::{
     access::Endpoint,
-    api::{meta, policies, tokens, vault},
+    api::{meta, policies, tokens, users, vault},
     management, masking, pii, AppState,
 };
 
@@ -94,6 +94,14 @@ fn management_api() -> Router<State> {
         .route("/api-keys/{id}", on(E::ApiKeyRevoke, m::revoke_api_key))
         .route("/keys", on(E::KeyList, m::list_keys))
         .route("/keys/rotate", on(E::KeyRotate, m::rotate_keys))
+        .route(
+            "/users",
+            on(E::UserList, users::list).merge(on(E::UserCreate, users::create)),
+        )
+        .route(
+            "/users/{login}",
+            on(E::UserUpdate, users::update).merge(on(E::UserDelete, users::delete)),
+        )
 }
 
 /// The PII API of seed 003, under `/api/client/v1/pii`.
@@ -118,6 +126,7 @@ pub(crate) fn all(state: State) -> Router {
         .nest("/api/v1/tokens", tokens_api())
         .nest("/api/client/v1/pii", pii_api())
         .nest("/api/pvlt/1.0", crate::pvlt::router())
+        .merge(crate::ui::router())
         .route("/metrics", get(meta::metrics))
         .route("/.well-known/jwks.json", get(meta::jwks))
         .fallback(meta::not_found)

@@ -109,7 +109,8 @@ fn concrete(route: &str) -> (String, String) {
         .replace("{id}", "x1")
         .replace("{role}", "support")
         .replace("{decision}", "approve")
-        .replace("{action}", "detect");
+        .replace("{action}", "detect")
+        .replace("{login}", "someone");
     (method.to_owned(), path)
 }
 

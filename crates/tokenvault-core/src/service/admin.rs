@@ -24,6 +24,10 @@ pub struct TenantBootstrap {
     pub api_key: ApiKeyIssued,
     /// An admin JWT.
     pub admin_jwt: String,
+    /// The dashboard administrator's login.
+    pub dashboard_login: String,
+    /// Its password, shown once.
+    pub dashboard_password: String,
 }
 
 impl Vault {
@@ -97,10 +101,13 @@ impl Vault {
             &["admin".to_owned(), "privacy_officer".to_owned()],
             Some(admin_ttl_seconds),
         )?;
+        let (dashboard_login, dashboard_password) = self.bootstrap_user(&tenant).await?;
         Ok(TenantBootstrap {
             tenant,
             api_key,
             admin_jwt,
+            dashboard_login,
+            dashboard_password,
         })
     }
 }

@@ -6,6 +6,7 @@ mod access;
 mod admin;
 mod auth;
 mod collections;
+mod dashboard;
 mod error;
 mod grant;
 mod last_known;
@@ -27,6 +28,10 @@ pub use access::{ChangeOutcome, Widening, MAX_MAPPED_ROLES};
 pub use admin::{ApiKeyIssued, TenantBootstrap};
 pub use auth::{Caller, UserClaims, API_AUDIENCE, ISSUER};
 pub use collections::VaultUser;
+pub use dashboard::{
+    check_login, csrf_token_of, generated_password, NewSession, UserChange, LOCKOUT_FAILURES,
+    LOCKOUT_SECONDS, MIN_PASSWORD_CHARS, SESSION_SECONDS,
+};
 pub use error::ServiceError;
 pub use grant::{
     GrantClaims, GrantCommand, IssuedGrant, OpenStatus, OpenedToken, GRANT_AUDIENCE,

@@ -4,4 +4,5 @@
 pub(crate) mod meta;
 pub(crate) mod policies;
 pub(crate) mod tokens;
+pub(crate) mod users;
 pub(crate) mod vault;

@@ -34,6 +34,8 @@ pub struct TestServer {
     root: Key256,
     pub tenant: TenantId,
     pub api_key: String,
+    /// The password of the dashboard user `admin` that bootstrap made.
+    pub dashboard_password: String,
     rt: tokio::runtime::Runtime,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     dir: tempfile::TempDir,
@@ -95,6 +97,7 @@ impl TestServer {
             root,
             tenant: boot.tenant,
             api_key: boot.api_key.key,
+            dashboard_password: boot.dashboard_password,
             rt,
             shutdown: Some(tx),
             dir,

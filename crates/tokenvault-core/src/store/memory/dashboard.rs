@@ -78,7 +78,7 @@ impl DashboardStore for MemoryStore {
         audit: &AuditEvent,
     ) -> Result<(), StoreError> {
         let mut s = self.state.lock();
-        if !s.users.get(login).is_some_and(|u| &u.tenant == tenant) {
+        if s.users.get(login).is_none_or(|u| &u.tenant != tenant) {
             return Err(not_found());
         }
         s.append_audit(std::slice::from_ref(audit))?;
