@@ -213,6 +213,9 @@ pub struct DetokenizeResponse {
 pub struct VaultEntry {
     /// Record id.
     pub token_id: String,
+    /// The token itself (what clients hold; no plaintext), for a grant and a detokenize.
+    #[serde(default)]
+    pub token: String,
     /// Type.
     pub pii_type: String,
     /// Mode.

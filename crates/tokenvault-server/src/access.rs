@@ -70,6 +70,16 @@ pub enum Endpoint {
     KeyRotate,
     /// `POST /tenant/shred`.
     TenantShred,
+    /// `GET /vault/stats`.
+    VaultStats,
+    /// `GET /audit/stats`.
+    AuditStats,
+    /// `GET /audit/verify`.
+    AuditVerify,
+    /// `GET /audit/export`.
+    AuditExport,
+    /// `GET /policies/{id}/versions`.
+    PolicyVersions,
     /// `GET /users`.
     UserList,
     /// `POST /users`.
@@ -102,7 +112,7 @@ pub struct Access {
 
 impl Endpoint {
     /// Every endpoint, for the tests and the docs' table.
-    pub const ALL: [Endpoint; 37] = [
+    pub const ALL: [Endpoint; 42] = [
         Endpoint::Tokenize,
         Endpoint::Mask,
         Endpoint::Grant,
@@ -133,6 +143,11 @@ impl Endpoint {
         Endpoint::KeyList,
         Endpoint::KeyRotate,
         Endpoint::TenantShred,
+        Endpoint::VaultStats,
+        Endpoint::AuditStats,
+        Endpoint::AuditVerify,
+        Endpoint::AuditExport,
+        Endpoint::PolicyVersions,
         Endpoint::UserList,
         Endpoint::UserCreate,
         Endpoint::UserUpdate,
@@ -312,6 +327,36 @@ impl Endpoint {
                 ClientToken,
                 L::Pii,
                 None,
+            ),
+            E::VaultStats => (
+                "GET /api/v1/tokens/vault/stats",
+                Bearer,
+                L::Other,
+                Some(P::VaultRead),
+            ),
+            E::AuditStats => (
+                "GET /api/v1/tokens/audit/stats",
+                Bearer,
+                L::Other,
+                Some(P::AuditRead),
+            ),
+            E::AuditVerify => (
+                "GET /api/v1/tokens/audit/verify",
+                Bearer,
+                L::Other,
+                Some(P::AuditRead),
+            ),
+            E::AuditExport => (
+                "GET /api/v1/tokens/audit/export",
+                Bearer,
+                L::Other,
+                Some(P::AuditRead),
+            ),
+            E::PolicyVersions => (
+                "GET /api/v1/tokens/policies/{id}/versions",
+                Bearer,
+                L::Other,
+                Some(P::PoliciesRead),
             ),
             E::UserList => (
                 "GET /api/v1/tokens/users",

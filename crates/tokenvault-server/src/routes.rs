@@ -12,7 +12,7 @@ use tokenvault_core::policy::TextAction;
 
 use crate::{
     access::Endpoint,
-    api::{meta, policies, tokens, users, vault},
+    api::{insights, meta, policies, tokens, users, vault},
     management, masking, pii, AppState,
 };
 
@@ -48,6 +48,14 @@ fn tokens_api() -> Router<State> {
             on(E::RehydrateStream, tokens::rehydrate_stream),
         )
         .route("/vault", on(E::VaultList, vault::list_vault))
+        .route("/vault/stats", on(E::VaultStats, insights::vault_stats))
+        .route("/audit/stats", on(E::AuditStats, insights::audit_stats))
+        .route("/audit/verify", on(E::AuditVerify, insights::audit_verify))
+        .route("/audit/export", on(E::AuditExport, vault::audit_export))
+        .route(
+            "/policies/{id}/versions",
+            on(E::PolicyVersions, insights::policy_versions),
+        )
         .route("/vault/{token_id}", on(E::Revoke, vault::revoke))
         .route(
             "/policies",

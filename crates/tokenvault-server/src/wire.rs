@@ -234,6 +234,7 @@ pub(crate) fn rehydrate_response(r: Rehydrated, trace_id: String) -> RehydrateRe
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct VaultParams {
+    token_id: Option<String>,
     limit: Option<String>,
     cursor: Option<String>,
     pii_type: Option<String>,
@@ -272,6 +273,14 @@ fn decode_cursor(c: &str) -> Result<VaultCursor, ApiError> {
 /// `GET /vault`'s query as the domain's.
 pub(crate) fn vault_query(p: &VaultParams) -> Result<VaultQuery, ApiError> {
     Ok(VaultQuery {
+        token_id: p
+            .token_id
+            .as_deref()
+            .map(|t| {
+                TokenId::parse(t.trim())
+                    .map_err(|_| invalid("token_id must be a token id (tok_…)").in_query())
+            })
+            .transpose()?,
         limit: page_limit(p.limit.as_deref())?,
         after: p.cursor.as_deref().map(decode_cursor).transpose()?,
         pii_type: p
@@ -300,6 +309,7 @@ pub(crate) fn vault_query(p: &VaultParams) -> Result<VaultQuery, ApiError> {
 fn vault_entry(r: &TokenRecord, now: i64) -> VaultEntry {
     VaultEntry {
         token_id: r.token_id.to_string(),
+        token: r.token.clone(),
         pii_type: r.pii_type.as_str().into(),
         mode: r.mode.as_str().into(),
         scope: r.scope.clone(),

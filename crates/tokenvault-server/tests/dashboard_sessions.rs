@@ -243,3 +243,106 @@ fn the_dashboard_is_served_with_a_strict_policy() {
     let r = raw("GET", "/ui/nope.js", None, &[], &s);
     assert_eq!(r.status, 404);
 }
+
+fn get(s: &TestServer, path: &str) -> RawResponse {
+    s.admin().raw("GET", path, None, &[]).unwrap()
+}
+
+#[test]
+fn the_dashboards_pictures_history_export_and_search() {
+    let s = TestServer::start();
+    s.hipaa_policy();
+    let ids = common::tokenize_ids(
+        &s,
+        &[
+            ("a@example.com", "email"),
+            ("b@example.com", "email"),
+            ("123-45-6789", "us_ssn"),
+        ],
+    );
+    // Tokens by type and mode.
+    let r = get(&s, "/vault/stats");
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        r.json()["by_type_and_mode"],
+        json!([
+            {"pii_type": "email", "mode": "deterministic", "count": 2},
+            {"pii_type": "us_ssn", "mode": "deterministic", "count": 1}
+        ])
+    );
+    // A search by token id finds that record, with its token for a grant.
+    let r = get(&s, &format!("/vault?token_id={}", ids[2]));
+    let entries = r.json()["entries"].as_array().unwrap().clone();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0]["token_id"], ids[2].as_str());
+    assert!(!entries[0]["token"].as_str().unwrap().is_empty());
+    assert_eq!(get(&s, "/vault?token_id=nope").status, 400);
+
+    // A denial, then operations per hour: three values tokenized, one refusal, this hour.
+    let intern = Client::new(&s.base).with_jwt(&s.jwt("intern", &["intern"]));
+    assert_eq!(intern.raw("GET", "/vault", None, &[]).unwrap().status, 403);
+    let r = get(&s, "/audit/stats?bucket=hour");
+    assert_eq!(r.status, 200, "{}", r.body);
+    let buckets = r.json()["buckets"].as_array().unwrap().clone();
+    assert_eq!(buckets.len(), 48);
+    let now = buckets.last().unwrap();
+    assert_eq!(
+        (now["tokenize"].as_u64(), now["denied"].as_u64()),
+        (Some(3), Some(1))
+    );
+    assert_eq!(
+        get(&s, "/audit/stats?bucket=day").json()["buckets"]
+            .as_array()
+            .unwrap()
+            .len(),
+        30
+    );
+    assert_eq!(get(&s, "/audit/stats?bucket=week").status, 400);
+
+    // The chain verifies; the export is CSV with a header and one row per event.
+    assert_eq!(get(&s, "/audit/verify").json()["intact"], true);
+    let r = get(&s, "/audit/export?result=denied");
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.header("content-type").unwrap().starts_with("text/csv"));
+    let lines: Vec<&str> = r.body.lines().collect();
+    assert!(lines[0].starts_with("seq,at,action,actor"), "{}", lines[0]);
+    assert_eq!(lines.len(), 2, "{}", r.body);
+    assert!(lines[1].contains("\"access_denied\"") && lines[1].contains("\"intern\""));
+    assert!(!r.body.contains("a@example.com"));
+    // Time filters are Unix seconds.
+    let since = common::START + 3600;
+    let r = get(&s, &format!("/audit?since={since}"));
+    assert_eq!(r.json()["events"].as_array().unwrap().len(), 0);
+    assert_eq!(get(&s, "/audit?since=yesterday").status, 400);
+
+    // A policy's versions, oldest first.
+    let mut spec = s
+        .admin()
+        .raw("GET", "/policies/pol_hipaa", None, &[])
+        .unwrap()
+        .json();
+    spec["name"] = json!("HIPAA v2");
+    for k in [
+        "version",
+        "created_at",
+        "updated_at",
+        "tenant_id",
+        "deleted",
+    ] {
+        spec.as_object_mut().unwrap().remove(k);
+    }
+    let r = s
+        .admin()
+        .raw("PUT", "/policies/pol_hipaa", Some(&spec.to_string()), &[])
+        .unwrap();
+    assert_eq!(r.status, 200, "{} {spec}", r.body);
+    let v = get(&s, "/policies/pol_hipaa/versions").json();
+    let names: Vec<&str> = v["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["HIPAA Compliance Policy", "HIPAA v2"]);
+    assert_eq!(get(&s, "/policies/pol_nope/versions").status, 404);
+}

@@ -20,3 +20,19 @@ mod sqlite;
 pub use append_index::MERGE_EVERY;
 pub use postgres::{PgOptions, PgStore};
 pub use sqlite::SqliteStore;
+
+/// Rows of `(pii_type, mode, count)` as the domain's breakdown.
+fn breakdown(
+    rows: Vec<(String, String, i64)>,
+) -> Result<Vec<tokenvault_core::store::TokenBreakdown>, tokenvault_core::store::StoreError> {
+    let corrupt = |what| tokenvault_core::store::StoreError::Corrupt { what };
+    rows.into_iter()
+        .map(|(t, m, n)| {
+            Ok(tokenvault_core::store::TokenBreakdown {
+                pii_type: t.parse().map_err(|_| corrupt("pii type"))?,
+                mode: m.parse().map_err(|()| corrupt("mode"))?,
+                count: u64::try_from(n).unwrap_or(0),
+            })
+        })
+        .collect()
+}

@@ -9,6 +9,7 @@ mod collections;
 mod dashboard;
 mod error;
 mod grant;
+mod insights;
 mod last_known;
 mod masking;
 mod object_tokens;
@@ -37,6 +38,7 @@ pub use grant::{
     GrantClaims, GrantCommand, IssuedGrant, OpenStatus, OpenedToken, GRANT_AUDIENCE,
     MAX_GRANT_TOKENS,
 };
+pub use insights::{Bucket, OperationCounts, OperationSeries, MAX_SERIES_EVENTS};
 pub use last_known::LAST_KNOWN_MAX_AGE;
 pub use masking::{MaskInput, MaskOutcome, MAX_MASK_ITEMS};
 pub use object_tokens::{

@@ -26,6 +26,8 @@ pub struct VaultCursor {
 /// A query of the vault.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VaultQuery {
+    /// Only this record (a search by token id); the other filters still apply.
+    pub token_id: Option<TokenId>,
     /// Page size, 1 to [`MAX_PAGE`].
     pub limit: usize,
     /// After a previous page.
@@ -39,6 +41,7 @@ pub struct VaultQuery {
 impl Default for VaultQuery {
     fn default() -> Self {
         Self {
+            token_id: None,
             limit: DEFAULT_PAGE,
             after: None,
             pii_type: None,
@@ -98,6 +101,21 @@ impl Vault {
             .as_ref()
             .map(|c| (c.created_at, c.token_id.to_string()));
         let now = self.clock.now();
+        if let Some(id) = &q.token_id {
+            let records = self
+                .store
+                .tokens_by_id(&caller.tenant, std::slice::from_ref(id))
+                .await?
+                .into_iter()
+                .filter(|r| q.pii_type.is_none_or(|t| t == r.pii_type))
+                .filter(|r| q.status.is_none_or(|s| s == r.status(now)))
+                .collect();
+            return Ok(VaultListing {
+                records,
+                next: None,
+                now,
+            });
+        }
         let mut records = self
             .store
             .list_tokens(&caller.tenant, &filter, now, after, limit + 1)

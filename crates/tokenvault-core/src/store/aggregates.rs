@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 
 use super::{
-    records::{DashboardUser, ObjectRecord, SessionRecord},
+    records::{DashboardUser, ObjectRecord, SessionRecord, TokenBreakdown},
     AccessStore, ApiKeyRecord, AuditEvent, AuditFilter, AuditLink, AuditRecord, IdempotencyRecord,
     StoreError, TenantRecord, TokenRecord, TokenizeCommit, UsageCounts, VaultFilter,
 };
@@ -239,6 +239,9 @@ pub trait UsageStore: Send + Sync {
         now: UnixSeconds,
         period: UnixSeconds,
     ) -> Result<UsageCounts, StoreError>;
+    /// How many of a tenant's records there are of each type and mode (for the dashboard's
+    /// chart), by type then mode.
+    async fn token_breakdown(&self, tenant: &TenantId) -> Result<Vec<TokenBreakdown>, StoreError>;
 }
 
 /// The object vault's collections (their definitions; names matched without case).

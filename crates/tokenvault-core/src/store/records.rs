@@ -39,6 +39,17 @@ pub struct ApiKeyRecord {
     pub revoked_at: Option<UnixSeconds>,
 }
 
+/// The number of a tenant's records of one type and mode.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenBreakdown {
+    /// The type.
+    pub pii_type: PiiType,
+    /// The mode.
+    pub mode: Mode,
+    /// Records.
+    pub count: u64,
+}
+
 /// A person who signs in to the dashboard.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DashboardUser {
@@ -249,6 +260,12 @@ pub struct AuditFilter {
     pub trace_id: Option<String>,
     /// Only this result.
     pub result: Option<String>,
+    /// Only this purpose.
+    pub purpose: Option<String>,
+    /// Only events at or after this time.
+    pub since: Option<UnixSeconds>,
+    /// Only events before this time.
+    pub until: Option<UnixSeconds>,
 }
 
 /// Filters of `GET /vault`.

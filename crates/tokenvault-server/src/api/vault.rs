@@ -61,8 +61,19 @@ pub(crate) struct AuditParams {
     token_id: Option<String>,
     trace_id: Option<String>,
     result: Option<String>,
+    purpose: Option<String>,
+    since: Option<String>,
+    until: Option<String>,
     before: Option<String>,
     limit: Option<String>,
+}
+
+fn unix_param(name: &str, v: Option<&str>) -> Result<Option<i64>, ApiError> {
+    v.map(|t| {
+        t.parse::<i64>()
+            .map_err(|_| ApiError::invalid_query(format!("{name} must be a time in Unix seconds")))
+    })
+    .transpose()
 }
 
 impl AuditParams {
@@ -78,11 +89,14 @@ impl AuditParams {
             .transpose()?;
         let limit = wire::page_limit(self.limit.as_deref())?;
         let filter = AuditFilter {
+            since: unix_param("since", self.since.as_deref())?,
+            until: unix_param("until", self.until.as_deref())?,
             action: self.action,
             actor: self.actor,
             token_id: self.token_id,
             trace_id: self.trace_id,
             result: self.result,
+            purpose: self.purpose,
         };
         Ok((filter, before, limit))
     }
@@ -107,4 +121,84 @@ pub(crate) async fn audit(
     Ok(Json(
         serde_json::json!({ "events": events, "next_before": next }),
     ))
+}
+
+/// Rows a CSV export holds at most.
+const MAX_EXPORT_ROWS: usize = 10_000;
+
+/// One CSV field: quoted, quotes doubled, and a leading `= + - @` defused (a spreadsheet
+/// would run it as a formula).
+fn csv_field(out: &mut String, v: &str) {
+    out.push('"');
+    if v.starts_with(['=', '+', '-', '@']) {
+        out.push('\'');
+    }
+    out.push_str(&v.replace('"', "\"\""));
+    out.push('"');
+}
+
+/// `GET /audit/export`: the filtered trail as CSV, newest first, at most
+/// [`MAX_EXPORT_ROWS`] rows.
+pub(crate) async fn audit_export(
+    State(s): State<Arc<AppState>>,
+    a: Authed,
+    ApiQuery(q): ApiQuery<AuditParams>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let (filter, mut before, _) = q.into_query()?;
+    let mut out = String::from(
+        "seq,at,action,actor,roles,purpose,reason,result,token_ids,trace_id,policy_id\n",
+    );
+    let mut rows = 0;
+    while rows < MAX_EXPORT_ROWS {
+        let page = s
+            .vault
+            .audit_page(
+                &a.caller,
+                &filter,
+                before,
+                tokenvault_core::service::MAX_PAGE,
+            )
+            .await
+            .map_err(|e| ApiError::from(e).in_query())?;
+        let Some(last) = page.last().map(|r| r.seq) else {
+            break;
+        };
+        for r in page.iter().take(MAX_EXPORT_ROWS - rows) {
+            let e = &r.event;
+            let fields = [
+                r.seq.to_string(),
+                tokenvault_core::clock::rfc3339(e.at),
+                e.action.clone(),
+                e.actor.clone(),
+                e.roles.join(" "),
+                e.purpose.clone().unwrap_or_default(),
+                e.reason.clone().unwrap_or_default(),
+                e.result.clone(),
+                e.token_ids.join(" "),
+                e.trace_id.clone(),
+                e.policy_id.clone().unwrap_or_default(),
+            ];
+            for (i, f) in fields.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                csv_field(&mut out, f);
+            }
+            out.push('\n');
+            rows += 1;
+        }
+        before = Some(last);
+    }
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"audit.csv\"",
+            ),
+        ],
+        out,
+    )
+        .into_response())
 }

@@ -142,6 +142,9 @@ impl tokenvault_core::store::AuditStore for PgStore {
                    AND ($3::TEXT IS NULL OR action = $3) AND ($4::TEXT IS NULL OR actor = $4)
                    AND ($5::TEXT IS NULL OR trace_id = $5) AND ($6::TEXT IS NULL OR result = $6)
                    AND ($7::TEXT IS NULL OR event LIKE $7)
+                   AND ($9::TEXT IS NULL OR event::jsonb ->> 'purpose' = $9)
+                   AND ($10::BIGINT IS NULL OR (event::jsonb ->> 'at')::BIGINT >= $10)
+                   AND ($11::BIGINT IS NULL OR (event::jsonb ->> 'at')::BIGINT < $11)
                  ORDER BY seq DESC LIMIT $8",
                 &[
                     &t.as_str(),
@@ -152,6 +155,9 @@ impl tokenvault_core::store::AuditStore for PgStore {
                     &f.result,
                     &token_like,
                     &i64::try_from(limit).unwrap_or(100),
+                    &f.purpose,
+                    &f.since,
+                    &f.until,
                 ],
             )
             .await

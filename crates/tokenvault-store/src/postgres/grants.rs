@@ -72,4 +72,25 @@ impl tokenvault_core::store::UsageStore for PgStore {
             operations: n(ops),
         })
     }
+
+    async fn token_breakdown(
+        &self,
+        t: &TenantId,
+    ) -> Result<Vec<tokenvault_core::store::TokenBreakdown>, StoreError> {
+        let rows = self
+            .client()
+            .await?
+            .q(
+                "SELECT pii_type, mode, COUNT(*) FROM tokens WHERE tenant = $1
+                 GROUP BY pii_type, mode ORDER BY pii_type, mode",
+                &[&t.as_str()],
+            )
+            .await
+            .map_err(pg_err)?;
+        crate::breakdown(
+            rows.iter()
+                .map(|r| (r.get(0), r.get(1), r.get(2)))
+                .collect(),
+        )
+    }
 }

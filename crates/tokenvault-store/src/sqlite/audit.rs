@@ -84,6 +84,9 @@ pub(crate) fn page(
                AND (?3 IS NULL OR action = ?3) AND (?4 IS NULL OR actor = ?4)
                AND (?5 IS NULL OR trace_id = ?5) AND (?6 IS NULL OR result = ?6)
                AND (?7 IS NULL OR event LIKE ?7)
+               AND (?9 IS NULL OR json_extract(event, '$.purpose') = ?9)
+               AND (?10 IS NULL OR json_extract(event, '$.at') >= ?10)
+               AND (?11 IS NULL OR json_extract(event, '$.at') < ?11)
              ORDER BY seq DESC LIMIT ?8",
         )
         .map_err(unavailable)?;
@@ -98,7 +101,10 @@ pub(crate) fn page(
                 filter.trace_id,
                 filter.result,
                 token_like,
-                i64::try_from(limit).unwrap_or(100)
+                i64::try_from(limit).unwrap_or(100),
+                filter.purpose,
+                filter.since,
+                filter.until
             ],
             record,
         )

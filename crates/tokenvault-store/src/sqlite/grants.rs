@@ -79,4 +79,27 @@ impl tokenvault_core::store::UsageStore for SqliteStore {
             })
             .await
     }
+
+    async fn token_breakdown(
+        &self,
+        tenant: &TenantId,
+    ) -> Result<Vec<tokenvault_core::store::TokenBreakdown>, StoreError> {
+        let t = tenant.to_string();
+        let rows: Vec<(String, String, i64)> = self
+            .pool
+            .read(move |c| {
+                let mut s = c
+                    .prepare_cached(
+                        "SELECT pii_type, mode, COUNT(*) FROM tokens WHERE tenant = ?1
+                         GROUP BY pii_type, mode ORDER BY pii_type, mode",
+                    )
+                    .map_err(unavailable)?;
+                let rows = s
+                    .query_map([t], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                    .map_err(unavailable)?;
+                rows.collect::<Result<Vec<_>, _>>().map_err(unavailable)
+            })
+            .await?;
+        crate::breakdown(rows)
+    }
 }

@@ -167,3 +167,41 @@ pub async fn dashboard_users_sessions_and_lockout(s: Arc<dyn VaultStore>) {
     let after = s.verify_audit_chain().await.unwrap().unwrap();
     assert_eq!(after - before, 16);
 }
+
+/// The dashboard's tokens-by-type-and-mode chart: counts per type and mode, this tenant's only.
+pub async fn token_breakdown_by_type_and_mode(s: Arc<dyn VaultStore>) {
+    use tokenvault_core::{pii::PiiType, store::TokenBreakdown, token::Mode};
+    assert!(s.token_breakdown(&tenant()).await.unwrap().is_empty());
+    let mut randomized = record("tok_cccccccccccccccccccccccccc", 3);
+    randomized.mode = Mode::Randomized;
+    let mut phone = record("tok_dddddddddddddddddddddddddd", 4);
+    phone.pii_type = PiiType::Phone;
+    s.commit_tokenize(commit(
+        vec![
+            record("tok_aaaaaaaaaaaaaaaaaaaaaaaaaa", 1),
+            record("tok_bbbbbbbbbbbbbbbbbbbbbbbbbb", 2),
+            randomized,
+            phone,
+        ],
+        None,
+    ))
+    .await
+    .unwrap();
+    let row = |pii_type, mode, count| TokenBreakdown {
+        pii_type,
+        mode,
+        count,
+    };
+    let mut got = s.token_breakdown(&tenant()).await.unwrap();
+    got.sort_by_key(|b| (b.pii_type.as_str(), b.mode.as_str()));
+    assert_eq!(
+        got,
+        vec![
+            row(PiiType::Email, Mode::Deterministic, 2),
+            row(PiiType::Email, Mode::Randomized, 1),
+            row(PiiType::Phone, Mode::Deterministic, 1),
+        ]
+    );
+    let other = TenantId::parse("ten_other").unwrap();
+    assert!(s.token_breakdown(&other).await.unwrap().is_empty());
+}

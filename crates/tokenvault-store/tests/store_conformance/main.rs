@@ -182,4 +182,5 @@ conformance!(
     racing_reusable_tokens_make_one,
     concurrent_audit_appends_form_one_chain,
     dashboard_users_sessions_and_lockout,
+    token_breakdown_by_type_and_mode,
 );

@@ -175,6 +175,30 @@ pub async fn quota_grants_audit_chain_and_keys(s: Arc<dyn VaultStore>) {
         ..Default::default()
     };
     assert_eq!(s.audit(&tenant(), &f, None, 10).await.unwrap().len(), 1);
+    // By purpose and time range (both inside the event).
+    let mut e = event("detokenize");
+    e.purpose = Some("support".into());
+    e.at = 5000;
+    s.append_audit(&[e]).await.unwrap();
+    let count = |f: AuditFilter| {
+        let s = s.clone();
+        async move { s.audit(&tenant(), &f, None, 10).await.unwrap().len() }
+    };
+    let purpose = AuditFilter {
+        purpose: Some("support".into()),
+        ..Default::default()
+    };
+    assert_eq!(count(purpose).await, 1);
+    let window = |since, until| AuditFilter {
+        action: Some("detokenize".into()),
+        since,
+        until,
+        ..Default::default()
+    };
+    assert_eq!(count(window(Some(5000), Some(5001))).await, 1);
+    assert_eq!(count(window(Some(5001), None)).await, 0);
+    assert_eq!(count(window(None, Some(5000))).await, 1, "the one at 100");
+    assert_eq!(count(window(Some(100), None)).await, 2);
     // Meta: first writer wins.
     assert_eq!(s.meta_get_or_insert("k", b"one").await.unwrap(), b"one");
     assert_eq!(s.meta_get_or_insert("k", b"two").await.unwrap(), b"one");

@@ -25,6 +25,11 @@ fn matches(r: &AuditRow, e: &AuditEvent, f: &AuditFilter) -> bool {
         && eq(&f.actor, &e.actor)
         && eq(&f.trace_id, &e.trace_id)
         && eq(&f.result, &e.result)
+        && f.purpose
+            .as_ref()
+            .is_none_or(|p| e.purpose.as_deref() == Some(p.as_str()))
+        && f.since.is_none_or(|t| e.at >= t)
+        && f.until.is_none_or(|t| e.at < t)
         && f.token_id
             .as_ref()
             .is_none_or(|t| r.event_json.contains(&format!("\"{t}\"")))

@@ -291,6 +291,36 @@ impl UsageStore for MemoryStore {
         }
         Ok(c)
     }
+
+    async fn token_breakdown(
+        &self,
+        tenant: &TenantId,
+    ) -> Result<Vec<super::TokenBreakdown>, StoreError> {
+        let s = self.state.lock();
+        let mut counts: BTreeMap<(&str, &str), (super::TokenBreakdown, u64)> = BTreeMap::new();
+        for r in s.tokens.iter().filter(|r| &r.tenant == tenant) {
+            counts
+                .entry((r.pii_type.as_str(), r.mode.as_str()))
+                .or_insert_with(|| {
+                    (
+                        super::TokenBreakdown {
+                            pii_type: r.pii_type,
+                            mode: r.mode,
+                            count: 0,
+                        },
+                        0,
+                    )
+                })
+                .1 += 1;
+        }
+        Ok(counts
+            .into_values()
+            .map(|(mut b, n)| {
+                b.count = n;
+                b
+            })
+            .collect())
+    }
 }
 
 #[async_trait]
