@@ -211,6 +211,43 @@ test('a request without the CSRF token is refused, and a user without the role s
   assert.equal(refused, 403);
 });
 
+test('object vault: collections and objects, masked', async () => {
+  const auth = { authorization: `Bearer ${process.env.TV_API_KEY}`, 'content-type': 'application/json' };
+  let r = await fetch(`${BASE}/api/pvlt/1.0/ctl/collections`, {
+    method: 'POST', headers: auth,
+    body: JSON.stringify({ name: 'customers', type: 'PERSONS', properties: [
+      { name: 'email', data_type_name: 'EMAIL' }, { name: 'ssn', data_type_name: 'SSN', is_unique: true },
+      { name: 'notes', data_type_name: 'STRING', is_nullable: true }] }),
+  });
+  assert.equal(r.status, 200, await r.text());
+  r = await fetch(`${BASE}/api/pvlt/1.0/data/collections/customers/objects?reason=AppFunctionality`, {
+    method: 'POST', headers: auth, body: JSON.stringify({ email: 'maria@example.com', ssn: '123-45-6789', notes: 'prefers mail' }),
+  });
+  assert.equal(r.status, 200, await r.text());
+  const page = await newPage();
+  await signIn(page);
+  await page.getByRole('link', { name: 'Object Vault' }).click();
+  await page.getByRole('cell', { name: 'customers', exact: true }).waitFor();
+  await page.getByRole('cell', { name: '***-**-6789' }).waitFor();
+  const html = await page.content();
+  for (const plain of ['maria@example.com', '123-45-6789', 'prefers mail']) assert.ok(!html.includes(plain), plain);
+  await shot(page, 'objects');
+});
+
+test('integrations: rehydration settings are saved', async () => {
+  const page = await newPage();
+  await signIn(page);
+  await page.getByRole('link', { name: 'Integrations' }).click();
+  await page.getByLabel('Most distinct tokens per request (1–100)').fill('10');
+  await page.getByRole('button', { name: 'Save rehydration settings' }).click();
+  await page.getByText('Rehydration settings saved').waitFor();
+  const saved = await page.evaluate(async () => {
+    const me = await (await fetch('/ui/session')).json();
+    return (await fetch('/api/v1/tokens/rehydration', { headers: { 'x-csrf-token': me.csrf_token } })).json();
+  });
+  assert.equal(saved.max_tokens, 10);
+});
+
 test('no Content-Security-Policy violation was reported by the browser', () => {
   assert.deepEqual(cspViolations, []);
 });

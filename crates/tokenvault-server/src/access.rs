@@ -80,6 +80,14 @@ pub enum Endpoint {
     AuditExport,
     /// `GET /policies/{id}/versions`.
     PolicyVersions,
+    /// `GET /collections` (the object vault, for the dashboard).
+    CollectionList,
+    /// `GET /collections/{collection}/objects` (masked).
+    ObjectList,
+    /// `GET /rehydration`.
+    RehydrationGet,
+    /// `PUT /rehydration`.
+    RehydrationSet,
     /// `GET /users`.
     UserList,
     /// `POST /users`.
@@ -112,7 +120,7 @@ pub struct Access {
 
 impl Endpoint {
     /// Every endpoint, for the tests and the docs' table.
-    pub const ALL: [Endpoint; 42] = [
+    pub const ALL: [Endpoint; 46] = [
         Endpoint::Tokenize,
         Endpoint::Mask,
         Endpoint::Grant,
@@ -148,6 +156,10 @@ impl Endpoint {
         Endpoint::AuditVerify,
         Endpoint::AuditExport,
         Endpoint::PolicyVersions,
+        Endpoint::CollectionList,
+        Endpoint::ObjectList,
+        Endpoint::RehydrationGet,
+        Endpoint::RehydrationSet,
         Endpoint::UserList,
         Endpoint::UserCreate,
         Endpoint::UserUpdate,
@@ -357,6 +369,30 @@ impl Endpoint {
                 Bearer,
                 L::Other,
                 Some(P::PoliciesRead),
+            ),
+            E::CollectionList => (
+                "GET /api/v1/tokens/collections",
+                Bearer,
+                L::Other,
+                Some(P::VaultRead),
+            ),
+            E::ObjectList => (
+                "GET /api/v1/tokens/collections/{collection}/objects",
+                Bearer,
+                L::Other,
+                Some(P::VaultRead),
+            ),
+            E::RehydrationGet => (
+                "GET /api/v1/tokens/rehydration",
+                Bearer,
+                L::Other,
+                Some(P::RehydrationSettings),
+            ),
+            E::RehydrationSet => (
+                "PUT /api/v1/tokens/rehydration",
+                Bearer,
+                L::Other,
+                Some(P::RehydrationSettings),
             ),
             E::UserList => (
                 "GET /api/v1/tokens/users",

@@ -286,3 +286,24 @@ pub(crate) async fn rotate_keys(State(s): St, a: Authed) -> Answer {
     let v = s.vault.rotate_keys(&a.caller, &a.trace_id).await?;
     Ok(Json(json!({ "current_version": v })))
 }
+
+pub(crate) async fn get_rehydration(State(s): St, a: Authed) -> Answer {
+    let r = s.vault.rehydration_settings(&a.caller).await?;
+    Ok(Json(
+        serde_json::to_value(r).map_err(|_| ApiError::internal())?,
+    ))
+}
+
+pub(crate) async fn put_rehydration(
+    State(s): St,
+    a: Authed,
+    ApiJson(b): ApiJson<tokenvault_core::service::RehydrationSettings>,
+) -> Answer {
+    let r = s
+        .vault
+        .set_rehydration_settings(&a.caller, b, &a.trace_id)
+        .await?;
+    Ok(Json(
+        serde_json::to_value(r).map_err(|_| ApiError::internal())?,
+    ))
+}

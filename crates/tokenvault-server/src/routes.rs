@@ -12,7 +12,7 @@ use tokenvault_core::policy::TextAction;
 
 use crate::{
     access::Endpoint,
-    api::{insights, meta, policies, tokens, users, vault},
+    api::{insights, meta, objects, policies, tokens, users, vault},
     management, masking, pii, AppState,
 };
 
@@ -49,6 +49,11 @@ fn tokens_api() -> Router<State> {
         )
         .route("/vault", on(E::VaultList, vault::list_vault))
         .route("/vault/stats", on(E::VaultStats, insights::vault_stats))
+        .route("/collections", on(E::CollectionList, objects::collections))
+        .route(
+            "/collections/{collection}/objects",
+            on(E::ObjectList, objects::objects),
+        )
         .route("/audit/stats", on(E::AuditStats, insights::audit_stats))
         .route("/audit/verify", on(E::AuditVerify, insights::audit_verify))
         .route("/audit/export", on(E::AuditExport, vault::audit_export))
@@ -100,6 +105,11 @@ fn management_api() -> Router<State> {
             on(E::ApiKeyList, m::list_api_keys).merge(on(E::ApiKeyCreate, m::create_api_key)),
         )
         .route("/api-keys/{id}", on(E::ApiKeyRevoke, m::revoke_api_key))
+        .route(
+            "/rehydration",
+            on(E::RehydrationGet, m::get_rehydration)
+                .merge(on(E::RehydrationSet, m::put_rehydration)),
+        )
         .route("/keys", on(E::KeyList, m::list_keys))
         .route("/keys/rotate", on(E::KeyRotate, m::rotate_keys))
         .route(

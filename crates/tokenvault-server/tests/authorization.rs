@@ -110,7 +110,8 @@ fn concrete(route: &str) -> (String, String) {
         .replace("{role}", "support")
         .replace("{decision}", "approve")
         .replace("{action}", "detect")
-        .replace("{login}", "someone");
+        .replace("{login}", "someone")
+        .replace("{collection}", "customers");
     (method.to_owned(), path)
 }
 

@@ -420,3 +420,59 @@ fn stream_error_lines_say_whether_to_retry() {
     assert_eq!(last["error"]["code"], "INVALID_INPUT", "{}", r.body);
     assert_eq!(last["error"]["retryable"], false);
 }
+
+/// The tenant's rehydration settings (Integrations): off refuses, and the bounds tighten.
+#[test]
+fn the_tenants_settings_turn_rehydration_off_or_tighten_it() {
+    let s = TestServer::start();
+    let (email, _, ssn, _) = tokens(&s);
+    let admin = s.admin();
+    let put = |body: Value| {
+        let r = admin
+            .raw("PUT", "/rehydration", Some(&body.to_string()), &[])
+            .unwrap();
+        (r.status, r.json())
+    };
+    let get = admin.raw("GET", "/rehydration", None, &[]).unwrap().json();
+    assert_eq!(
+        get,
+        json!({"enabled": true, "max_tokens": 100, "max_output_bytes": 1048576})
+    );
+    let ask = |text: String| {
+        rehydrate(
+            &s.admin(),
+            &json!({"text": text, "purpose": "customer_support", "reason": "ticket 42"}),
+        )
+    };
+    let (status, body) =
+        put(json!({"enabled": true, "max_tokens": 1, "max_output_bytes": 1048576}));
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = ask(format!("{email} and {ssn}"));
+    assert_eq!(status, 400, "{body}");
+    assert!(body.to_string().contains("at most 1 per request"), "{body}");
+    let (status, _) = ask(format!("only {email}"));
+    assert_eq!(status, 200);
+    put(json!({"enabled": true, "max_tokens": 100, "max_output_bytes": 10}));
+    let (status, body) = ask(format!("a long sentence around {email} here"));
+    assert_eq!(status, 400, "{body}");
+    put(json!({"enabled": false, "max_tokens": 100, "max_output_bytes": 1048576}));
+    let (status, body) = ask(format!("only {email}"));
+    assert_eq!(status, 403, "{body}");
+    assert!(body.to_string().contains("turned off"), "{body}");
+    // Out of range, or unknown fields, are refused.
+    assert_eq!(
+        put(json!({"enabled": true, "max_tokens": 101, "max_output_bytes": 10})).0,
+        400
+    );
+    assert_eq!(
+        put(json!({"enabled": true, "max_tokens": 1, "max_output_bytes": 0})).0,
+        400
+    );
+    assert_eq!(put(json!({"enabled": true})).0, 400);
+    let audit = s
+        .admin()
+        .audit("action=rehydration_settings_set")
+        .unwrap()
+        .to_string();
+    assert!(audit.contains("rehydration_settings_set"), "{audit}");
+}

@@ -8,10 +8,12 @@ import { auditPage } from './pages/audit.js';
 import { piiPage } from './pages/pii.js';
 import { integrationsPage } from './pages/integrations.js';
 import { settingsPage } from './pages/settings.js';
+import { objectsPage } from './pages/objects.js';
 
 const PAGES = [
   { path: 'vault', title: 'Token Vault', needs: 'vault:read', render: vaultPage },
   { path: 'policies', title: 'Token Policies', needs: 'policies:read', render: policiesPage },
+  { path: 'objects', title: 'Object Vault', needs: 'vault:read', render: objectsPage },
   { path: 'audit', title: 'Detokenize Audit', needs: 'audit:read', render: auditPage },
   { path: 'pii', title: 'PII', needs: 'policies:read', render: piiPage },
   { path: 'integrations', title: 'Integrations', needs: 'apikeys:manage', render: integrationsPage },

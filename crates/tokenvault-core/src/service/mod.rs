@@ -7,6 +7,7 @@ mod admin;
 mod auth;
 mod collections;
 mod dashboard;
+mod dashboard_objects;
 mod error;
 mod grant;
 mod insights;
@@ -16,6 +17,7 @@ mod object_tokens;
 mod objects;
 mod policies;
 mod rehydrate;
+mod rehydration_settings;
 mod shred;
 mod tenant_admin;
 mod text_api;
@@ -33,6 +35,7 @@ pub use dashboard::{
     check_login, csrf_token_of, generated_password, NewSession, UserChange, LOCKOUT_FAILURES,
     LOCKOUT_SECONDS, MIN_PASSWORD_CHARS, SESSION_SECONDS,
 };
+pub use dashboard_objects::{MaskedObjects, DASHBOARD_OBJECT_PAGE};
 pub use error::ServiceError;
 pub use grant::{
     GrantClaims, GrantCommand, IssuedGrant, OpenStatus, OpenedToken, GRANT_AUDIENCE,
@@ -50,6 +53,7 @@ pub use rehydrate::{
     FoundToken, RehydrateAccess, Rehydrated, RestoreStatus, MAX_REHYDRATE_BYTES,
     MAX_REHYDRATE_TOKENS,
 };
+pub use rehydration_settings::RehydrationSettings;
 pub use tenant_admin::{KeyVersionInfo, MAX_API_KEY_NAME_CHARS};
 pub use text_scan::{ActionChoice, ScanReport, Scanned, TextEngine, TextEngineError, TextScan};
 pub use tokenize::{

@@ -108,6 +108,12 @@ impl Vault {
                 text.len()
             )));
         }
+        let settings = self.rehydration_settings(caller).await?;
+        if !settings.enabled {
+            return Err(ServiceError::AccessDenied(
+                "LLM rehydration is turned off for this tenant (Integrations settings)".into(),
+            ));
+        }
         let spans = find_tokens(text, self.engine.codec().prefix());
         let mut order: Vec<String> = Vec::new();
         let mut occurrences: HashMap<String, usize> = HashMap::new();
@@ -119,10 +125,11 @@ impl Vault {
             }
             *n += 1;
         }
-        if order.len() > MAX_REHYDRATE_TOKENS {
+        if order.len() > settings.max_tokens {
             return Err(ServiceError::InvalidInput(format!(
-                "the text holds {} distinct tokens; at most {MAX_REHYDRATE_TOKENS} per request",
-                order.len()
+                "the text holds {} distinct tokens; at most {} per request",
+                order.len(),
+                settings.max_tokens
             )));
         }
         let opened: HashMap<&str, OpenStatus> = if order.is_empty() {
@@ -149,13 +156,20 @@ impl Vault {
                 _ => output.push_str(token),
             }
             last = r.end;
-            if output.len() > MAX_REHYDRATE_BYTES {
+            if output.len() > settings.max_output_bytes {
                 return Err(ServiceError::InvalidInput(format!(
-                    "the restored text would exceed {MAX_REHYDRATE_BYTES} bytes; send less text"
+                    "the restored text would exceed {} bytes; send less text",
+                    settings.max_output_bytes
                 )));
             }
         }
         output.push_str(&text[last..]);
+        if output.len() > settings.max_output_bytes {
+            return Err(ServiceError::InvalidInput(format!(
+                "the restored text would exceed {} bytes; send less text",
+                settings.max_output_bytes
+            )));
+        }
         let tokens = order
             .iter()
             .map(|t| FoundToken {

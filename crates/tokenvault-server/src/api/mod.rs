@@ -3,6 +3,7 @@
 
 pub(crate) mod insights;
 pub(crate) mod meta;
+pub(crate) mod objects;
 pub(crate) mod policies;
 pub(crate) mod tokens;
 pub(crate) mod users;

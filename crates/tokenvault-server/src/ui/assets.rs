@@ -35,6 +35,7 @@ assets! {
     "pages/pii.js" => "text/javascript; charset=utf-8",
     "pages/integrations.js" => "text/javascript; charset=utf-8",
     "pages/settings.js" => "text/javascript; charset=utf-8",
+    "pages/objects.js" => "text/javascript; charset=utf-8",
 }
 
 /// Adds the dashboard's security headers.

@@ -2,7 +2,7 @@
 // the LLM rehydration endpoints.
 
 import { api } from '../api.js';
-import { h, replace, field, table, dialog, notify } from '../dom.js';
+import { h, replace, field, setError, table, dialog, notify } from '../dom.js';
 
 function snippets() {
   return h('section', { 'aria-label': 'SDK snippets' },
@@ -19,9 +19,30 @@ const r = await client.tokenize({ items: [{ value: "ana@example.com", pii_type: 
     h('p', {}, 'Send a model\'s answer to POST /api/v1/tokens/rehydrate (or /rehydrate/stream for streamed answers) with a grant; tokens in the text come back as values only where the grant allows.'));
 }
 
-export async function integrationsPage(main) {
+async function rehydration(section) {
+  const r = await api.get('/rehydration');
+  const enabled = field('LLM rehydration on', h('input', { type: 'checkbox', checked: r.enabled }));
+  const maxTokens = field('Most distinct tokens per request (1–100)', h('input', { type: 'number', min: 1, max: 100, value: r.max_tokens }));
+  const maxBytes = field('Largest restored text in bytes (up to 1 MiB)', h('input', { type: 'number', min: 1, max: 1048576, value: r.max_output_bytes }));
+  const form = h('form', { class: 'editor', 'aria-label': 'Rehydration settings' }, enabled.row, maxTokens.row, maxBytes.row,
+    h('button', { type: 'submit' }, 'Save rehydration settings'));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    try {
+      await api.put('/rehydration', { enabled: enabled.input.checked, max_tokens: Number(maxTokens.input.value), max_output_bytes: Number(maxBytes.input.value) });
+      notify('Rehydration settings saved');
+    } catch (err) { setError(maxTokens, err.message); }
+  });
+  replace(section, h('h2', {}, 'LLM rehydration'),
+    h('p', {}, 'Tokens in a model\'s reply are restored only where the caller\'s grant, or roles and purpose, allow; cross-tenant tokens never resolve.'),
+    form);
+}
+
+export async function integrationsPage(main, { permissions }) {
   const keys = h('section', { 'aria-label': 'API keys' });
-  main.append(keys, snippets());
+  const rehydrate = h('section', { 'aria-label': 'LLM rehydration' });
+  main.append(rehydrate, keys, snippets());
+  if (permissions.has('rehydration:settings')) await rehydration(rehydrate);
   async function load() {
     const { api_keys: list } = await api.get('/api-keys');
     const create = h('button', { type: 'button' }, 'Create API key');
