@@ -67,6 +67,41 @@ pub struct FileConfig {
     pub rate_limits: Option<RateLimits>,
     /// An external identity provider whose JWTs are accepted.
     pub external_jwt: Option<ExternalJwtConfig>,
+    /// Dashboard sign-in through that provider (OpenID Connect code flow).
+    pub dashboard_oidc: Option<DashboardOidcConfig>,
+}
+
+/// `[dashboard_oidc]`: the provider's endpoints and this client's registration. The ID
+/// tokens are checked against `[external_jwt]`'s issuer, keys and claims, with the client id
+/// as their audience.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DashboardOidcConfig {
+    /// The provider's authorization endpoint.
+    pub authorization_endpoint: String,
+    /// The provider's token endpoint.
+    pub token_endpoint: String,
+    /// This client's id.
+    pub client_id: String,
+    /// A file holding the client secret (else `TOKENVAULT_OIDC_CLIENT_SECRET`).
+    #[serde(default)]
+    pub client_secret_file: Option<PathBuf>,
+    /// `https://<this server>/ui/oidc/callback`, as registered with the provider.
+    pub redirect_url: String,
+    /// Scopes (default `openid profile email`).
+    #[serde(default = "default_scopes")]
+    pub scopes: String,
+    /// The sign-in button's label (default `your identity provider`).
+    #[serde(default = "default_provider_name")]
+    pub provider_name: String,
+}
+
+fn default_scopes() -> String {
+    "openid profile email".into()
+}
+
+fn default_provider_name() -> String {
+    "your identity provider".into()
 }
 
 /// `[external_jwt]`: an identity provider's issuer, audience, keys and claim names.

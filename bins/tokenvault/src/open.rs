@@ -85,7 +85,8 @@ pub async fn open(global: &Global, create: bool) -> Result<Opened, String> {
     let vault = Vault::open(store, keys, clock, Arc::new(Catalog), config)
         .await
         .map_err(|e| e.to_string())?;
-    let settings = server_settings(global, &file);
+    let mut settings = server_settings(global, &file);
+    settings.dashboard_oidc = dashboard_oidc(&file)?;
     let jwks_refresh = match (&file.external_jwt, external_keys) {
         (Some(c), Some(keys)) => c.jwks_url.clone().map(|url| {
             (
@@ -199,6 +200,50 @@ fn vault_config(file: &FileConfig) -> Result<VaultConfig, String> {
     })
 }
 
+/// `[dashboard_oidc]`, with its client secret read; an error names what is missing.
+fn dashboard_oidc(file: &FileConfig) -> Result<Option<tokenvault_server::DashboardOidc>, String> {
+    let Some(c) = &file.dashboard_oidc else {
+        return Ok(None);
+    };
+    if file.external_jwt.is_none() {
+        return Err(
+            "[dashboard_oidc] needs [external_jwt] (the provider's issuer, keys and claims)".into(),
+        );
+    }
+    let secret = match &c.client_secret_file {
+        Some(f) => std::fs::read_to_string(f)
+            .map_err(|e| format!("[dashboard_oidc] client_secret_file {}: {e}", f.display()))?
+            .trim()
+            .to_owned(),
+        None => std::env::var("TOKENVAULT_OIDC_CLIENT_SECRET").map_err(|_| {
+            "[dashboard_oidc] needs client_secret_file or TOKENVAULT_OIDC_CLIENT_SECRET".to_owned()
+        })?,
+    };
+    for (name, u) in [
+        ("authorization_endpoint", &c.authorization_endpoint),
+        ("token_endpoint", &c.token_endpoint),
+        ("redirect_url", &c.redirect_url),
+    ] {
+        if !(u.starts_with("https://")
+            || u.starts_with("http://127.0.0.1")
+            || u.starts_with("http://localhost"))
+        {
+            return Err(format!(
+                "[dashboard_oidc] {name} must be an https:// URL (http only on loopback)"
+            ));
+        }
+    }
+    Ok(Some(tokenvault_server::DashboardOidc {
+        authorization_endpoint: c.authorization_endpoint.clone(),
+        token_endpoint: c.token_endpoint.clone(),
+        client_id: c.client_id.clone(),
+        client_secret: secret,
+        redirect_url: c.redirect_url.clone(),
+        scopes: c.scopes.clone(),
+        provider_name: c.provider_name.clone(),
+    }))
+}
+
 /// The server's settings from the command line, the environment and the configuration file.
 fn server_settings(global: &Global, file: &FileConfig) -> ServerSettings {
     let server_defaults = ServerSettings::default();
@@ -237,6 +282,7 @@ fn server_settings(global: &Global, file: &FileConfig) -> ServerSettings {
             ),
             ..server_defaults.connections
         },
+        dashboard_oidc: None,
     }
 }
 

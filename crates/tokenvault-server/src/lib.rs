@@ -34,6 +34,7 @@ use tokenvault_core::service::Vault;
 
 pub use limits::{Limit, RateLimits};
 pub use listener::{serve_with, ConnectionLimits};
+pub use ui::DashboardOidc;
 
 /// The OpenAPI document of the tokens API (also in `docs/openapi.json`).
 pub const OPENAPI: &str = include_str!("../../../docs/openapi.json");
@@ -53,6 +54,8 @@ pub struct ServerSettings {
     pub metrics_token: Option<String>,
     /// Connection cap and header timeout of the listener (see [`serve_with`]).
     pub connections: ConnectionLimits,
+    /// Dashboard sign-in through the external OpenID Connect provider, when configured.
+    pub dashboard_oidc: Option<DashboardOidc>,
 }
 
 impl Default for ServerSettings {
@@ -64,6 +67,7 @@ impl Default for ServerSettings {
             redis_prefix: "tokenvault".into(),
             metrics_token: None,
             connections: ConnectionLimits::default(),
+            dashboard_oidc: None,
         }
     }
 }

@@ -31,6 +31,12 @@ function signInForm(message) {
     login.row, password.row,
     h('button', { type: 'submit' }, 'Sign in'));
   if (message) setError(password, message);
+  fetch('/ui/config').then((r) => r.json()).then((c) => {
+    if (c.oidc) {
+      form.append(h('p', { class: 'or' }, 'or'),
+        h('a', { class: 'button', href: '/ui/oidc/start' }, `Sign in with ${c.oidc.name}`));
+    }
+  }).catch(() => {});
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     setError(password, '');

@@ -132,33 +132,7 @@ impl Vault {
                 "the bearer token has expired".into(),
             ));
         }
-        let user = claims[ext.user_claim.as_str()]
-            .as_str()
-            .filter(|u| !u.is_empty() && u.len() <= 256)
-            .ok_or_else(invalid)?;
-        let tenant = claims[ext.tenant_claim.as_str()]
-            .as_str()
-            .and_then(|t| TenantId::parse(t).ok())
-            .ok_or_else(|| {
-                ServiceError::Unauthorized(format!(
-                    "the token's `{}` claim is not a tenant id",
-                    ext.tenant_claim
-                ))
-            })?;
-        let roles = match &claims[ext.roles_claim.as_str()] {
-            serde_json::Value::Array(a) => a
-                .iter()
-                .filter_map(|r| r.as_str().map(str::to_owned))
-                .collect(),
-            serde_json::Value::String(s) => s.split_whitespace().map(str::to_owned).collect(),
-            _ => Vec::new(),
-        };
-        Ok(Caller {
-            tenant,
-            actor: user.to_owned(),
-            roles,
-            api_key: false,
-        })
+        caller_from_claims(ext, &claims)
     }
 
     /// Mints an API JWT for a user of a tenant.
@@ -188,4 +162,40 @@ impl Vault {
             .sign(&claims)
             .map_err(|_| ServiceError::Unavailable("signing failed".into()))
     }
+}
+
+/// The caller an external provider's verified claims name: user, tenant and roles from the
+/// configured claims.
+pub(crate) fn caller_from_claims(
+    ext: &super::ExternalIssuer,
+    claims: &serde_json::Value,
+) -> Result<Caller, ServiceError> {
+    let invalid = || ServiceError::Unauthorized("invalid bearer token".into());
+    let user = claims[ext.user_claim.as_str()]
+        .as_str()
+        .filter(|u| !u.is_empty() && u.len() <= 256)
+        .ok_or_else(invalid)?;
+    let tenant = claims[ext.tenant_claim.as_str()]
+        .as_str()
+        .and_then(|t| TenantId::parse(t).ok())
+        .ok_or_else(|| {
+            ServiceError::Unauthorized(format!(
+                "the token's `{}` claim is not a tenant id",
+                ext.tenant_claim
+            ))
+        })?;
+    let roles = match &claims[ext.roles_claim.as_str()] {
+        serde_json::Value::Array(a) => a
+            .iter()
+            .filter_map(|r| r.as_str().map(str::to_owned))
+            .collect(),
+        serde_json::Value::String(s) => s.split_whitespace().map(str::to_owned).collect(),
+        _ => Vec::new(),
+    };
+    Ok(Caller {
+        tenant,
+        actor: user.to_owned(),
+        roles,
+        api_key: false,
+    })
 }

@@ -51,7 +51,7 @@ pub struct UserChange {
     pub disabled: Option<bool>,
 }
 
-fn session_hash(cookie: &str) -> [u8; 32] {
+pub(super) fn session_hash(cookie: &str) -> [u8; 32] {
     digest::sha256(&[b"tokenvault/v1/session", cookie.as_bytes()])
 }
 
@@ -62,14 +62,8 @@ pub fn csrf_token_of(cookie: &str) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(d)
 }
 
-fn csrf_hash(token: &str) -> [u8; 32] {
+pub(super) fn csrf_hash(token: &str) -> [u8; 32] {
     digest::sha256(&[b"tokenvault/v1/csrf", token.as_bytes()])
-}
-
-fn secret() -> String {
-    let mut bytes = [0u8; 32];
-    tokenvault_crypto::random::fill(&mut bytes);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
 /// A random password for a bootstrap user: 24 characters of base64url (144 bits).
@@ -289,25 +283,8 @@ impl Vault {
             }
             return Err(refused());
         }
-        let cookie = secret();
-        let csrf = csrf_token_of(&cookie);
-        let session = SessionRecord {
-            id_hash: session_hash(&cookie),
-            tenant: user.tenant.clone(),
-            login: user.login.clone(),
-            csrf_hash: csrf_hash(&csrf),
-            created_at: now,
-            expires_at: now + SESSION_SECONDS,
-            ended_at: None,
-        };
         audit.result = "allowed".into();
-        self.store.login_succeeded(&session, &audit).await?;
-        Ok(NewSession {
-            cookie,
-            csrf,
-            expires_at: session.expires_at,
-            user,
-        })
+        self.start_session(user, audit).await
     }
 
     /// The session of `cookie`, live, with its user (enabled). `csrf`, when given, must be

@@ -8,6 +8,7 @@ mod auth;
 mod collections;
 mod dashboard;
 mod dashboard_objects;
+mod dashboard_oidc;
 mod error;
 mod grant;
 mod insights;
@@ -36,6 +37,7 @@ pub use dashboard::{
     LOCKOUT_SECONDS, MIN_PASSWORD_CHARS, SESSION_SECONDS,
 };
 pub use dashboard_objects::{MaskedObjects, DASHBOARD_OBJECT_PAGE};
+pub use dashboard_oidc::{OidcPending, OidcStart, OIDC_PENDING_SECONDS};
 pub use error::ServiceError;
 pub use grant::{
     GrantClaims, GrantCommand, IssuedGrant, OpenStatus, OpenedToken, GRANT_AUDIENCE,

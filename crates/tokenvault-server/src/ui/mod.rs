@@ -3,7 +3,10 @@
 //! the access table decides what each user may see and do.
 
 mod assets;
+mod oidc;
 pub(crate) mod session;
+
+pub use oidc::DashboardOidc;
 
 use std::sync::Arc;
 
@@ -28,5 +31,8 @@ pub(crate) fn router() -> Router<Arc<AppState>> {
                 .get(session::current)
                 .delete(session::sign_out),
         )
+        .route("/ui/config", get(oidc::config))
+        .route("/ui/oidc/start", get(oidc::start))
+        .route("/ui/oidc/callback", get(oidc::callback))
         .route("/ui/{*path}", get(assets::asset))
 }
