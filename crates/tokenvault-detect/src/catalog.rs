@@ -65,6 +65,22 @@ pub enum Category {
     PlPesel,
     /// Brazilian individual taxpayer number.
     BrCpf,
+    /// Australian Business Number.
+    AuAbn,
+    /// Australian Company Number.
+    AuAcn,
+    /// US National Provider Identifier (health care providers).
+    UsNpi,
+    /// Swedish personal identity number (personnummer).
+    SePersonnummer,
+    /// Swedish organisation number (organisationsnummer).
+    SeOrgnr,
+    /// South African identity number.
+    ZaId,
+    /// Korean resident registration number.
+    KrRrn,
+    /// Thai personal identification number.
+    ThPin,
 }
 
 /// What the catalog says about a category.
@@ -160,6 +176,30 @@ pub static CATEGORIES: &[CategoryInfo] = &[
     CategoryInfo { category: C::BrCpf, name: "br_cpf", label: "BR_CPF", pack: "br", severity: High,
         validation: "11 digits (000.000.000-00 or plain), not all one digit, both mod-11 check digits",
         context: &["cpf", "cadastro"] },
+    CategoryInfo { category: C::AuAbn, name: "au_abn", label: "AU_ABN", pack: "au", severity: Medium,
+        validation: "11 digits (plain or 2-3-3-3): subtract 1 from the first, weights 10,1,3,5,7,9,11,13,15,17,19, sum divisible by 89; unformatted needs context",
+        context: &["abn", "australian business number", "business number"] },
+    CategoryInfo { category: C::AuAcn, name: "au_acn", label: "AU_ACN", pack: "au", severity: Medium,
+        validation: "9 digits (plain or 3-3-3): weights 8..1, check digit (10 - sum mod 10) mod 10; needs context",
+        context: &["acn", "australian company number", "company number"] },
+    CategoryInfo { category: C::UsNpi, name: "us_npi", label: "US_NPI", pack: "us", severity: Medium,
+        validation: "10 digits, first 1 or 2, Luhn check digit over the prefix 80840 and the first nine (CMS); needs context",
+        context: &["npi", "national provider", "provider identifier", "prescriber"] },
+    CategoryInfo { category: C::SePersonnummer, name: "se_personnummer", label: "SE_PERSONNUMMER", pack: "sv", severity: High,
+        validation: "YYMMDD-NNNN (- or + for 100 years and older) or YYYYMMDD-NNNN with a real date, Luhn over the last ten digits",
+        context: &["personnummer", "personnr", "samordningsnummer", "personal identity number"] },
+    CategoryInfo { category: C::SeOrgnr, name: "se_orgnr", label: "SE_ORGNR", pack: "sv", severity: Medium,
+        validation: "NNNNNN-NNNN or 10 digits, third digit 2 or more, Luhn check digit; unformatted needs context",
+        context: &["organisationsnummer", "org.nr", "orgnr", "org nr", "organisation number"] },
+    CategoryInfo { category: C::ZaId, name: "za_id", label: "ZA_ID", pack: "za", severity: High,
+        validation: "13 digits: birth date YYMMDD, gender digits, citizenship 0-2, and the Luhn check digit",
+        context: &["id number", "identity number", "id no", "rsa id", "south african id"] },
+    CategoryInfo { category: C::KrRrn, name: "kr_rrn", label: "KR_RRN", pack: "ko", severity: High,
+        validation: "YYMMDD-SNNNNNC: birth date in the century its sex digit names (1-8; 9 and 0 for the 1800s), and the check digit (weights 2-9,2-5, 11 - sum mod 11, mod 10)",
+        context: &["주민등록번호", "주민번호", "resident registration", "rrn"] },
+    CategoryInfo { category: C::ThPin, name: "th_pin", label: "TH_PIN", pack: "th", severity: High,
+        validation: "13 digits (plain or 1-4-5-2-1), first 1-8, check digit (11 - sum of digit x (13 - position) mod 11) mod 10",
+        context: &["เลขประจำตัวประชาชน", "บัตรประชาชน", "national id", "thai id", "citizen id"] },
     CategoryInfo { category: C::TrPhone, name: "tr_phone", label: "TR_PHONE", pack: "tr", severity: Medium,
         validation: "a Turkish number (+90 or national 0 prefix) valid under libphonenumber's metadata",
         context: &["phone", "tel", "telephone", "mobile", "cell", "call", "fax", "telefon", "teléfono", "téléphone", "whatsapp", "gsm", "cep", "ara", "numara"] },
@@ -182,7 +222,8 @@ pub static CATEGORIES: &[CategoryInfo] = &[
 
 /// Recognizer packs a policy may name in `languages`.
 pub const LANGUAGES: &[&str] = &[
-    "global", "us", "ca", "tr", "gb", "de", "es", "in", "fr", "nl", "au", "pl", "br",
+    "global", "us", "ca", "tr", "gb", "de", "es", "in", "fr", "nl", "au", "pl", "br", "sv", "za",
+    "ko", "th",
 ];
 
 impl Category {
@@ -218,14 +259,14 @@ impl Category {
     }
 
     /// A bit for sets of categories.
-    pub(crate) fn bit(self) -> u32 {
-        1 << (self as u32)
+    pub(crate) fn bit(self) -> u64 {
+        1 << (self as u64)
     }
 }
 
 /// A set of categories.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct CategorySet(u32);
+pub struct CategorySet(u64);
 
 impl CategorySet {
     /// Adds a category.
@@ -259,7 +300,7 @@ mod tests {
 
     #[test]
     fn table_is_complete_and_consistent() {
-        assert_eq!(CATEGORIES.len(), 29);
+        assert_eq!(CATEGORIES.len(), 37);
         for (i, info) in CATEGORIES.iter().enumerate() {
             assert_eq!(info.category.rank(), i, "{} listed twice", info.name);
             assert_eq!(Category::from_name(info.name), Some(info.category));

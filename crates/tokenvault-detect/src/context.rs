@@ -15,15 +15,16 @@ use crate::{
     recognize::Raw,
 };
 
-/// Bytes before the match searched for context words.
+/// Characters before the match searched for context words (characters, not bytes: a word in
+/// Thai or Korean takes three bytes a letter).
 const BEFORE: usize = 48;
-/// Bytes after the match.
+/// Characters after the match.
 const AFTER: usize = 16;
 /// What a context word before the match adds.
 const BOOST: f32 = 0.4;
 /// What a context word only after the match adds (weaker: it may introduce the next value).
 const BOOST_AFTER: f32 = 0.3;
-/// Bytes before the match searched for another category's word.
+/// Characters before the match searched for another category's word.
 const FOREIGN_BEFORE: usize = 24;
 /// Phone readings at least this confident (international forms) are not lowered.
 const FOREIGN_SPARED: f32 = 0.7;
@@ -69,8 +70,8 @@ pub(crate) fn boost(text: &str, raw: &Raw) -> f32 {
     let Some(Some(words)) = WORDS.get(rank) else {
         return raw.score;
     };
-    let lo = floor_boundary(text, raw.start.saturating_sub(BEFORE));
-    let hi = ceil_boundary(text, (raw.end + AFTER).min(text.len()));
+    let lo = chars_back(text, raw.start, BEFORE);
+    let hi = chars_forward(text, raw.end, AFTER);
     if has_word(words, &text[lo..raw.start]) {
         return (raw.score + BOOST).min(1.0);
     }
@@ -78,7 +79,7 @@ pub(crate) fn boost(text: &str, raw: &Raw) -> f32 {
         return (raw.score + BOOST_AFTER).min(1.0);
     }
     if is_phone(rank) && raw.score < FOREIGN_SPARED {
-        let near = floor_boundary(text, raw.start.saturating_sub(FOREIGN_BEFORE));
+        let near = chars_back(text, raw.start, FOREIGN_BEFORE);
         if foreign_word(&text[near..raw.start]) {
             return (raw.score - FOREIGN_PENALTY).max(0.0);
         }
@@ -125,18 +126,22 @@ fn has_word(words: &AhoCorasick, hay: &str) -> bool {
         .any(|m| whole_word(hay, m.start(), m.end()))
 }
 
-fn floor_boundary(s: &str, mut i: usize) -> usize {
-    while !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
+/// The byte offset `n` characters before `i` (or 0); `n` steps at most.
+fn chars_back(s: &str, i: usize, n: usize) -> usize {
+    s[..i]
+        .char_indices()
+        .rev()
+        .take(n)
+        .last()
+        .map_or(i, |(at, _)| at)
 }
 
-fn ceil_boundary(s: &str, mut i: usize) -> usize {
-    while !s.is_char_boundary(i) {
-        i += 1;
-    }
-    i
+/// The byte offset `n` characters after `i` (or the end); `n` steps at most.
+fn chars_forward(s: &str, i: usize, n: usize) -> usize {
+    s[i..]
+        .char_indices()
+        .nth(n)
+        .map_or(s.len(), |(at, _)| i + at)
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 pub(crate) mod checksum;
 mod date;
 mod identifiers;
+pub(crate) mod national_checksum;
 mod network;
 mod numeric;
 mod phone;

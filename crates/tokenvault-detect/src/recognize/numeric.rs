@@ -3,6 +3,8 @@
 //! longest first from each group, and every category that accepts a span reports it; the
 //! detector's overlap rule then keeps the most confident.
 
+mod national;
+
 use super::{checksum, date, phone, Ctx, Raw};
 use crate::catalog::Category;
 
@@ -272,6 +274,7 @@ fn readings(
         card(ctx, &s, out);
         nine_digits(ctx, &s, out);
         national_ids(ctx, &s, out);
+        national::recognize(ctx, &s, out);
     }
     let formatted = s.n > 1 || s.plus_or_paren;
     let phone_seps = s.seps().iter().all(|p| {

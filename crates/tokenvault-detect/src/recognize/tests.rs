@@ -383,3 +383,63 @@ fn uatp_dankort_and_lower_case_identifiers() {
         );
     }
 }
+
+/// Issue 17's national identifiers: found in their usual form or beside a context word, with
+/// their values from python-stdnum; a changed check digit, or a plain run without a context
+/// word, is not a finding.
+#[test]
+fn national_identifiers_of_the_new_packs() {
+    let d = all();
+    for (text, category, value) in [
+        (
+            "ABN 83 914 571 673 on the invoice",
+            "au_abn",
+            "83 914 571 673",
+        ),
+        ("company ACN 004 085 616", "au_acn", "004 085 616"),
+        ("prescriber NPI 1234567893", "us_npi", "1234567893"),
+        ("personnummer 880320-0016", "se_personnummer", "880320-0016"),
+        (
+            "personnummer 19880320-0016",
+            "se_personnummer",
+            "19880320-0016",
+        ),
+        ("organisationsnummer 138134-1252", "se_orgnr", "138134-1252"),
+        ("ID number 7503305044089", "za_id", "7503305044089"),
+        ("주민등록번호 971013-9019902", "kr_rrn", "971013-9019902"),
+        ("เลขประจำตัวประชาชน 3100600445635", "th_pin", "3100600445635"),
+        ("thai id 1-2345-45678-78-1", "th_pin", "1-2345-45678-78-1"),
+    ] {
+        let got = found(&d, text);
+        assert!(got.contains(&pair(category, value)), "{text}: {got:?}");
+    }
+    // One check digit changed: nothing of that category.
+    for (text, category) in [
+        ("ABN 83 914 571 674", "au_abn"),
+        ("ACN 004 085 617", "au_acn"),
+        ("NPI 1234567894", "us_npi"),
+        ("personnummer 880320-0018", "se_personnummer"),
+        ("organisationsnummer 138134-1253", "se_orgnr"),
+        ("ID number 7503305044088", "za_id"),
+        ("주민등록번호 971013-9019903", "kr_rrn"),
+        ("thai id 1-2345-45678-78-9", "th_pin"),
+    ] {
+        let got = found(&d, text);
+        assert!(got.iter().all(|(c, _)| c != category), "{text}: {got:?}");
+    }
+    // Near misses: a valid ACN or NPI as a bare number in prose is not reported without its
+    // word, and a 13th month is no birth date.
+    for (text, category) in [
+        ("order 004085616 shipped", "au_acn"),
+        ("ticket 1234567893 closed", "us_npi"),
+        ("personnummer 881320-0016", "se_personnummer"),
+    ] {
+        let got = found(&d, text);
+        assert!(got.iter().all(|(c, _)| c != category), "{text}: {got:?}");
+    }
+    // Only with their packs.
+    let gb = detector(&["global", "gb"], &[]);
+    assert!(found(&gb, "personnummer 880320-0016")
+        .iter()
+        .all(|(c, _)| c != "se_personnummer"));
+}

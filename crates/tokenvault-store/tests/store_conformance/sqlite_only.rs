@@ -374,7 +374,7 @@ fn object_digests_merged_unmerged_reopened_and_migrated() {
         let c = rusqlite::Connection::open(&path).unwrap();
         c.execute_batch(
             "DROP TABLE object_digests; DROP TABLE object_digest_keys; DROP TABLE object_digest_keys_state;
-             DROP INDEX objects_list;
+             DROP INDEX objects_list; DROP TABLE dashboard_users; DROP TABLE dashboard_sessions;
              DELETE FROM schema_version WHERE version >= 8;
              CREATE TABLE object_index (
                  tenant TEXT NOT NULL, collection TEXT NOT NULL, property TEXT NOT NULL,
