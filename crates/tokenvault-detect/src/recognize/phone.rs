@@ -25,6 +25,10 @@ impl PhoneRegions {
             "au" => Id::AU,
             "pl" => Id::PL,
             "br" => Id::BR,
+            "sv" => Id::SE,
+            "za" => Id::ZA,
+            "ko" => Id::KR,
+            "th" => Id::TH,
             _ => return None,
         })
     }

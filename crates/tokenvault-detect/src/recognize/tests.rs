@@ -443,3 +443,21 @@ fn national_identifiers_of_the_new_packs() {
         .iter()
         .all(|(c, _)| c != "se_personnummer"));
 }
+
+/// The new packs read their country's national phone forms (numbers python's `phonenumbers`,
+/// libphonenumber's port, calls valid for SE, ZA, KR and TH); without the pack they are not.
+#[test]
+fn the_new_packs_read_their_national_phone_numbers() {
+    for (pack, number) in [
+        ("sv", "070-123 45 67"),
+        ("za", "082 123 4567"),
+        ("ko", "010-1234-5678"),
+        ("th", "081 234 5678"),
+    ] {
+        let text = format!("call me on {number} tonight");
+        let with = detector(&["global", pack], &["phone"]);
+        assert_eq!(found(&with, &text), vec![pair("phone", number)], "{pack}");
+        let without = detector(&["global"], &["phone"]);
+        assert_eq!(found(&without, &text), vec![], "{pack}");
+    }
+}
