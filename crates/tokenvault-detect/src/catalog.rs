@@ -138,7 +138,7 @@ pub static CATEGORIES: &[CategoryInfo] = &[
         validation: "9 digits, first not 0 or 8, Luhn check digit; unformatted needs context",
         context: &["sin", "social insurance", "nas", "assurance sociale"] },
     CategoryInfo { category: C::GbNino, name: "gb_nino", label: "GB_NINO", pack: "gb", severity: High,
-        validation: "two prefix letters from the allowed sets (not BG, GB, KN, NK, NT, TN, ZZ), six digits, suffix A-D",
+        validation: "two prefix letters from the allowed sets (not BG, GB, KN, NK, NT, TN, ZZ), six digits, suffix A-D; in lower case it needs context",
         context: &["national insurance", "nino", "ni number", "ni no"] },
     CategoryInfo { category: C::GbNhs, name: "gb_nhs", label: "GB_NHS", pack: "gb", severity: High,
         validation: "10 digits with the NHS modulus-11 check digit; unformatted needs context",

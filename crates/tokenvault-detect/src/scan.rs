@@ -86,7 +86,8 @@ fn shapes() -> Vec<(Shape, String)> {
         ),
         (
             Shape::Nino,
-            format!(r"{b}[A-Z]{{2}} ?[0-9]{{2}} ?[0-9]{{2}} ?[0-9]{{2}} ?[A-D]{b}"),
+            // Either case (`tw987654a`); ASCII classes keep the automaton small.
+            format!(r"{b}[A-Za-z]{{2}} ?[0-9]{{2}} ?[0-9]{{2}} ?[0-9]{{2}} ?[A-Da-d]{b}"),
         ),
         (Shape::Pan, format!(r"{b}[A-Z]{{5}}[0-9]{{4}}[A-Z]{b}")),
         // The letters in either case (people type `x9613851n`); ASCII classes, not `(?i)`,

@@ -145,11 +145,13 @@ pub(super) fn nino(ctx: &Ctx<'_>, start: usize, end: usize, out: &mut Vec<Raw>) 
         && !b"DFIOQUV".contains(&b)
         && ![*b"BG", *b"GB", *b"KN", *b"NK", *b"NT", *b"TN", *b"ZZ"].contains(&[a, b]);
     if prefix_ok {
+        // Upper case, as printed, stands alone; any lower-case letter needs a context word.
+        let upper = !ctx.text[start..end].bytes().any(|b| b.is_ascii_lowercase());
         out.push(Raw {
             category: Category::GbNino,
             start,
             end,
-            score: 0.7,
+            score: if upper { 0.7 } else { 0.45 },
         });
     }
 }

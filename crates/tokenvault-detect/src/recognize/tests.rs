@@ -366,9 +366,16 @@ fn uatp_dankort_and_lower_case_identifiers() {
         ("card 5019717010103742 ok", "creditCard", "5019717010103742"),
         ("nie x9613851n ok", "es_nie", "x9613851n"),
         ("nif 12345678z ok", "es_nif", "12345678z"),
+        ("my nino tw987654a", "gb_nino", "tw987654a"),
+        ("NI number ab 12 34 56 c", "gb_nino", "ab 12 34 56 c"),
     ] {
         let f = found(&d, text);
         assert!(f.contains(&pair(cat, v)), "{text}: {f:?}");
+    }
+    // A lower-case NINO shape without its word is not reported; a barred prefix never is.
+    for text in ["ref tw987654a", "nino qq123456c", "NINO GB123456A"] {
+        let f = found(&d, text);
+        assert!(f.iter().all(|(c, _)| c != "gb_nino"), "{text}: {f:?}");
     }
     // A failed check digit is still nothing.
     for text in [
