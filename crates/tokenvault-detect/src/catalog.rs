@@ -81,6 +81,10 @@ pub enum Category {
     KrRrn,
     /// Thai personal identification number.
     ThPin,
+    /// Finnish personal identity code (henkilötunnus).
+    FiHetu,
+    /// Italian VAT number (partita IVA).
+    ItVat,
 }
 
 /// What the catalog says about a category.
@@ -200,6 +204,12 @@ pub static CATEGORIES: &[CategoryInfo] = &[
     CategoryInfo { category: C::ThPin, name: "th_pin", label: "TH_PIN", pack: "th", severity: High,
         validation: "13 digits (plain or 1-4-5-2-1), first 1-8, check digit (11 - sum of digit x (13 - position) mod 11) mod 10",
         context: &["เลขประจำตัวประชาชน", "บัตรประชาชน", "national id", "thai id", "citizen id"] },
+    CategoryInfo { category: C::FiHetu, name: "fi_hetu", label: "FI_HETU", pack: "fi", severity: High,
+        validation: "DDMMYY, the century sign (+, -, U-Y, A-F), individual number 002-899 and the control character of DDMMYYZZZ mod 31, with a real date",
+        context: &["henkilötunnus", "hetu", "sotu", "personbeteckning", "personal identity code"] },
+    CategoryInfo { category: C::ItVat, name: "it_vat", label: "IT_VAT", pack: "it", severity: Medium,
+        validation: "11 digits, a province office 001-100, 120, 121, 888 or 999, and the Luhn check digit; needs context",
+        context: &["partita iva", "p.iva", "p. iva", "piva", "vat", "iva"] },
     CategoryInfo { category: C::TrPhone, name: "tr_phone", label: "TR_PHONE", pack: "tr", severity: Medium,
         validation: "a Turkish number (+90 or national 0 prefix) valid under libphonenumber's metadata",
         context: &["phone", "tel", "telephone", "mobile", "cell", "call", "fax", "telefon", "teléfono", "téléphone", "whatsapp", "gsm", "cep", "ara", "numara"] },
@@ -223,7 +233,7 @@ pub static CATEGORIES: &[CategoryInfo] = &[
 /// Recognizer packs a policy may name in `languages`.
 pub const LANGUAGES: &[&str] = &[
     "global", "us", "ca", "tr", "gb", "de", "es", "in", "fr", "nl", "au", "pl", "br", "sv", "za",
-    "ko", "th",
+    "ko", "th", "fi", "it",
 ];
 
 impl Category {
@@ -300,7 +310,7 @@ mod tests {
 
     #[test]
     fn table_is_complete_and_consistent() {
-        assert_eq!(CATEGORIES.len(), 37);
+        assert_eq!(CATEGORIES.len(), 39);
         for (i, info) in CATEGORIES.iter().enumerate() {
             assert_eq!(info.category.rank(), i, "{} listed twice", info.name);
             assert_eq!(Category::from_name(info.name), Some(info.category));

@@ -299,6 +299,22 @@ const NAMES: &[[&str; 6]] = &[
         "Número de identificación personal tailandés",
         "Numéro d'identification personnel thaïlandais",
     ],
+    [
+        "fi_hetu",
+        "Finnish personal identity code",
+        "Finlandiya kişisel kimlik kodu",
+        "Finnische Personenkennung",
+        "Código de identidad personal finlandés",
+        "Code d'identité personnel finlandais",
+    ],
+    [
+        "it_vat",
+        "Italian VAT number",
+        "İtalya KDV numarası",
+        "Italienische Umsatzsteuernummer",
+        "Número de IVA italiano",
+        "Numéro de TVA italien",
+    ],
 ];
 
 #[cfg(test)]

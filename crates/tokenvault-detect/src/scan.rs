@@ -24,6 +24,8 @@ pub(crate) enum Shape {
     Base58,
     Iban,
     Nino,
+    /// Finnish personal identity code.
+    Hetu,
     Pan,
     Nie,
     Nif,
@@ -90,6 +92,11 @@ fn shapes() -> Vec<(Shape, String)> {
             format!(r"{b}[A-Za-z]{{2}} ?[0-9]{{2}} ?[0-9]{{2}} ?[0-9]{{2}} ?[A-Da-d]{b}"),
         ),
         (Shape::Pan, format!(r"{b}[A-Z]{{5}}[0-9]{{4}}[A-Z]{b}")),
+        // Finnish HETU: DDMMYY, century sign, individual number, control character.
+        (
+            Shape::Hetu,
+            format!(r"{b}[0-3][0-9][01][0-9]{{3}}[-+A-FU-Ya-fu-y][0-9]{{3}}[0-9A-Ya-y]{b}"),
+        ),
         // The letters in either case (people type `x9613851n`); ASCII classes, not `(?i)`,
         // keep the automaton small.
         (Shape::Nie, format!(r"{b}[XYZxyz]-?[0-9]{{7}}-?[A-Za-z]{b}")),

@@ -156,6 +156,22 @@ pub(super) fn nino(ctx: &Ctx<'_>, start: usize, end: usize, out: &mut Vec<Raw>) 
     }
 }
 
+/// Finnish HETU: its date, century sign and control character (`national_checksum::fi_hetu`).
+pub(super) fn fi_hetu(ctx: &Ctx<'_>, start: usize, end: usize, out: &mut Vec<Raw>) {
+    if !ctx.on(Category::FiHetu) {
+        return;
+    }
+    let upper = ctx.text[start..end].to_ascii_uppercase();
+    if super::national_checksum::fi_hetu(upper.as_bytes()) {
+        out.push(Raw {
+            category: Category::FiHetu,
+            start,
+            end,
+            score: 0.75,
+        });
+    }
+}
+
 pub(super) fn pan(ctx: &Ctx<'_>, start: usize, end: usize, out: &mut Vec<Raw>) {
     if !ctx.on(Category::InPan) {
         return;

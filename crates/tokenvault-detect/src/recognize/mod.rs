@@ -67,6 +67,7 @@ pub(crate) fn recognize(ctx: &Ctx<'_>, shape: Shape, start: usize, end: usize, o
         Shape::Iban => identifiers::iban(ctx, start, end, out),
         Shape::Nino => identifiers::nino(ctx, start, end, out),
         Shape::Pan => identifiers::pan(ctx, start, end, out),
+        Shape::Hetu => identifiers::fi_hetu(ctx, start, end, out),
         Shape::Nie | Shape::Nif => identifiers::nie_nif(ctx, start, end, out),
         Shape::LetterPassport => identifiers::letter_passport(ctx, start, end, out),
         Shape::MonthDate => date::month_date(ctx, start, end, out),

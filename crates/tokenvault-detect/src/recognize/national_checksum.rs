@@ -133,6 +133,40 @@ pub fn th_pin(d: &[u8]) -> bool {
     (11 - sum % 11) % 10 == digit(d[12])
 }
 
+/// Finnish personal identity code (henkilötunnus) `DDMMYYCZZZQ`: a real date in the century
+/// the sign `C` names (`+` 1800s; `-`, `U`-`Y` 1900s; `A`-`F` 2000s), individual number
+/// 002-899, and the control character of DDMMYYZZZ mod 31. `b` is upper-cased ASCII.
+pub fn fi_hetu(b: &[u8]) -> bool {
+    const CONTROL: &[u8; 31] = b"0123456789ABCDEFHJKLMNPRSTUVWXY";
+    if b.len() != 11 || !b[..6].iter().chain(&b[7..10]).all(u8::is_ascii_digit) {
+        return false;
+    }
+    let century = match b[6] {
+        b'+' => 1800,
+        b'-' | b'U'..=b'Y' => 1900,
+        b'A'..=b'F' => 2000,
+        _ => return false,
+    };
+    let individual = num(&b[7..10]);
+    if !(2..=899).contains(&individual)
+        || !real_date(century + num(&b[4..6]), num(&b[2..4]), num(&b[..2]))
+    {
+        return false;
+    }
+    let n = u64::from(num(&b[..6])) * 1000 + u64::from(individual);
+    usize::try_from(n % 31).is_ok_and(|i| CONTROL[i] == b[10])
+}
+
+/// Italian VAT number (partita IVA): 11 digits, not seven leading zeros, a province code
+/// 001-100, 120, 121, 888 or 999, and the Luhn check digit.
+pub fn it_vat(d: &[u8]) -> bool {
+    if !digits(d, 11) || d[..7].iter().all(|&b| b == b'0') {
+        return false;
+    }
+    let office = num(&d[7..10]);
+    (1..=100).contains(&office) && luhn(d) || matches!(office, 120 | 121 | 888 | 999) && luhn(d)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -244,6 +278,36 @@ mod tests {
         assert!(!se_personnummer(b"8813200016", None));
         assert!(se_personnummer(b"0002290005", Some(20)));
         assert!(!se_personnummer(b"0002290005", Some(19)));
+    }
+
+    /// python-stdnum 1.20's `fi.hetu` (its documented example and numbers it accepts) and
+    /// `it.iva` (its example and random numbers it accepts); each with its check changed.
+    #[test]
+    fn hetu_and_italian_vat_as_python_stdnum_judges() {
+        for v in [
+            "131052-308T",
+            "200594A816H",
+            "231283-862R",
+            "150483-162J",
+            "040660+391H",
+        ] {
+            assert!(fi_hetu(v.as_bytes()), "{v}");
+        }
+        for v in [
+            "131052-308U",
+            "200594A8160",
+            "231283-8620",
+            "290200-101P",
+            "300200-1010",
+        ] {
+            assert!(!fi_hetu(v.as_bytes()), "{v}");
+        }
+        for v in ["00743110157", "21742180967", "92908100339", "13690420032"] {
+            assert!(it_vat(v.as_bytes()), "{v}");
+        }
+        for v in ["00743110158", "21742180968", "00000001234"] {
+            assert!(!it_vat(v.as_bytes()), "{v}");
+        }
     }
 
     /// The example of CMS's "NPI check digit" specification: 123456789 with check digit 3.

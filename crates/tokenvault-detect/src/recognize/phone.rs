@@ -29,6 +29,8 @@ impl PhoneRegions {
             "za" => Id::ZA,
             "ko" => Id::KR,
             "th" => Id::TH,
+            "fi" => Id::FI,
+            "it" => Id::IT,
             _ => return None,
         })
     }

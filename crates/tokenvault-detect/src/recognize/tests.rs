@@ -468,3 +468,28 @@ fn the_new_packs_read_their_national_phone_numbers() {
         assert_eq!(found(&without, &text), vec![], "{pack}");
     }
 }
+
+/// Finnish HETU (a shape of its own: letters in it) and the Italian VAT number, with values
+/// python-stdnum accepts; a changed control character, or a bare VAT number, is no finding.
+#[test]
+fn finnish_hetu_and_italian_vat() {
+    let d = all();
+    for (text, category, value) in [
+        ("henkilötunnus 131052-308T.", "fi_hetu", "131052-308T"),
+        ("hetu 200594A816H ok", "fi_hetu", "200594A816H"),
+        ("sotu 131052-308t", "fi_hetu", "131052-308t"),
+        ("Partita IVA 00743110157", "it_vat", "00743110157"),
+    ] {
+        let got = found(&d, text);
+        assert!(got.contains(&pair(category, value)), "{text}: {got:?}");
+    }
+    for (text, category) in [
+        ("hetu 131052-308U", "fi_hetu"),
+        ("hetu 310299-308T", "fi_hetu"),
+        ("Partita IVA 00743110158", "it_vat"),
+        ("order 00743110157 shipped", "it_vat"),
+    ] {
+        let got = found(&d, text);
+        assert!(got.iter().all(|(c, _)| c != category), "{text}: {got:?}");
+    }
+}

@@ -31,8 +31,13 @@ pub(super) fn recognize(ctx: &Ctx<'_>, s: &Shape<'_>, out: &mut Vec<Raw>) {
                 s.push(out, Category::SeOrgnr, s.score(0.3, 0.5));
             }
         }
-        11 if grouped(&[2, 3, 3, 3]) && ctx.on(Category::AuAbn) && check::au_abn(d) => {
-            s.push(out, Category::AuAbn, s.score(0.3, 0.6));
+        11 => {
+            if grouped(&[2, 3, 3, 3]) && ctx.on(Category::AuAbn) && check::au_abn(d) {
+                s.push(out, Category::AuAbn, s.score(0.3, 0.6));
+            }
+            if plain && ctx.on(Category::ItVat) && check::it_vat(d) {
+                s.push(out, Category::ItVat, 0.3);
+            }
         }
         12 if ((s.lens() == [8, 4] && s.seps() == ["-"]) || plain)
             && ctx.on(Category::SePersonnummer) =>
