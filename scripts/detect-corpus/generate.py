@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Generates the labelled PII corpus of tokenvault-detect (deterministic: same seed, same file).
 
-Every value is generated to be valid for its category (checksums computed, Verhoeff with the
-`python-stdnum` package, phone numbers checked with the `phonenumbers` package, libphonenumber's
+Every value is generated to be valid for its category (checksums computed; Verhoeff and the
+national numbers of issue 17 — ABN, ACN, personnummer, organisationsnummer, South African ID,
+Korean RRN, Thai PIN, HETU, partita IVA — drawn at random and kept only when the
+`python-stdnum` package accepts them, phone numbers checked with the `phonenumbers` package, libphonenumber's
 metadata) and placed in sentences of English,
 Turkish, German, Spanish and French with realistic surrounding text. Near-misses carry no label:
 look-alike numbers with a wrong check digit, order and invoice numbers, prices, versions, times,
@@ -19,6 +21,13 @@ import sys
 
 import phonenumbers
 from stdnum import verhoeff as stdnum_verhoeff
+from stdnum.au import abn as stdnum_abn, acn as stdnum_acn
+from stdnum.fi import hetu as stdnum_hetu
+from stdnum.it import iva as stdnum_iva
+from stdnum.kr import rrn as stdnum_rrn
+from stdnum.se import orgnr as stdnum_orgnr, personnummer as stdnum_personnummer
+from stdnum.th import pin as stdnum_pin
+from stdnum.za import idnr as stdnum_za_idnr
 
 # The committed corpus uses the default seed; another seed gives a held-out corpus of the same
 # kind (`generate.py 99 > /tmp/heldout.jsonl`).
@@ -275,6 +284,73 @@ def br_cpf():
     return f"{s[:3]}.{s[3:6]}.{s[6:9]}-{s[9:]}" if R.random() < 0.7 else s
 
 
+def valid_by(module, make):
+    """A value `make` draws that python-stdnum's `module` accepts (an independent check)."""
+    while True:
+        v = make()
+        if module.is_valid(v):
+            return v
+
+
+def yymmdd():
+    return f"{R.randint(0, 99):02d}{R.randint(1, 12):02d}{R.randint(1, 28):02d}"
+
+
+def au_abn():
+    v = valid_by(stdnum_abn, lambda: str(R.randint(1, 9)) + digits(10))
+    return f"{v[:2]} {v[2:5]} {v[5:8]} {v[8:]}"
+
+
+def au_acn():
+    v = valid_by(stdnum_acn, lambda: digits(9))
+    return f"{v[:3]} {v[3:6]} {v[6:]}"
+
+
+def us_npi():
+    # CMS: Luhn over 80840 and the ten digits (no python-stdnum module).
+    while True:
+        v = R.choice("12") + digits(9)
+        if luhn_ok("80840" + v):
+            return v
+
+
+def se_personnummer():
+    return valid_by(stdnum_personnummer, lambda: yymmdd() + "-" + digits(4))
+
+
+def se_orgnr():
+    return valid_by(stdnum_orgnr, lambda: digits(2) + str(R.randint(2, 9)) + digits(3) + "-" + digits(4))
+
+
+def za_id():
+    return valid_by(stdnum_za_idnr, lambda: yymmdd() + digits(4) + R.choice("01") + digits(2))
+
+
+def kr_rrn():
+    return valid_by(stdnum_rrn, lambda: yymmdd() + "-" + R.choice("1234") + digits(6))
+
+
+def th_pin():
+    v = valid_by(stdnum_pin, lambda: str(R.randint(1, 8)) + digits(12))
+    return v if R.random() < 0.5 else f"{v[0]}-{v[1:5]}-{v[5:10]}-{v[10:12]}-{v[12]}"
+
+
+def fi_hetu():
+    control = "0123456789ABCDEFHJKLMNPRSTUVWXY"
+
+    def make():
+        head = yymmdd()
+        head = head[4:6] + head[2:4] + head[0:2]
+        z = f"{R.randint(2, 899):03d}"
+        return head + R.choice("-A") + z + control[int(head + z) % 31]
+
+    return valid_by(stdnum_hetu, make)
+
+
+def it_vat():
+    return valid_by(stdnum_iva, lambda: digits(7) + f"{R.randint(1, 100):03d}" + digits(1))
+
+
 def phone():
     """A valid number and its category (Turkish numbers are tr_phone)."""
     while True:
@@ -360,6 +436,16 @@ SLOTS = {
     "au_medicare": (lambda l: (au_medicare(), "au_medicare"), {"en": ["Medicare number", "Medicare card"]}),
     "pl_pesel": (lambda l: (pl_pesel(), "pl_pesel"), {"en": ["PESEL", "PESEL number"]}),
     "br_cpf": (lambda l: (br_cpf(), "br_cpf"), {"es": ["CPF"], "en": ["CPF", "CPF number"]}),
+    "au_abn": (lambda l: (au_abn(), "au_abn"), {"en": ["ABN", "Australian Business Number"]}),
+    "au_acn": (lambda l: (au_acn(), "au_acn"), {"en": ["ACN", "company number"]}),
+    "us_npi": (lambda l: (us_npi(), "us_npi"), {"en": ["NPI", "provider NPI"]}),
+    "se_personnummer": (lambda l: (se_personnummer(), "se_personnummer"), {"en": ["personnummer", "Swedish personnummer"]}),
+    "se_orgnr": (lambda l: (se_orgnr(), "se_orgnr"), {"en": ["organisationsnummer", "org.nr"]}),
+    "za_id": (lambda l: (za_id(), "za_id"), {"en": ["ID number", "South African ID"]}),
+    "kr_rrn": (lambda l: (kr_rrn(), "kr_rrn"), {"en": ["RRN", "resident registration number"]}),
+    "th_pin": (lambda l: (th_pin(), "th_pin"), {"en": ["Thai ID", "national ID"]}),
+    "fi_hetu": (lambda l: (fi_hetu(), "fi_hetu"), {"en": ["henkilötunnus", "HETU"]}),
+    "it_vat": (lambda l: (it_vat(), "it_vat"), {"en": ["Partita IVA", "P.IVA"]}),
 }
 
 FRAMES = {
@@ -411,7 +497,7 @@ def sentence(lang, slots):
 def main():
     out = []
     cats = list(SLOTS)
-    for i in range(1080):
+    for i in range(1260):
         cat = cats[i % len(cats)]
         langs = [l for l in FRAMES if l in SLOTS[cat][1]] or ["en"]
         lang = R.choice(langs)

@@ -24,6 +24,16 @@ const CHECKSUM_VALIDATED: &[&str] = &[
     "in_aadhaar",
     "de_tax_id",
     "us_aba_routing",
+    "au_abn",
+    "au_acn",
+    "us_npi",
+    "se_personnummer",
+    "se_orgnr",
+    "za_id",
+    "kr_rrn",
+    "th_pin",
+    "fi_hetu",
+    "it_vat",
 ];
 
 #[derive(Default, Debug)]

@@ -67,7 +67,18 @@ pub(crate) fn recognize(ctx: &Ctx<'_>, shape: Shape, start: usize, end: usize, o
         Shape::Iban => identifiers::iban(ctx, start, end, out),
         Shape::Nino => identifiers::nino(ctx, start, end, out),
         Shape::Pan => identifiers::pan(ctx, start, end, out),
-        Shape::Hetu => identifiers::fi_hetu(ctx, start, end, out),
+        Shape::Hetu => {
+            // A HETU's shape takes some dashed digit runs (`150525-8952`, a Swedish
+            // personnummer); when it is no HETU, the digits are read as digits.
+            let before = out.len();
+            identifiers::fi_hetu(ctx, start, end, out);
+            let digits_only = text[start..end]
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b == b'-' || b == b'+');
+            if out.len() == before && digits_only {
+                numeric::recognize(ctx, start, end, out);
+            }
+        }
         Shape::Nie | Shape::Nif => identifiers::nie_nif(ctx, start, end, out),
         Shape::LetterPassport => identifiers::letter_passport(ctx, start, end, out),
         Shape::MonthDate => date::month_date(ctx, start, end, out),
