@@ -3,7 +3,7 @@
 
 Every value is generated to be valid for its category (checksums computed; Verhoeff and the
 national numbers of issue 17 — ABN, ACN, personnummer, organisationsnummer, South African ID,
-Korean RRN, Thai PIN, HETU, partita IVA — drawn at random and kept only when the
+Korean RRN, Thai PIN, HETU, partita IVA, codice fiscale, German VAT id — drawn at random and kept only when the
 `python-stdnum` package accepts them, phone numbers checked with the `phonenumbers` package, libphonenumber's
 metadata) and placed in sentences of English,
 Turkish, German, Spanish and French with realistic surrounding text. Near-misses carry no label:
@@ -23,7 +23,8 @@ import phonenumbers
 from stdnum import verhoeff as stdnum_verhoeff
 from stdnum.au import abn as stdnum_abn, acn as stdnum_acn
 from stdnum.fi import hetu as stdnum_hetu
-from stdnum.it import iva as stdnum_iva
+from stdnum.de import vat as stdnum_de_vat
+from stdnum.it import codicefiscale as stdnum_cf, iva as stdnum_iva
 from stdnum.kr import rrn as stdnum_rrn
 from stdnum.se import orgnr as stdnum_orgnr, personnummer as stdnum_personnummer
 from stdnum.th import pin as stdnum_pin
@@ -351,6 +352,22 @@ def it_vat():
     return valid_by(stdnum_iva, lambda: digits(7) + f"{R.randint(1, 100):03d}" + digits(1))
 
 
+def it_fiscal_code():
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+    def make():
+        day = R.randint(1, 28) + R.choice([0, 40])
+        head = "".join(R.choice(letters) for _ in range(6)) + f"{R.randint(0, 99):02d}" + R.choice("ABCDEHLMPRST")
+        head += f"{day:02d}" + R.choice(letters) + f"{R.randint(0, 999):03d}"
+        return head + stdnum_cf.calc_check_digit(head)
+
+    return valid_by(stdnum_cf, make)
+
+
+def de_vat():
+    return "DE" + valid_by(stdnum_de_vat, lambda: str(R.randint(1, 9)) + digits(8))
+
+
 def phone():
     """A valid number and its category (Turkish numbers are tr_phone)."""
     while True:
@@ -446,6 +463,8 @@ SLOTS = {
     "th_pin": (lambda l: (th_pin(), "th_pin"), {"en": ["Thai ID", "national ID"]}),
     "fi_hetu": (lambda l: (fi_hetu(), "fi_hetu"), {"en": ["henkilötunnus", "HETU"]}),
     "it_vat": (lambda l: (it_vat(), "it_vat"), {"en": ["Partita IVA", "P.IVA"]}),
+    "it_fiscal_code": (lambda l: (it_fiscal_code(), "it_fiscal_code"), {"en": ["codice fiscale", "fiscal code"]}),
+    "de_vat": (lambda l: (de_vat(), "de_vat"), {"de": ["USt-IdNr.", "Umsatzsteuer-ID"], "en": ["VAT ID"]}),
 }
 
 FRAMES = {
@@ -497,7 +516,7 @@ def sentence(lang, slots):
 def main():
     out = []
     cats = list(SLOTS)
-    for i in range(1260):
+    for i in range(1300):
         cat = cats[i % len(cats)]
         langs = [l for l in FRAMES if l in SLOTS[cat][1]] or ["en"]
         lang = R.choice(langs)

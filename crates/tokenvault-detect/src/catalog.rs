@@ -85,6 +85,10 @@ pub enum Category {
     FiHetu,
     /// Italian VAT number (partita IVA).
     ItVat,
+    /// Italian fiscal code (codice fiscale).
+    ItFiscalCode,
+    /// German VAT identification number (USt-IdNr).
+    DeVat,
 }
 
 /// What the catalog says about a category.
@@ -210,6 +214,12 @@ pub static CATEGORIES: &[CategoryInfo] = &[
     CategoryInfo { category: C::ItVat, name: "it_vat", label: "IT_VAT", pack: "it", severity: Medium,
         validation: "11 digits, a province office 001-100, 120, 121, 888 or 999, and the Luhn check digit; needs context",
         context: &["partita iva", "p.iva", "p. iva", "piva", "vat", "iva"] },
+    CategoryInfo { category: C::ItFiscalCode, name: "it_fiscal_code", label: "IT_FISCAL_CODE", pack: "it", severity: High,
+        validation: "16 characters: six letters, the birth year, month letter and day (+40 for women; digits may be the omocodia letters L-V), the place code, and the control letter of the 1976 decree (odd-position table, mod 26)",
+        context: &["codice fiscale", "cod. fiscale", "c.f.", "cf", "fiscal code", "tax code"] },
+    CategoryInfo { category: C::DeVat, name: "de_vat", label: "DE_VAT", pack: "de", severity: Medium,
+        validation: "DE and nine digits, the first not 0, ISO 7064 MOD 11,10 check digit",
+        context: &["ust-idnr", "ust-id", "umsatzsteuer", "vat", "vat id", "mwst"] },
     CategoryInfo { category: C::TrPhone, name: "tr_phone", label: "TR_PHONE", pack: "tr", severity: Medium,
         validation: "a Turkish number (+90 or national 0 prefix) valid under libphonenumber's metadata",
         context: &["phone", "tel", "telephone", "mobile", "cell", "call", "fax", "telefon", "teléfono", "téléphone", "whatsapp", "gsm", "cep", "ara", "numara"] },
@@ -310,7 +320,7 @@ mod tests {
 
     #[test]
     fn table_is_complete_and_consistent() {
-        assert_eq!(CATEGORIES.len(), 39);
+        assert_eq!(CATEGORIES.len(), 41);
         for (i, info) in CATEGORIES.iter().enumerate() {
             assert_eq!(info.category.rank(), i, "{} listed twice", info.name);
             assert_eq!(Category::from_name(info.name), Some(info.category));

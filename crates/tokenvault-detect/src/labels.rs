@@ -315,6 +315,22 @@ const NAMES: &[[&str; 6]] = &[
         "Número de IVA italiano",
         "Numéro de TVA italien",
     ],
+    [
+        "it_fiscal_code",
+        "Italian fiscal code",
+        "İtalya vergi kodu",
+        "Italienische Steuernummer (Codice fiscale)",
+        "Código fiscal italiano",
+        "Code fiscal italien",
+    ],
+    [
+        "de_vat",
+        "German VAT ID",
+        "Almanya KDV kimlik numarası",
+        "Umsatzsteuer-Identifikationsnummer",
+        "NIF-IVA alemán",
+        "Numéro de TVA allemand",
+    ],
 ];
 
 #[cfg(test)]

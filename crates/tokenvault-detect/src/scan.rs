@@ -26,6 +26,10 @@ pub(crate) enum Shape {
     Nino,
     /// Finnish personal identity code.
     Hetu,
+    /// Italian fiscal code.
+    FiscalCode,
+    /// German VAT id.
+    DeVat,
     Pan,
     Nie,
     Nif,
@@ -92,6 +96,15 @@ fn shapes() -> Vec<(Shape, String)> {
             format!(r"{b}[A-Za-z]{{2}} ?[0-9]{{2}} ?[0-9]{{2}} ?[0-9]{{2}} ?[A-Da-d]{b}"),
         ),
         (Shape::Pan, format!(r"{b}[A-Z]{{5}}[0-9]{{4}}[A-Z]{b}")),
+        // Italian codice fiscale: letters, year, month letter, day, place, control letter (digits
+        // may be omocodia letters).
+        (
+            Shape::FiscalCode,
+            format!(
+                r"{b}[A-Z]{{6}}[0-9L-NP-V]{{2}}[A-EHLMPR-T][0-9L-NP-V]{{2}}[A-Z][0-9L-NP-V]{{3}}[A-Z]{b}"
+            ),
+        ),
+        (Shape::DeVat, format!(r"{b}DE ?[1-9][0-9]{{8}}{b}")),
         // Finnish HETU: DDMMYY, century sign, individual number, control character.
         (
             Shape::Hetu,

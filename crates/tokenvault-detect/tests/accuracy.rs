@@ -34,6 +34,8 @@ const CHECKSUM_VALIDATED: &[&str] = &[
     "th_pin",
     "fi_hetu",
     "it_vat",
+    "it_fiscal_code",
+    "de_vat",
 ];
 
 #[derive(Default, Debug)]

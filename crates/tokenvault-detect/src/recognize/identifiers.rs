@@ -156,6 +156,37 @@ pub(super) fn nino(ctx: &Ctx<'_>, start: usize, end: usize, out: &mut Vec<Raw>) 
     }
 }
 
+/// Italian codice fiscale (`national_checksum::it_fiscal_code`).
+pub(super) fn it_fiscal_code(ctx: &Ctx<'_>, start: usize, end: usize, out: &mut Vec<Raw>) {
+    if ctx.on(Category::ItFiscalCode)
+        && super::national_checksum::it_fiscal_code(&ctx.text.as_bytes()[start..end])
+    {
+        out.push(Raw {
+            category: Category::ItFiscalCode,
+            start,
+            end,
+            score: 0.8,
+        });
+    }
+}
+
+/// German VAT id: `DE`, an optional space, nine digits with their check digit.
+pub(super) fn de_vat(ctx: &Ctx<'_>, start: usize, end: usize, out: &mut Vec<Raw>) {
+    let digits: Vec<u8> = ctx.text.as_bytes()[start + 2..end]
+        .iter()
+        .copied()
+        .filter(u8::is_ascii_digit)
+        .collect();
+    if ctx.on(Category::DeVat) && super::national_checksum::de_vat(&digits) {
+        out.push(Raw {
+            category: Category::DeVat,
+            start,
+            end,
+            score: 0.7,
+        });
+    }
+}
+
 /// Finnish HETU: its date, century sign and control character (`national_checksum::fi_hetu`).
 pub(super) fn fi_hetu(ctx: &Ctx<'_>, start: usize, end: usize, out: &mut Vec<Raw>) {
     if !ctx.on(Category::FiHetu) {

@@ -67,6 +67,8 @@ pub(crate) fn recognize(ctx: &Ctx<'_>, shape: Shape, start: usize, end: usize, o
         Shape::Iban => identifiers::iban(ctx, start, end, out),
         Shape::Nino => identifiers::nino(ctx, start, end, out),
         Shape::Pan => identifiers::pan(ctx, start, end, out),
+        Shape::FiscalCode => identifiers::it_fiscal_code(ctx, start, end, out),
+        Shape::DeVat => identifiers::de_vat(ctx, start, end, out),
         Shape::Hetu => {
             // A HETU's shape takes some dashed digit runs (`150525-8952`, a Swedish
             // personnummer); when it is no HETU, the digits are read as digits.

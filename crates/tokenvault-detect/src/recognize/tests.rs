@@ -493,3 +493,30 @@ fn finnish_hetu_and_italian_vat() {
         assert!(got.iter().all(|(c, _)| c != category), "{text}: {got:?}");
     }
 }
+
+/// Italian codice fiscale and German VAT id (shapes of their own), values python-stdnum
+/// accepts; a changed control character is no finding.
+#[test]
+fn italian_fiscal_code_and_german_vat_id() {
+    let d = all();
+    for (text, category, value) in [
+        (
+            "codice fiscale RCCMNL83S18D969H.",
+            "it_fiscal_code",
+            "RCCMNL83S18D969H",
+        ),
+        ("CF: BNXYNT56A58W118F", "it_fiscal_code", "BNXYNT56A58W118F"),
+        ("USt-IdNr. DE762230128", "de_vat", "DE762230128"),
+        ("VAT DE 309211059 ok", "de_vat", "DE 309211059"),
+    ] {
+        let got = found(&d, text);
+        assert!(got.contains(&pair(category, value)), "{text}: {got:?}");
+    }
+    for (text, category) in [
+        ("codice fiscale RCCMNL83S18D969A", "it_fiscal_code"),
+        ("USt-IdNr. DE762230129", "de_vat"),
+    ] {
+        let got = found(&d, text);
+        assert!(got.iter().all(|(c, _)| c != category), "{text}: {got:?}");
+    }
+}
