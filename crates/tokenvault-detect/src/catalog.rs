@@ -89,6 +89,8 @@ pub enum Category {
     ItFiscalCode,
     /// German VAT identification number (USt-IdNr).
     DeVat,
+    /// US Medicare Beneficiary Identifier.
+    UsMbi,
 }
 
 /// What the catalog says about a category.
@@ -220,6 +222,9 @@ pub static CATEGORIES: &[CategoryInfo] = &[
     CategoryInfo { category: C::DeVat, name: "de_vat", label: "DE_VAT", pack: "de", severity: Medium,
         validation: "DE and nine digits, the first not 0, ISO 7064 MOD 11,10 check digit",
         context: &["ust-idnr", "ust-id", "umsatzsteuer", "vat", "vat id", "mwst"] },
+    CategoryInfo { category: C::UsMbi, name: "us_mbi", label: "US_MBI", pack: "us", severity: High,
+        validation: "11 characters as CMS specifies: 1-9, a letter, a letter or digit, a digit, a letter, a letter or digit, a digit, two letters, two digits (letters never S, L, O, I, B or Z), dashes after the 4th and 7th optional; needs context",
+        context: &["mbi", "medicare beneficiary", "medicare number", "medicare id"] },
     CategoryInfo { category: C::TrPhone, name: "tr_phone", label: "TR_PHONE", pack: "tr", severity: Medium,
         validation: "a Turkish number (+90 or national 0 prefix) valid under libphonenumber's metadata",
         context: &["phone", "tel", "telephone", "mobile", "cell", "call", "fax", "telefon", "teléfono", "téléphone", "whatsapp", "gsm", "cep", "ara", "numara"] },
@@ -320,7 +325,7 @@ mod tests {
 
     #[test]
     fn table_is_complete_and_consistent() {
-        assert_eq!(CATEGORIES.len(), 41);
+        assert_eq!(CATEGORIES.len(), 42);
         for (i, info) in CATEGORIES.iter().enumerate() {
             assert_eq!(info.category.rank(), i, "{} listed twice", info.name);
             assert_eq!(Category::from_name(info.name), Some(info.category));

@@ -331,6 +331,14 @@ const NAMES: &[[&str; 6]] = &[
         "NIF-IVA alemán",
         "Numéro de TVA allemand",
     ],
+    [
+        "us_mbi",
+        "US Medicare Beneficiary Identifier",
+        "ABD Medicare yararlanıcı kimliği",
+        "US-Medicare-Versichertennummer (MBI)",
+        "Identificador de beneficiario de Medicare de EE. UU.",
+        "Identifiant de bénéficiaire Medicare américain",
+    ],
 ];
 
 #[cfg(test)]

@@ -30,6 +30,8 @@ pub(crate) enum Shape {
     FiscalCode,
     /// German VAT id.
     DeVat,
+    /// US Medicare Beneficiary Identifier.
+    Mbi,
     Pan,
     Nie,
     Nif,
@@ -105,6 +107,13 @@ fn shapes() -> Vec<(Shape, String)> {
             ),
         ),
         (Shape::DeVat, format!(r"{b}DE ?[1-9][0-9]{{8}}{b}")),
+        // US MBI (CMS): letters exclude S, L, O, I, B and Z.
+        (
+            Shape::Mbi,
+            format!(
+                r"{b}[1-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9][0-9]-?[AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9][0-9]-?[AC-HJKMNP-RT-Y]{{2}}[0-9]{{2}}{b}"
+            ),
+        ),
         // Finnish HETU: DDMMYY, century sign, individual number, control character.
         (
             Shape::Hetu,

@@ -187,6 +187,19 @@ pub(super) fn de_vat(ctx: &Ctx<'_>, start: usize, end: usize, out: &mut Vec<Raw>
     }
 }
 
+/// US MBI: the shape is the whole rule (CMS publishes no check digit); it needs a context
+/// word.
+pub(super) fn us_mbi(ctx: &Ctx<'_>, start: usize, end: usize, out: &mut Vec<Raw>) {
+    if ctx.on(Category::UsMbi) {
+        out.push(Raw {
+            category: Category::UsMbi,
+            start,
+            end,
+            score: 0.45,
+        });
+    }
+}
+
 /// Finnish HETU: its date, century sign and control character (`national_checksum::fi_hetu`).
 pub(super) fn fi_hetu(ctx: &Ctx<'_>, start: usize, end: usize, out: &mut Vec<Raw>) {
     if !ctx.on(Category::FiHetu) {

@@ -520,3 +520,24 @@ fn italian_fiscal_code_and_german_vat_id() {
         assert!(got.iter().all(|(c, _)| c != category), "{text}: {got:?}");
     }
 }
+
+/// The US MBI in the format CMS specifies ("Understanding the Medicare Beneficiary Identifier
+/// Format": its example 1EG4-TE5-MK73), beside a context word; never with a letter the format
+/// excludes, nor alone.
+#[test]
+fn us_medicare_beneficiary_identifier() {
+    let d = all();
+    for (text, value) in [
+        ("MBI 1EG4-TE5-MK73 on the card", "1EG4-TE5-MK73"),
+        ("medicare number 1EG4TE5MK73", "1EG4TE5MK73"),
+    ] {
+        assert!(found(&d, text).contains(&pair("us_mbi", value)), "{text}");
+    }
+    for text in [
+        "MBI 1EG4-TS5-MK73",
+        "MBI 0EG4-TE5-MK73",
+        "part 1EG4-TE5-MK73 shipped",
+    ] {
+        assert!(found(&d, text).iter().all(|(c, _)| c != "us_mbi"), "{text}");
+    }
+}
