@@ -3,7 +3,7 @@
 
 Every value is generated to be valid for its category (checksums computed; Verhoeff and the
 national numbers of issue 17 — ABN, ACN, personnummer, organisationsnummer, South African ID,
-Korean RRN, Thai PIN, HETU, partita IVA, codice fiscale, German VAT id — drawn at random and kept only when the
+Korean RRN, Thai PIN, HETU, partita IVA, codice fiscale, German VAT id, GSTIN — drawn at random and kept only when the
 `python-stdnum` package accepts them, phone numbers checked with the `phonenumbers` package, libphonenumber's
 metadata) and placed in sentences of English,
 Turkish, German, Spanish and French with realistic surrounding text. Near-misses carry no label:
@@ -23,6 +23,7 @@ import phonenumbers
 from stdnum import verhoeff as stdnum_verhoeff
 from stdnum.au import abn as stdnum_abn, acn as stdnum_acn
 from stdnum.fi import hetu as stdnum_hetu
+from stdnum.in_ import gstin as stdnum_gstin
 from stdnum.de import vat as stdnum_de_vat
 from stdnum.it import codicefiscale as stdnum_cf, iva as stdnum_iva
 from stdnum.kr import rrn as stdnum_rrn
@@ -364,6 +365,16 @@ def it_fiscal_code():
     return valid_by(stdnum_cf, make)
 
 
+def in_gstin():
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    while True:
+        head = f"{R.randint(1, 37):02d}" + "".join(R.choice(letters) for _ in range(3)) + R.choice("PCHFATBLJG")
+        head += R.choice(letters) + digits(4) + R.choice(letters) + R.choice("123456789") + "Z"
+        for c in "0123456789" + letters:
+            if stdnum_gstin.is_valid(head + c):
+                return head + c
+
+
 def de_vat():
     return "DE" + valid_by(stdnum_de_vat, lambda: str(R.randint(1, 9)) + digits(8))
 
@@ -465,6 +476,7 @@ SLOTS = {
     "it_vat": (lambda l: (it_vat(), "it_vat"), {"en": ["Partita IVA", "P.IVA"]}),
     "it_fiscal_code": (lambda l: (it_fiscal_code(), "it_fiscal_code"), {"en": ["codice fiscale", "fiscal code"]}),
     "de_vat": (lambda l: (de_vat(), "de_vat"), {"de": ["USt-IdNr.", "Umsatzsteuer-ID"], "en": ["VAT ID"]}),
+    "in_gstin": (lambda l: (in_gstin(), "in_gstin"), {"en": ["GSTIN", "GST number"]}),
 }
 
 FRAMES = {
@@ -516,7 +528,7 @@ def sentence(lang, slots):
 def main():
     out = []
     cats = list(SLOTS)
-    for i in range(1300):
+    for i in range(1320):
         cat = cats[i % len(cats)]
         langs = [l for l in FRAMES if l in SLOTS[cat][1]] or ["en"]
         lang = R.choice(langs)

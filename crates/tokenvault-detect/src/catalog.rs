@@ -91,6 +91,8 @@ pub enum Category {
     DeVat,
     /// US Medicare Beneficiary Identifier.
     UsMbi,
+    /// Indian Goods and Services Tax identification number.
+    InGstin,
 }
 
 /// What the catalog says about a category.
@@ -225,6 +227,9 @@ pub static CATEGORIES: &[CategoryInfo] = &[
     CategoryInfo { category: C::UsMbi, name: "us_mbi", label: "US_MBI", pack: "us", severity: High,
         validation: "11 characters as CMS specifies: 1-9, a letter, a letter or digit, a digit, a letter, a letter or digit, a digit, two letters, two digits (letters never S, L, O, I, B or Z), dashes after the 4th and 7th optional; needs context",
         context: &["mbi", "medicare beneficiary", "medicare number", "medicare id"] },
+    CategoryInfo { category: C::InGstin, name: "in_gstin", label: "IN_GSTIN", pack: "in", severity: Medium,
+        validation: "15 characters: state code 01-37, the holder's PAN (fourth letter a holder type), entity number, Z, and the Luhn mod 36 check character",
+        context: &["gstin", "gst", "gst number", "gst no"] },
     CategoryInfo { category: C::TrPhone, name: "tr_phone", label: "TR_PHONE", pack: "tr", severity: Medium,
         validation: "a Turkish number (+90 or national 0 prefix) valid under libphonenumber's metadata",
         context: &["phone", "tel", "telephone", "mobile", "cell", "call", "fax", "telefon", "teléfono", "téléphone", "whatsapp", "gsm", "cep", "ara", "numara"] },
@@ -325,7 +330,7 @@ mod tests {
 
     #[test]
     fn table_is_complete_and_consistent() {
-        assert_eq!(CATEGORIES.len(), 42);
+        assert_eq!(CATEGORIES.len(), 43);
         for (i, info) in CATEGORIES.iter().enumerate() {
             assert_eq!(info.category.rank(), i, "{} listed twice", info.name);
             assert_eq!(Category::from_name(info.name), Some(info.category));

@@ -339,6 +339,14 @@ const NAMES: &[[&str; 6]] = &[
         "Identificador de beneficiario de Medicare de EE. UU.",
         "Identifiant de bénéficiaire Medicare américain",
     ],
+    [
+        "in_gstin",
+        "Indian GSTIN",
+        "Hindistan GSTIN",
+        "Indische GSTIN",
+        "GSTIN indio",
+        "GSTIN indien",
+    ],
 ];
 
 #[cfg(test)]

@@ -32,6 +32,8 @@ pub(crate) enum Shape {
     DeVat,
     /// US Medicare Beneficiary Identifier.
     Mbi,
+    /// Indian GSTIN.
+    Gstin,
     Pan,
     Nie,
     Nif,
@@ -107,6 +109,10 @@ fn shapes() -> Vec<(Shape, String)> {
             ),
         ),
         (Shape::DeVat, format!(r"{b}DE ?[1-9][0-9]{{8}}{b}")),
+        (
+            Shape::Gstin,
+            format!(r"{b}[0-3][0-9][A-Z]{{5}}[0-9]{{4}}[A-Z][1-9A-Z]Z[0-9A-Z]{b}"),
+        ),
         // US MBI (CMS): letters exclude S, L, O, I, B and Z.
         (
             Shape::Mbi,

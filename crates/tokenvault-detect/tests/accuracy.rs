@@ -36,6 +36,7 @@ const CHECKSUM_VALIDATED: &[&str] = &[
     "it_vat",
     "it_fiscal_code",
     "de_vat",
+    "in_gstin",
 ];
 
 #[derive(Default, Debug)]

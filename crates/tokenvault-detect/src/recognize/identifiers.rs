@@ -200,6 +200,20 @@ pub(super) fn us_mbi(ctx: &Ctx<'_>, start: usize, end: usize, out: &mut Vec<Raw>
     }
 }
 
+/// Indian GSTIN (`national_checksum::in_gstin`).
+pub(super) fn in_gstin(ctx: &Ctx<'_>, start: usize, end: usize, out: &mut Vec<Raw>) {
+    if ctx.on(Category::InGstin)
+        && super::national_checksum::in_gstin(&ctx.text.as_bytes()[start..end])
+    {
+        out.push(Raw {
+            category: Category::InGstin,
+            start,
+            end,
+            score: 0.8,
+        });
+    }
+}
+
 /// Finnish HETU: its date, century sign and control character (`national_checksum::fi_hetu`).
 pub(super) fn fi_hetu(ctx: &Ctx<'_>, start: usize, end: usize, out: &mut Vec<Raw>) {
     if !ctx.on(Category::FiHetu) {

@@ -263,6 +263,47 @@ pub fn de_vat(d: &[u8]) -> bool {
     digits(d, 9) && d[0] != b'0' && iso7064_mod_11_10(d)
 }
 
+/// Luhn mod 36 over `0-9A-Z` (ISO/IEC 7064's generalization of Luhn that the GSTIN uses).
+fn luhn_mod_36(b: &[u8]) -> bool {
+    let value = |c: u8| -> Option<u32> {
+        match c {
+            b'0'..=b'9' => Some(u32::from(c - b'0')),
+            b'A'..=b'Z' => Some(u32::from(c - b'A') + 10),
+            _ => None,
+        }
+    };
+    let mut sum = 0;
+    for (i, &c) in b.iter().rev().enumerate() {
+        let Some(v) = value(c) else {
+            return false;
+        };
+        sum += if i % 2 == 0 {
+            v
+        } else {
+            (v * 2) / 36 + (v * 2) % 36
+        };
+    }
+    !b.is_empty() && sum.is_multiple_of(36)
+}
+
+/// Indian GSTIN: a state code 01-37, the holder's PAN (its fourth letter a holder type, its
+/// digits not 0000), an entity number 1-9 or A-Z, `Z`, and the Luhn mod 36 check character.
+pub fn in_gstin(b: &[u8]) -> bool {
+    if b.len() != 15 || b[13] != b'Z' || b[12] == b'0' {
+        return false;
+    }
+    let state = num(&b[..2]);
+    let pan = &b[2..12];
+    b[..2].iter().all(u8::is_ascii_digit)
+        && (1..=37).contains(&state)
+        && pan[..5].iter().all(u8::is_ascii_uppercase)
+        && pan[5..9].iter().all(u8::is_ascii_digit)
+        && &pan[5..9] != b"0000"
+        && pan[9].is_ascii_uppercase()
+        && b"ABCFGHJLPT".contains(&pan[3])
+        && luhn_mod_36(b)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -432,6 +473,29 @@ mod tests {
         }
         for v in ["762230129", "309211050", "013048307"] {
             assert!(!de_vat(v.as_bytes()), "{v}");
+        }
+    }
+
+    /// python-stdnum 1.20's `in_.gstin` (its example and GSTINs it accepts); a changed check
+    /// character, state code or `Z` is refused.
+    #[test]
+    fn gstin_as_python_stdnum_judges() {
+        for v in [
+            "27AAPFU0939F1ZV",
+            "16JDXBP2110M9ZI",
+            "19ZYBFQ8542D5Z1",
+            "14AUZAZ4324J6ZJ",
+            "06TKVBQ3237I2ZW",
+        ] {
+            assert!(in_gstin(v.as_bytes()), "{v}");
+        }
+        for v in [
+            "27AAPFU0939F1ZO",
+            "27AAPFU0939F1AA",
+            "99AAPFU0939F1ZV",
+            "16JDXBP2110M9ZJ",
+        ] {
+            assert!(!in_gstin(v.as_bytes()), "{v}");
         }
     }
 

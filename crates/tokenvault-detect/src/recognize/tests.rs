@@ -541,3 +541,17 @@ fn us_medicare_beneficiary_identifier() {
         assert!(found(&d, text).iter().all(|(c, _)| c != "us_mbi"), "{text}");
     }
 }
+
+/// The Indian GSTIN: found with values python-stdnum accepts; a changed check character is
+/// not; the PAN inside it is not reported separately.
+#[test]
+fn indian_gstin() {
+    let d = all();
+    assert_eq!(
+        found(&d, "GSTIN 27AAPFU0939F1ZV on the invoice"),
+        vec![pair("in_gstin", "27AAPFU0939F1ZV")]
+    );
+    assert!(found(&d, "GSTIN 27AAPFU0939F1ZO")
+        .iter()
+        .all(|(c, _)| c != "in_gstin"));
+}
