@@ -93,6 +93,10 @@ pub enum Category {
     UsMbi,
     /// Indian Goods and Services Tax identification number.
     InGstin,
+    /// Nigerian National Identification Number.
+    NgNin,
+    /// Philippine Taxpayer Identification Number.
+    PhTin,
 }
 
 /// What the catalog says about a category.
@@ -230,6 +234,12 @@ pub static CATEGORIES: &[CategoryInfo] = &[
     CategoryInfo { category: C::InGstin, name: "in_gstin", label: "IN_GSTIN", pack: "in", severity: Medium,
         validation: "15 characters: state code 01-37, the holder's PAN (fourth letter a holder type), entity number, Z, and the Luhn mod 36 check character",
         context: &["gstin", "gst", "gst number", "gst no"] },
+    CategoryInfo { category: C::NgNin, name: "ng_nin", label: "NG_NIN", pack: "ng", severity: High,
+        validation: "11 digits (NIMC publishes no check digit); needs context",
+        context: &["nin", "national identification number", "nimc", "national identity number"] },
+    CategoryInfo { category: C::PhTin, name: "ph_tin", label: "PH_TIN", pack: "fil", severity: Medium,
+        validation: "9 digits and an optional 3-digit branch code, in groups of three (BIR publishes no check digit); needs context",
+        context: &["tin", "taxpayer identification", "bir"] },
     CategoryInfo { category: C::TrPhone, name: "tr_phone", label: "TR_PHONE", pack: "tr", severity: Medium,
         validation: "a Turkish number (+90 or national 0 prefix) valid under libphonenumber's metadata",
         context: &["phone", "tel", "telephone", "mobile", "cell", "call", "fax", "telefon", "teléfono", "téléphone", "whatsapp", "gsm", "cep", "ara", "numara"] },
@@ -253,7 +263,7 @@ pub static CATEGORIES: &[CategoryInfo] = &[
 /// Recognizer packs a policy may name in `languages`.
 pub const LANGUAGES: &[&str] = &[
     "global", "us", "ca", "tr", "gb", "de", "es", "in", "fr", "nl", "au", "pl", "br", "sv", "za",
-    "ko", "th", "fi", "it",
+    "ko", "th", "fi", "it", "ng", "fil",
 ];
 
 impl Category {
@@ -330,7 +340,7 @@ mod tests {
 
     #[test]
     fn table_is_complete_and_consistent() {
-        assert_eq!(CATEGORIES.len(), 43);
+        assert_eq!(CATEGORIES.len(), 45);
         for (i, info) in CATEGORIES.iter().enumerate() {
             assert_eq!(info.category.rank(), i, "{} listed twice", info.name);
             assert_eq!(Category::from_name(info.name), Some(info.category));

@@ -347,6 +347,22 @@ const NAMES: &[[&str; 6]] = &[
         "GSTIN indio",
         "GSTIN indien",
     ],
+    [
+        "ng_nin",
+        "Nigerian National Identification Number",
+        "Nijerya ulusal kimlik numarası",
+        "Nigerianische Identifikationsnummer",
+        "Número de identificación nacional nigeriano",
+        "Numéro d'identification national nigérian",
+    ],
+    [
+        "ph_tin",
+        "Philippine taxpayer identification number",
+        "Filipinler vergi kimlik numarası",
+        "Philippinische Steuernummer",
+        "Número de identificación tributaria filipino",
+        "Numéro d'identification fiscale philippin",
+    ],
 ];
 
 #[cfg(test)]

@@ -31,6 +31,8 @@ impl PhoneRegions {
             "th" => Id::TH,
             "fi" => Id::FI,
             "it" => Id::IT,
+            "ng" => Id::NG,
+            "fil" => Id::PH,
             _ => return None,
         })
     }

@@ -555,3 +555,29 @@ fn indian_gstin() {
         .iter()
         .all(|(c, _)| c != "in_gstin"));
 }
+
+/// Nigeria's NIN and the Philippines' TIN have no check digit: found only beside their words;
+/// the `ng` and `fil` packs read their national mobile numbers (valid under
+/// python-phonenumbers for NG and PH).
+#[test]
+fn nigerian_nin_philippine_tin_and_their_phones() {
+    let d = all();
+    assert!(found(&d, "my NIN is 12345678901").contains(&pair("ng_nin", "12345678901")));
+    assert!(found(&d, "TIN 123-456-789-000").contains(&pair("ph_tin", "123-456-789-000")));
+    for text in ["order 12345678901 shipped", "ref 123-456-789-000 closed"] {
+        assert!(
+            found(&d, text)
+                .iter()
+                .all(|(c, _)| c != "ng_nin" && c != "ph_tin"),
+            "{text}"
+        );
+    }
+    for (pack, number) in [("ng", "0803 123 4567"), ("fil", "0917 123 4567")] {
+        let with = detector(&["global", pack], &["phone"]);
+        assert_eq!(
+            found(&with, &format!("call {number} today")),
+            vec![pair("phone", number)],
+            "{pack}"
+        );
+    }
+}

@@ -11,6 +11,13 @@ use crate::{
 pub(super) fn recognize(ctx: &Ctx<'_>, s: &Shape<'_>, out: &mut Vec<Raw>) {
     let (d, plain) = (s.d(), s.plain());
     let grouped = |shape: &[usize]| plain || s.spaced_or_dashed(shape);
+    if (s.k == 9 && s.spaced_or_dashed(&[3, 3, 3])
+        || s.k == 12 && s.spaced_or_dashed(&[3, 3, 3, 3]))
+        && ctx.on(Category::PhTin)
+    {
+        // No check digit either: context decides.
+        s.push(out, Category::PhTin, 0.15);
+    }
     match s.k {
         9 if grouped(&[3, 3, 3]) && ctx.on(Category::AuAcn) && check::au_acn(d) => {
             s.push(out, Category::AuAcn, s.score(0.2, 0.35));
@@ -37,6 +44,10 @@ pub(super) fn recognize(ctx: &Ctx<'_>, s: &Shape<'_>, out: &mut Vec<Raw>) {
             }
             if plain && ctx.on(Category::ItVat) && check::it_vat(d) {
                 s.push(out, Category::ItVat, 0.3);
+            }
+            // No check digit: only a context word makes it one.
+            if plain && ctx.on(Category::NgNin) {
+                s.push(out, Category::NgNin, 0.15);
             }
         }
         12 if ((s.lens() == [8, 4] && s.seps() == ["-"]) || plain)
