@@ -97,6 +97,8 @@ pub enum Category {
     NgNin,
     /// Philippine Taxpayer Identification Number.
     PhTin,
+    /// Indian voter id (EPIC number).
+    InVoterId,
 }
 
 /// What the catalog says about a category.
@@ -240,6 +242,9 @@ pub static CATEGORIES: &[CategoryInfo] = &[
     CategoryInfo { category: C::PhTin, name: "ph_tin", label: "PH_TIN", pack: "fil", severity: Medium,
         validation: "9 digits and an optional 3-digit branch code, in groups of three (BIR publishes no check digit); needs context",
         context: &["tin", "taxpayer identification", "bir"] },
+    CategoryInfo { category: C::InVoterId, name: "in_voter_id", label: "IN_VOTER_ID", pack: "in", severity: High,
+        validation: "EPIC number: three letters (the constituency's serial) and seven digits, the last a Luhn check digit of the six before it; needs context",
+        context: &["voter id", "epic", "electoral photo", "voter card", "election card"] },
     CategoryInfo { category: C::TrPhone, name: "tr_phone", label: "TR_PHONE", pack: "tr", severity: Medium,
         validation: "a Turkish number (+90 or national 0 prefix) valid under libphonenumber's metadata",
         context: &["phone", "tel", "telephone", "mobile", "cell", "call", "fax", "telefon", "teléfono", "téléphone", "whatsapp", "gsm", "cep", "ara", "numara"] },
@@ -340,7 +345,7 @@ mod tests {
 
     #[test]
     fn table_is_complete_and_consistent() {
-        assert_eq!(CATEGORIES.len(), 45);
+        assert_eq!(CATEGORIES.len(), 46);
         for (i, info) in CATEGORIES.iter().enumerate() {
             assert_eq!(info.category.rank(), i, "{} listed twice", info.name);
             assert_eq!(Category::from_name(info.name), Some(info.category));

@@ -363,6 +363,14 @@ const NAMES: &[[&str; 6]] = &[
         "Número de identificación tributaria filipino",
         "Numéro d'identification fiscale philippin",
     ],
+    [
+        "in_voter_id",
+        "Indian voter ID",
+        "Hindistan seçmen kimliği",
+        "Indischer Wählerausweis",
+        "Credencial de elector india",
+        "Carte d'électeur indienne",
+    ],
 ];
 
 #[cfg(test)]

@@ -34,6 +34,8 @@ pub(crate) enum Shape {
     Mbi,
     /// Indian GSTIN.
     Gstin,
+    /// Indian voter id (EPIC).
+    Epic,
     Pan,
     Nie,
     Nif,
@@ -109,6 +111,7 @@ fn shapes() -> Vec<(Shape, String)> {
             ),
         ),
         (Shape::DeVat, format!(r"{b}DE ?[1-9][0-9]{{8}}{b}")),
+        (Shape::Epic, format!(r"{b}[A-Z]{{3}}[0-9]{{7}}{b}")),
         (
             Shape::Gstin,
             format!(r"{b}[0-3][0-9][A-Z]{{5}}[0-9]{{4}}[A-Z][1-9A-Z]Z[0-9A-Z]{b}"),

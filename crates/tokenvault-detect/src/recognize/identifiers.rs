@@ -214,6 +214,18 @@ pub(super) fn in_gstin(ctx: &Ctx<'_>, start: usize, end: usize, out: &mut Vec<Ra
     }
 }
 
+/// Indian voter id (EPIC): Luhn over its seven digits; a context word decides.
+pub(super) fn in_voter_id(ctx: &Ctx<'_>, start: usize, end: usize, out: &mut Vec<Raw>) {
+    if ctx.on(Category::InVoterId) && super::checksum::luhn(&ctx.text.as_bytes()[start + 3..end]) {
+        out.push(Raw {
+            category: Category::InVoterId,
+            start,
+            end,
+            score: 0.45,
+        });
+    }
+}
+
 /// Finnish HETU: its date, century sign and control character (`national_checksum::fi_hetu`).
 pub(super) fn fi_hetu(ctx: &Ctx<'_>, start: usize, end: usize, out: &mut Vec<Raw>) {
     if !ctx.on(Category::FiHetu) {

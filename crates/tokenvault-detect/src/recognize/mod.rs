@@ -71,6 +71,7 @@ pub(crate) fn recognize(ctx: &Ctx<'_>, shape: Shape, start: usize, end: usize, o
         Shape::DeVat => identifiers::de_vat(ctx, start, end, out),
         Shape::Mbi => identifiers::us_mbi(ctx, start, end, out),
         Shape::Gstin => identifiers::in_gstin(ctx, start, end, out),
+        Shape::Epic => identifiers::in_voter_id(ctx, start, end, out),
         Shape::Hetu => {
             // A HETU's shape takes some dashed digit runs (`150525-8952`, a Swedish
             // personnummer); when it is no HETU, the digits are read as digits.

@@ -581,3 +581,20 @@ fn nigerian_nin_philippine_tin_and_their_phones() {
         );
     }
 }
+
+/// The Indian voter id (EPIC) as python-stdnum's `in_.epic` judges it (its example and numbers
+/// it accepts), beside a context word; a changed check digit, or no word, is no finding.
+#[test]
+fn indian_voter_id() {
+    let d = all();
+    for v in ["WKH1186253", "QQL8827685", "CVV5107289"] {
+        let text = format!("voter id {v} attached");
+        assert!(found(&d, &text).contains(&pair("in_voter_id", v)), "{text}");
+    }
+    for text in ["voter id WKH1186263", "ref WKH1186253 closed"] {
+        assert!(
+            found(&d, text).iter().all(|(c, _)| c != "in_voter_id"),
+            "{text}"
+        );
+    }
+}
