@@ -213,7 +213,7 @@ pub static CATEGORIES: &[CategoryInfo] = &[
         validation: "13 digits: birth date YYMMDD, gender digits, citizenship 0-2, and the Luhn check digit",
         context: &["id number", "identity number", "id no", "rsa id", "south african id"] },
     CategoryInfo { category: C::KrRrn, name: "kr_rrn", label: "KR_RRN", pack: "ko", severity: High,
-        validation: "YYMMDD-SNNNNNC: birth date in the century its sex digit names (1-8; 9 and 0 for the 1800s), and the check digit (weights 2-9,2-5, 11 - sum mod 11, mod 10)",
+        validation: "resident and foreigner registration numbers (RRN and FRN share the form; 5-8 are foreigners' sex digits) YYMMDD-SNNNNNC: birth date in the century its sex digit names (1-8; 9 and 0 for the 1800s), and the check digit (weights 2-9,2-5, 11 - sum mod 11, mod 10)",
         context: &["주민등록번호", "주민번호", "resident registration", "rrn"] },
     CategoryInfo { category: C::ThPin, name: "th_pin", label: "TH_PIN", pack: "th", severity: High,
         validation: "13 digits (plain or 1-4-5-2-1), first 1-8, check digit (11 - sum of digit x (13 - position) mod 11) mod 10",
