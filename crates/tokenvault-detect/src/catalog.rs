@@ -99,6 +99,12 @@ pub enum Category {
     PhTin,
     /// Indian voter id (EPIC number).
     InVoterId,
+    /// US bank account number.
+    UsBankAccount,
+    /// Spanish passport number.
+    EsPassport,
+    /// Korean passport number.
+    KrPassport,
 }
 
 /// What the catalog says about a category.
@@ -245,6 +251,15 @@ pub static CATEGORIES: &[CategoryInfo] = &[
     CategoryInfo { category: C::InVoterId, name: "in_voter_id", label: "IN_VOTER_ID", pack: "in", severity: High,
         validation: "EPIC number: three letters (the constituency's serial) and seven digits, the last a Luhn check digit of the six before it; needs context",
         context: &["voter id", "epic", "electoral photo", "voter card", "election card"] },
+    CategoryInfo { category: C::UsBankAccount, name: "us_bank_account", label: "US_BANK_ACCOUNT", pack: "us", severity: High,
+        validation: "8 to 17 digits, not all one digit (banks publish no common check digit); needs context",
+        context: &["bank account", "account number", "acct", "checking account", "savings account", "account no"] },
+    CategoryInfo { category: C::EsPassport, name: "es_passport", label: "ES_PASSPORT", pack: "es", severity: High,
+        validation: "three letters and six digits (no check digit is printed); needs context",
+        context: &["pasaporte", "passport", "n.º de pasaporte"] },
+    CategoryInfo { category: C::KrPassport, name: "kr_passport", label: "KR_PASSPORT", pack: "ko", severity: High,
+        validation: "M, S, R, O, D or G and eight digits (no check digit is printed); needs context",
+        context: &["여권", "여권번호", "passport"] },
     CategoryInfo { category: C::TrPhone, name: "tr_phone", label: "TR_PHONE", pack: "tr", severity: Medium,
         validation: "a Turkish number (+90 or national 0 prefix) valid under libphonenumber's metadata",
         context: &["phone", "tel", "telephone", "mobile", "cell", "call", "fax", "telefon", "teléfono", "téléphone", "whatsapp", "gsm", "cep", "ara", "numara"] },
@@ -345,7 +360,7 @@ mod tests {
 
     #[test]
     fn table_is_complete_and_consistent() {
-        assert_eq!(CATEGORIES.len(), 46);
+        assert_eq!(CATEGORIES.len(), 49);
         for (i, info) in CATEGORIES.iter().enumerate() {
             assert_eq!(info.category.rank(), i, "{} listed twice", info.name);
             assert_eq!(Category::from_name(info.name), Some(info.category));

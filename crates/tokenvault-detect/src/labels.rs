@@ -371,6 +371,30 @@ const NAMES: &[[&str; 6]] = &[
         "Credencial de elector india",
         "Carte d'électeur indienne",
     ],
+    [
+        "us_bank_account",
+        "US bank account number",
+        "ABD banka hesap numarası",
+        "US-Bankkontonummer",
+        "Número de cuenta bancaria de EE. UU.",
+        "Numéro de compte bancaire américain",
+    ],
+    [
+        "es_passport",
+        "Spanish passport number",
+        "İspanya pasaport numarası",
+        "Spanische Passnummer",
+        "Número de pasaporte español",
+        "Numéro de passeport espagnol",
+    ],
+    [
+        "kr_passport",
+        "Korean passport number",
+        "Kore pasaport numarası",
+        "Koreanische Passnummer",
+        "Número de pasaporte coreano",
+        "Numéro de passeport coréen",
+    ],
 ];
 
 #[cfg(test)]

@@ -111,7 +111,8 @@ fn shapes() -> Vec<(Shape, String)> {
             ),
         ),
         (Shape::DeVat, format!(r"{b}DE ?[1-9][0-9]{{8}}{b}")),
-        (Shape::Epic, format!(r"{b}[A-Z]{{3}}[0-9]{{7}}{b}")),
+        // Indian voter id (seven digits) and Spanish passport (six).
+        (Shape::Epic, format!(r"{b}[A-Z]{{3}}[0-9]{{6,7}}{b}")),
         (
             Shape::Gstin,
             format!(r"{b}[0-3][0-9][A-Z]{{5}}[0-9]{{4}}[A-Z][1-9A-Z]Z[0-9A-Z]{b}"),

@@ -214,8 +214,20 @@ pub(super) fn in_gstin(ctx: &Ctx<'_>, start: usize, end: usize, out: &mut Vec<Ra
     }
 }
 
-/// Indian voter id (EPIC): Luhn over its seven digits; a context word decides.
+/// Three letters and digits: a Spanish passport (six digits) or an Indian voter id (EPIC,
+/// seven, Luhn over them); a context word decides either.
 pub(super) fn in_voter_id(ctx: &Ctx<'_>, start: usize, end: usize, out: &mut Vec<Raw>) {
+    if end - start == 9 {
+        if ctx.on(Category::EsPassport) {
+            out.push(Raw {
+                category: Category::EsPassport,
+                start,
+                end,
+                score: 0.15,
+            });
+        }
+        return;
+    }
     if ctx.on(Category::InVoterId) && super::checksum::luhn(&ctx.text.as_bytes()[start + 3..end]) {
         out.push(Raw {
             category: Category::InVoterId,
@@ -287,6 +299,15 @@ pub(super) fn letter_passport(ctx: &Ctx<'_>, start: usize, end: usize, out: &mut
     if ctx.on(Category::UsPassport) {
         out.push(Raw {
             category: Category::UsPassport,
+            start,
+            end,
+            score: 0.15,
+        });
+    }
+    // The same shape with a Korean passport's type letter, read beside its own words.
+    if ctx.on(Category::KrPassport) && b"MSRODG".contains(&ctx.text.as_bytes()[start]) {
+        out.push(Raw {
+            category: Category::KrPassport,
             start,
             end,
             score: 0.15,

@@ -598,3 +598,37 @@ fn indian_voter_id() {
         );
     }
 }
+
+/// Context-only identifiers: a US bank account number, a Spanish or Korean passport number,
+/// found beside their words and never without them.
+#[test]
+fn bank_accounts_and_passports_need_their_words() {
+    let d = all();
+    for (text, category, value) in [
+        (
+            "bank account 000123456789 at Chase",
+            "us_bank_account",
+            "000123456789",
+        ),
+        ("pasaporte PAA123456 caduca", "es_passport", "PAA123456"),
+        ("여권번호 M12345678", "kr_passport", "M12345678"),
+    ] {
+        let got = found(&d, text);
+        assert!(got.contains(&pair(category, value)), "{text}: {got:?}");
+    }
+    for text in [
+        "order 000123456789 shipped",
+        "ref PAA123456",
+        "code M12345678",
+        "account 11111111",
+    ] {
+        let got = found(&d, text);
+        assert!(
+            got.iter().all(|(c, _)| !matches!(
+                c.as_str(),
+                "us_bank_account" | "es_passport" | "kr_passport"
+            )),
+            "{text}: {got:?}"
+        );
+    }
+}

@@ -18,6 +18,14 @@ pub(super) fn recognize(ctx: &Ctx<'_>, s: &Shape<'_>, out: &mut Vec<Raw>) {
         // No check digit either: context decides.
         s.push(out, Category::PhTin, 0.15);
     }
+    if plain
+        && (8..=17).contains(&s.k)
+        && ctx.on(Category::UsBankAccount)
+        && !d.iter().all(|&b| b == d[0])
+    {
+        // Any digit run could be one: only an account word makes it one.
+        s.push(out, Category::UsBankAccount, 0.1);
+    }
     match s.k {
         9 if grouped(&[3, 3, 3]) && ctx.on(Category::AuAcn) && check::au_acn(d) => {
             s.push(out, Category::AuAcn, s.score(0.2, 0.35));
