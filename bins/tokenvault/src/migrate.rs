@@ -66,6 +66,10 @@ pub async fn migrate_store(from: &Path, to: &str) -> Result<(), String> {
             ignore_conflict(target.insert_api_key(&k).await)?;
         }
         target
+            .import_users(&source.users(&t.id).await.map_err(e)?)
+            .await
+            .map_err(e)?;
+        target
             .import_policies(&t.id, &source.export_policies(&t.id).await.map_err(e)?)
             .await
             .map_err(e)?;

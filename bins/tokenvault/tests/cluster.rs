@@ -389,6 +389,12 @@ fn migrate_a_sqlite_vault_to_postgres() {
     );
     let tenant = admin.raw("GET", "/tenant", None, &[]).unwrap().json();
     assert_eq!(tenant["two_person_rule"], true);
+    // The dashboard administrator moved too: the password init printed still signs in.
+    let sign_in = json!({"login": boot["dashboard_login"], "password": boot["dashboard_password"]});
+    let r = Client::new(&pg.base)
+        .raw("POST", "/ui/session", Some(&sign_in.to_string()), &[])
+        .unwrap();
+    assert_eq!(r.status, 200, "{}", r.body);
     let id = ssn.results[0].token_id.clone().unwrap();
     let g = admin
         .grant(&GrantRequest {

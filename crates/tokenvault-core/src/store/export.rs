@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 
-use super::{AuditRecord, PendingChange, StoreError, TokenRecord};
+use super::{AuditRecord, DashboardUser, PendingChange, StoreError, TokenRecord};
 use crate::{ids::TenantId, policy::Policy};
 
 /// A store's whole contents, read in order, for moving a vault to another store.
@@ -61,6 +61,9 @@ pub trait StoreImport: Send + Sync {
         tenant: &TenantId,
         access: &AccessExport,
     ) -> Result<(), StoreError>;
+    /// Dashboard users as they are (password hashes, roles, lock state); existing logins are
+    /// kept. Sessions are not moved: people sign in again.
+    async fn import_users(&self, users: &[DashboardUser]) -> Result<(), StoreError>;
     /// The highest audit sequence present.
     async fn last_audit_seq(&self) -> Result<u64, StoreError>;
 }

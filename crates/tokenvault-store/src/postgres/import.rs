@@ -83,6 +83,25 @@ impl tokenvault_core::store::StoreImport for PgStore {
         tx.commit().await.map_err(pg_err)
     }
 
+    async fn import_users(
+        &self,
+        users: &[tokenvault_core::store::DashboardUser],
+    ) -> Result<(), StoreError> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await.map_err(pg_err)?;
+        for u in users {
+            let roles = serde_json::to_string(&u.roles).map_err(|_| corrupt("roles"))?;
+            tx.exec(
+                "INSERT INTO dashboard_users (login, tenant, password_hash, roles, created_at, failed_logins, locked_until, disabled)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (login) DO NOTHING",
+                &[&u.login, &u.tenant.as_str(), &u.password_hash, &roles, &u.created_at, &i64::from(u.failed_logins), &u.locked_until, &u.disabled],
+            )
+            .await
+            .map_err(pg_err)?;
+        }
+        tx.commit().await.map_err(pg_err)
+    }
+
     async fn import_usage(&self, rows: &[(String, i64, i64)]) -> Result<(), StoreError> {
         let c = self.client().await?;
         for (t, period, ops) in rows {
