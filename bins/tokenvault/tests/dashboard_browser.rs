@@ -7,27 +7,9 @@
 
 mod common;
 
-use std::{path::Path, process::Command};
+use std::path::Path;
 
-use common::{cli, Server};
-
-fn run(dir: &Path, program: &str, args: &[&str], env: &[(&str, &str)]) -> String {
-    let out = Command::new(program)
-        .args(args)
-        .current_dir(dir)
-        .envs(env.iter().copied())
-        .output()
-        .unwrap_or_else(|e| {
-            panic!("{program} could not start ({e}); install Node.js 18+ with npm")
-        });
-    let text = format!(
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(out.status.success(), "{program} {args:?} failed:\n{text}");
-    text
-}
+use common::{cli, npm_ci, run_tool, Server};
 
 #[test]
 fn the_dashboard_works_in_chromium() {
@@ -46,14 +28,9 @@ fn the_dashboard_works_in_chromium() {
     let boot: serde_json::Value = serde_json::from_slice(&init.stdout).unwrap();
     let server = Server::start(data.path(), &[]);
     let tests = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui-tests");
-    run(
-        &tests,
-        "npm",
-        &["ci", "--no-audit", "--no-fund", "--loglevel=error"],
-        &[],
-    );
+    npm_ci(&tests);
     let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("ui-screenshots");
-    let report = run(
+    let report = run_tool(
         &tests,
         "node",
         &["--test", "--test-concurrency=1", "dashboard.test.mjs"],

@@ -4,37 +4,18 @@
 //! never skips, without them.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-use std::{path::Path, process::Command};
+mod common;
 
-fn run(dir: &Path, program: &str, args: &[&str], env: &[(&str, &str)]) -> String {
-    let out = Command::new(program)
-        .args(args)
-        .current_dir(dir)
-        .envs(env.iter().copied())
-        .output()
-        .unwrap_or_else(|e| {
-            panic!("{program} could not start ({e}); install Node.js 18+ with npm")
-        });
-    let text = format!(
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(out.status.success(), "{program} {args:?} failed:\n{text}");
-    text
-}
+use std::path::Path;
+
+use common::{npm_ci, run_tool};
 
 #[test]
 fn the_node_sdk_builds_passes_its_suite_and_packs() {
     let sdk = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sdks/node");
-    run(
-        &sdk,
-        "npm",
-        &["ci", "--no-audit", "--no-fund", "--loglevel=error"],
-        &[],
-    );
-    run(&sdk, "npm", &["run", "build", "--silent"], &[]);
-    let report = run(
+    npm_ci(&sdk);
+    run_tool(&sdk, "npm", &["run", "build", "--silent"], &[]);
+    let report = run_tool(
         &sdk,
         "node",
         &["--test", "test/"],
@@ -43,7 +24,7 @@ fn the_node_sdk_builds_passes_its_suite_and_packs() {
     println!("{report}");
     assert!(report.contains("# fail 0"), "{report}");
     let out = tempfile::tempdir().unwrap();
-    run(
+    run_tool(
         &sdk,
         "npm",
         &[

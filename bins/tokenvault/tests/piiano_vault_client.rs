@@ -7,37 +7,14 @@
 
 mod common;
 
-use std::{path::Path, process::Command};
+use std::path::Path;
 
-use common::{cli, Server};
-
-fn run(dir: &Path, program: &str, args: &[&str], env: &[(&str, &str)]) -> String {
-    let out = Command::new(program)
-        .args(args)
-        .current_dir(dir)
-        .envs(env.iter().copied())
-        .output()
-        .unwrap_or_else(|e| {
-            panic!("{program} could not start ({e}); install Node.js 18+ with npm")
-        });
-    let text = format!(
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(out.status.success(), "{program} {args:?} failed:\n{text}");
-    text
-}
+use common::{cli, npm_ci, run_tool, Server};
 
 #[test]
 fn the_published_piiano_client_works_unchanged() {
     let suite = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sdk-tests/piiano-vault-client");
-    run(
-        &suite,
-        "npm",
-        &["ci", "--no-audit", "--no-fund", "--loglevel=error"],
-        &[],
-    );
+    npm_ci(&suite);
     let data = tempfile::tempdir().unwrap();
     let out = cli(data.path(), &["init", "--json"]);
     assert!(
@@ -47,7 +24,7 @@ fn the_published_piiano_client_works_unchanged() {
     );
     let boot: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let server = Server::start(data.path(), &[]);
-    let report = run(
+    let report = run_tool(
         &suite,
         "node",
         &["--test", "--test-reporter=spec", "test/"],

@@ -26,6 +26,35 @@ pub fn cli(data: &Path, args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
+/// Runs a tool of a test suite (npm, node) in `dir`; its output, or a failure naming it.
+pub fn run_tool(dir: &Path, program: &str, args: &[&str], env: &[(&str, &str)]) -> String {
+    let out = Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .envs(env.iter().copied())
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("{program} could not start ({e}); install Node.js 18+ with npm")
+        });
+    let text = format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{program} {args:?} failed:\n{text}");
+    text
+}
+
+/// `npm ci` in `dir`, from its lockfile.
+pub fn npm_ci(dir: &Path) {
+    run_tool(
+        dir,
+        "npm",
+        &["ci", "--no-audit", "--no-fund", "--loglevel=error"],
+        &[],
+    );
+}
+
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
