@@ -68,10 +68,34 @@ pub(super) fn csrf_hash(token: &str) -> [u8; 32] {
 
 /// A random password for a bootstrap user: 24 characters of base64url (144 bits).
 pub fn generated_password() -> String {
-    let mut bytes = [0u8; 18];
-    tokenvault_crypto::random::fill(&mut bytes);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    random_token(18)
 }
+
+/// `bytes` random bytes from the CSPRNG, base64url without padding.
+pub(super) fn random_token(bytes: usize) -> String {
+    let mut b = vec![0u8; bytes];
+    tokenvault_crypto::random::fill(&mut b);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
+}
+
+/// The caller a dashboard user's session stands for.
+fn session_caller(user: &DashboardUser) -> Caller {
+    Caller {
+        tenant: user.tenant.clone(),
+        actor: format!("user:{}", user.login),
+        roles: user.roles.clone(),
+        api_key: false,
+    }
+}
+
+/// Argon2 runs at once at most this many times (one per core): each takes 19 MiB, so a burst
+/// of sign-ins queues instead of filling memory.
+static PASSWORD_WORK: std::sync::LazyLock<tokio::sync::Semaphore> =
+    std::sync::LazyLock::new(|| {
+        tokio::sync::Semaphore::new(
+            std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get),
+        )
+    });
 
 /// A login: 1 to 64 of lower-case letters, digits and `. _ @ -`.
 pub fn check_login(login: &str) -> Result<(), ServiceError> {
@@ -117,6 +141,10 @@ fn check_roles(roles: &[String]) -> Result<(), ServiceError> {
 }
 
 async fn hash(password: &str) -> Result<String, ServiceError> {
+    let _permit = PASSWORD_WORK
+        .acquire()
+        .await
+        .map_err(|_| ServiceError::Internal)?;
     let password = password.to_owned();
     tokio::task::spawn_blocking(move || password::hash_password(&password))
         .await
@@ -125,6 +153,9 @@ async fn hash(password: &str) -> Result<String, ServiceError> {
 }
 
 async fn verify(stored: String, password: &str) -> bool {
+    let Ok(_permit) = PASSWORD_WORK.acquire().await else {
+        return false;
+    };
     let password = password.to_owned();
     tokio::task::spawn_blocking(move || password::verify_password(&stored, &password))
         .await
@@ -260,12 +291,7 @@ impl Vault {
         let Some(user) = user else {
             return Err(refused());
         };
-        let caller = Caller {
-            tenant: user.tenant.clone(),
-            actor: format!("user:{}", user.login),
-            roles: user.roles.clone(),
-            api_key: false,
-        };
+        let caller = session_caller(&user);
         let locked = user.locked_until.is_some_and(|t| t > now);
         let mut audit = self.audit(&caller, "sign_in", trace_id);
         if !matches || locked || user.disabled {
@@ -324,12 +350,7 @@ impl Vault {
         csrf: &str,
     ) -> Result<Caller, ServiceError> {
         let (_, user) = self.live_session(cookie, Some(csrf)).await?;
-        Ok(Caller {
-            tenant: user.tenant,
-            actor: format!("user:{}", user.login),
-            roles: user.roles,
-            api_key: false,
-        })
+        Ok(session_caller(&user))
     }
 
     /// The signed-in user of `cookie` and when the session expires (for the dashboard's own
@@ -351,12 +372,7 @@ impl Vault {
         trace_id: &str,
     ) -> Result<(), ServiceError> {
         let (session, user) = self.live_session(cookie, Some(csrf)).await?;
-        let caller = Caller {
-            tenant: user.tenant,
-            actor: format!("user:{}", user.login),
-            roles: user.roles,
-            api_key: false,
-        };
+        let caller = session_caller(&user);
         let mut audit = self.audit(&caller, "sign_out", trace_id);
         audit.result = "allowed".into();
         self.store

@@ -48,14 +48,8 @@ pub struct OidcPending {
     pub verifier: String,
 }
 
-fn random(bytes: usize) -> String {
-    let mut b = vec![0u8; bytes];
-    tokenvault_crypto::random::fill(&mut b);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
-}
-
 impl Vault {
-    /// Starts a sign-in through the provider; `None` when no provider is configured.
+    /// Starts a sign-in through the provider; `NotFound` when no provider is configured.
     pub fn oidc_begin(&self) -> Result<OidcStart, ServiceError> {
         if self.config.external_issuer.is_none() {
             return Err(ServiceError::NotFound("OpenID Connect provider"));
@@ -63,9 +57,9 @@ impl Vault {
         let pending = OidcPending {
             aud: PENDING_AUDIENCE.into(),
             exp: self.clock.now() + OIDC_PENDING_SECONDS,
-            state: random(24),
-            nonce: random(24),
-            verifier: random(32),
+            state: super::dashboard::random_token(24),
+            nonce: super::dashboard::random_token(24),
+            verifier: super::dashboard::random_token(32),
         };
         let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD
             .encode(digest::sha256(&[pending.verifier.as_bytes()]));
@@ -191,7 +185,7 @@ impl Vault {
         audit: crate::store::AuditEvent,
     ) -> Result<NewSession, ServiceError> {
         let now = self.clock.now();
-        let cookie = random(32);
+        let cookie = super::dashboard::random_token(32);
         let csrf = super::csrf_token_of(&cookie);
         let session = SessionRecord {
             id_hash: super::dashboard::session_hash(&cookie),

@@ -14,6 +14,7 @@ use axum::{
 use serde::Deserialize;
 use tokenvault_core::service::{OIDC_PENDING_SECONDS, SESSION_SECONDS};
 
+use super::session::cookie_value;
 use crate::{context::TraceId, error::ApiError, AppState};
 
 /// The provider's endpoints and this client's registration (`[dashboard_oidc]`).
@@ -37,16 +38,8 @@ pub struct DashboardOidc {
 
 const PENDING_COOKIE: &str = "tv_oidc";
 
-fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(n, _)| *n == name)
-        .map(|(_, v)| v)
-}
+/// The most of the token endpoint's answer read.
+const MAX_TOKEN_ANSWER: u64 = 1 << 20;
 
 fn redirect(to: &str, cookies: &[String]) -> Response {
     let mut r = (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_owned())]).into_response();
@@ -124,8 +117,9 @@ async fn exchange(o: &DashboardOidc, code: &str, verifier: &str) -> Result<Strin
             ])
             .map_err(|e| e.to_string())
             .and_then(|r| {
-                r.into_json::<serde_json::Value>()
-                    .map_err(|e| e.to_string())
+                // A token answer is a few KiB; read at most 1 MiB of whatever comes.
+                let body = std::io::Read::take(r.into_reader(), MAX_TOKEN_ANSWER);
+                serde_json::from_reader::<_, serde_json::Value>(body).map_err(|e| e.to_string())
             })
     })
     .await

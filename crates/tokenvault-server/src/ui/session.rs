@@ -22,17 +22,21 @@ pub(crate) const COOKIE: &str = "tv_session";
 /// The header every cookie-authenticated request carries.
 pub(crate) const CSRF_HEADER: &str = "x-csrf-token";
 
-/// The value of the session cookie in `headers`, if any.
-pub(crate) fn session_cookie(headers: &HeaderMap) -> Option<&str> {
+/// The value of cookie `name` in `headers`, if any.
+pub(crate) fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
-        .map(|(_, value)| value)
-        .filter(|v| !v.is_empty() && v.len() <= 128)
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| v)
+}
+
+/// The value of the session cookie in `headers`, if any.
+pub(crate) fn session_cookie(headers: &HeaderMap) -> Option<&str> {
+    cookie_value(headers, COOKIE).filter(|v| !v.is_empty() && v.len() <= 128)
 }
 
 fn set_cookie(value: &str, max_age: i64) -> Option<HeaderValue> {
