@@ -346,3 +346,38 @@ fn the_dashboards_pictures_history_export_and_search() {
     assert_eq!(names, ["HIPAA Compliance Policy", "HIPAA v2"]);
     assert_eq!(get(&s, "/policies/pol_nope/versions").status, 404);
 }
+
+/// The dashboard's chain check walks only what was appended since its last check, and still
+/// sees a record altered after it or a verified tail deleted.
+#[test]
+fn the_chain_check_sees_tampering_after_its_last_walk() {
+    let tamper = |s: &TestServer, sql: &str| {
+        rusqlite::Connection::open(s.db_path())
+            .unwrap()
+            .execute_batch(sql)
+            .unwrap();
+    };
+    let s = TestServer::start();
+    s.hipaa_policy();
+    assert_eq!(get(&s, "/audit/verify").json()["intact"], true);
+    common::tokenize_ids(&s, &[("a@example.com", "email")]);
+    assert_eq!(get(&s, "/audit/verify").json()["intact"], true);
+    // A record appended after the last walk, altered.
+    common::tokenize_ids(&s, &[("b@example.com", "email")]);
+    tamper(
+        &s,
+        "UPDATE audit SET event = replace(event, 'tokenize', 'tokenizE') WHERE seq = (SELECT MAX(seq) FROM audit)",
+    );
+    assert_eq!(get(&s, "/audit/verify").json()["intact"], false);
+
+    // The verified tail deleted.
+    let s = TestServer::start();
+    s.hipaa_policy();
+    common::tokenize_ids(&s, &[("a@example.com", "email")]);
+    assert_eq!(get(&s, "/audit/verify").json()["intact"], true);
+    tamper(
+        &s,
+        "DELETE FROM audit WHERE seq = (SELECT MAX(seq) FROM audit)",
+    );
+    assert_eq!(get(&s, "/audit/verify").json()["intact"], false);
+}

@@ -146,8 +146,34 @@ impl Vault {
         Ok(versions)
     }
 
-    /// Whether the audit chain verifies from its first record to its head.
+    /// Whether the audit chain verifies from its first record to its head. The first call walks
+    /// the whole chain; later calls check that the head verified last is still there, unchanged,
+    /// and walk only the records after it, so the dashboard's check costs what was appended since
+    /// (`tokenvault audit verify` always walks everything).
     pub async fn audit_chain_intact(&self) -> Result<bool, ServiceError> {
-        Ok(self.store.verify_audit_chain().await?.is_ok())
+        let known = *self.audit_verified.lock();
+        let (after, prev) = match known {
+            Some((seq, hash)) => {
+                let still = self.store.audit_links(seq - 1, 1).await?;
+                let same = still
+                    .first()
+                    .is_some_and(|l| l.seq == seq && l.hash.as_slice() == hash);
+                if !same {
+                    *self.audit_verified.lock() = None;
+                    return Ok(false);
+                }
+                (seq, hash)
+            }
+            None => (0, [0u8; 32]),
+        };
+        match crate::store::audit_chain::verify_from(self.store.as_ref(), after, prev).await? {
+            Ok((seq, hash)) => {
+                if seq > 0 {
+                    *self.audit_verified.lock() = Some((seq, hash));
+                }
+                Ok(true)
+            }
+            Err(_) => Ok(false),
+        }
     }
 }

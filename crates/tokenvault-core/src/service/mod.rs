@@ -159,6 +159,8 @@ pub struct Vault {
     catalog: Arc<dyn DetectionCatalog + Send + Sync>,
     config: VaultConfig,
     last_known: last_known::LastKnown,
+    /// The audit chain's head as last verified by the dashboard's check (`insights.rs`).
+    audit_verified: parking_lot::Mutex<Option<(u64, [u8; 32])>>,
 }
 
 impl std::fmt::Debug for Vault {
@@ -207,6 +209,7 @@ impl Vault {
             catalog,
             config,
             last_known: last_known::LastKnown::default(),
+            audit_verified: parking_lot::Mutex::new(None),
         })
     }
 

@@ -96,12 +96,22 @@ impl ChainHead {
 /// Walks the whole chain a page at a time; `Ok(n)` with the number of records, or `Err(seq)`
 /// with the first sequence number whose link is broken (missing, reordered, altered).
 pub async fn verify(store: &(impl AuditStore + ?Sized)) -> Result<Result<u64, u64>, StoreError> {
-    let mut prev = [0u8; 32];
-    let mut expected = 1u64;
+    Ok(verify_from(store, 0, [0u8; 32]).await?.map(|(n, _)| n))
+}
+
+/// Walks the chain after record `after`, whose hash is `prev` (0 and zeros: from the start);
+/// `Ok((last seq, its hash))`, or `Err(seq)` with the first broken sequence number.
+pub async fn verify_from(
+    store: &(impl AuditStore + ?Sized),
+    after: u64,
+    prev: [u8; 32],
+) -> Result<Result<(u64, [u8; 32]), u64>, StoreError> {
+    let mut prev = prev;
+    let mut expected = after + 1;
     loop {
         let page = store.audit_links(expected - 1, VERIFY_PAGE).await?;
         if page.is_empty() {
-            return Ok(Ok(expected - 1));
+            return Ok(Ok((expected - 1, prev)));
         }
         for l in &page {
             if l.seq != expected
