@@ -97,19 +97,25 @@ async fn warm(node: &PgStore, kept: u64) {
     .await;
 }
 
+/// A tenant, its API key and a collection, written through `node` and read until kept.
+async fn seed(node: &PgStore) -> tokenvault_core::objects::Collection {
+    node.create_tenant(&tenant_record()).await.unwrap();
+    node.insert_api_key(&key()).await.unwrap();
+    let c = parse_pvschema("customers PERSONS ( ssn SSN );")
+        .unwrap()
+        .validate(5)
+        .unwrap();
+    node.create_collection(&tenant(), &c, &event("collection_create"))
+        .await
+        .unwrap();
+    warm(node, 4).await;
+    c
+}
+
 #[test]
 fn a_node_reads_its_own_configuration_changes_at_once() {
     with_two_nodes(|a, _b, _| async move {
-        a.create_tenant(&tenant_record()).await.unwrap();
-        a.insert_api_key(&key()).await.unwrap();
-        let c = parse_pvschema("customers PERSONS ( ssn SSN );")
-            .unwrap()
-            .validate(5)
-            .unwrap();
-        a.create_collection(&tenant(), &c, &event("collection_create"))
-            .await
-            .unwrap();
-        warm(&a, 4).await;
+        let c = seed(&a).await;
 
         a.revoke_api_key(&tenant(), "key_1", 5).await.unwrap();
         a.set_kill_switch(&tenant(), true).await.unwrap();
@@ -144,16 +150,7 @@ fn a_node_reads_its_own_configuration_changes_at_once() {
 #[test]
 fn a_change_on_another_node_or_in_plain_sql_reaches_every_node() {
     with_two_nodes(|a, b, schema| async move {
-        a.create_tenant(&tenant_record()).await.unwrap();
-        a.insert_api_key(&key()).await.unwrap();
-        let c = parse_pvschema("customers PERSONS ( ssn SSN );")
-            .unwrap()
-            .validate(5)
-            .unwrap();
-        a.create_collection(&tenant(), &c, &event("collection_create"))
-            .await
-            .unwrap();
-        warm(&a, 4).await;
+        seed(&a).await;
 
         b.revoke_api_key(&tenant(), "key_1", 5).await.unwrap();
         b.set_tenant_setting(&tenant(), "pvlt.iam", Some("x"), &event("iam"))
