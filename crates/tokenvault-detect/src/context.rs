@@ -72,15 +72,15 @@ pub(crate) fn boost(text: &str, raw: &Raw) -> f32 {
     };
     let lo = chars_back(text, raw.start, BEFORE);
     let hi = chars_forward(text, raw.end, AFTER);
-    if has_word(words, &text[lo..raw.start]) {
+    if has_word(words, text, lo, raw.start) {
         return (raw.score + BOOST).min(1.0);
     }
-    if has_word(words, &text[raw.end..hi]) {
+    if has_word(words, text, raw.end, hi) {
         return (raw.score + BOOST_AFTER).min(1.0);
     }
     if is_phone(rank) && raw.score < FOREIGN_SPARED {
         let near = chars_back(text, raw.start, FOREIGN_BEFORE);
-        if foreign_word(&text[near..raw.start]) {
+        if foreign_word(text, near, raw.start) {
             return (raw.score - FOREIGN_PENALTY).max(0.0);
         }
     }
@@ -93,8 +93,10 @@ fn is_phone(rank: usize) -> bool {
         .is_some_and(|c| matches!(c.category, Category::Phone | Category::TrPhone))
 }
 
-/// A word of a category other than the phones occurs in `hay`, and is not a phone word too.
-fn foreign_word(hay: &str) -> bool {
+/// A word of a category other than the phones occurs in `text[lo..hi]`, and is not a phone
+/// word too.
+fn foreign_word(text: &str, lo: usize, hi: usize) -> bool {
+    let hay = &text[lo..hi];
     let Some((all, owners)) = ALL_WORDS.as_ref() else {
         return false;
     };
@@ -108,22 +110,25 @@ fn foreign_word(hay: &str) -> bool {
         owners
             .get(m.pattern().as_usize())
             .is_some_and(|&r| !is_phone(r))
-            && whole_word(hay, m.start(), m.end())
+            && whole_word(text, lo + m.start(), lo + m.end())
             && !phone_word(&hay[m.start()..m.end()])
     })
 }
 
-fn whole_word(hay: &str, start: usize, end: usize) -> bool {
-    let before = hay[..start].chars().next_back();
-    let after = hay[end..].chars().next();
+/// Whether `text[start..end]` is a word of its own: judged in the whole text, so a window
+/// that starts or ends inside a word ("gmail" cut to "mail") does not make a word of its end.
+fn whole_word(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
     !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphabetic)
 }
 
-/// A word occurs in `hay` not as part of a longer word ("sin" in "sin:" but not in "using").
-fn has_word(words: &AhoCorasick, hay: &str) -> bool {
+/// A word occurs in `text[lo..hi]` not as part of a longer word ("sin" in "sin:" but not in
+/// "using").
+fn has_word(words: &AhoCorasick, text: &str, lo: usize, hi: usize) -> bool {
     words
-        .find_overlapping_iter(hay)
-        .any(|m| whole_word(hay, m.start(), m.end()))
+        .find_overlapping_iter(&text[lo..hi])
+        .any(|m| whole_word(text, lo + m.start(), lo + m.end()))
 }
 
 /// The byte offset `n` characters before `i` (or 0); `n` steps at most.
@@ -154,10 +159,26 @@ mod tests {
             .ascii_case_insensitive(true)
             .build(["ssn", "sin", "kimlik"])
             .unwrap();
-        assert!(has_word(&ac, "my SSN: "));
-        assert!(has_word(&ac, "ssn#"));
-        assert!(!has_word(&ac, "using it"));
-        assert!(has_word(&ac, "the sin is"));
-        assert!(has_word(&ac, "T.C. Kimlik no"));
+        let whole = |t: &str| has_word(&ac, t, 0, t.len());
+        assert!(whole("my SSN: "));
+        assert!(whole("ssn#"));
+        assert!(!whole("using it"));
+        assert!(whole("the sin is"));
+        assert!(whole("T.C. Kimlik no"));
+    }
+
+    /// A window cut inside a word does not make a word of the part it holds.
+    #[test]
+    fn a_window_starting_inside_a_word_finds_no_word() {
+        let ac = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(["mail", "card"])
+            .unwrap();
+        let t = "write to gmail about cardigans";
+        let at = t.find("mail").unwrap();
+        assert!(!has_word(&ac, t, at, at + 4));
+        let at = t.find("card").unwrap();
+        assert!(!has_word(&ac, t, at, at + 4));
+        assert!(has_word(&ac, "my mail", 3, 7));
     }
 }

@@ -46,6 +46,41 @@ pub fn verhoeff(d: &[u8]) -> bool {
     c == 0
 }
 
+/// ISBN-10 (mod 11 with weights 10…1; the last character may be `X` for ten) or ISBN-13
+/// (EAN-13 under the 978/979 prefixes). Not PII: a run that is one is not read as anything.
+pub fn isbn(d: &[u8]) -> bool {
+    match d.len() {
+        10 => {
+            let (body, last) = d.split_at(9);
+            if !all_digits(body) {
+                return false;
+            }
+            let check = match last[0] {
+                b'X' | b'x' => 10,
+                b if b.is_ascii_digit() => digit(b),
+                _ => return false,
+            };
+            let sum: u32 = body
+                .iter()
+                .zip((2..=10).rev())
+                .map(|(&b, w)| digit(b) * w)
+                .sum::<u32>()
+                + check;
+            sum.is_multiple_of(11)
+        }
+        13 => {
+            all_digits(d)
+                && (d.starts_with(b"978") || d.starts_with(b"979"))
+                && d.iter()
+                    .enumerate()
+                    .map(|(i, &b)| digit(b) * if i % 2 == 0 { 1 } else { 3 })
+                    .sum::<u32>()
+                    .is_multiple_of(10)
+        }
+        _ => false,
+    }
+}
+
 /// TC Kimlik No: 11 digits, first not 0, two check digits.
 pub fn tc_kimlik(d: &[u8]) -> bool {
     if d.len() != 11 || !all_digits(d) || d[0] == b'0' {

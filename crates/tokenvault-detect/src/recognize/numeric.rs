@@ -4,6 +4,7 @@
 //! detector's overlap rule then keeps the most confident.
 
 mod national;
+mod not_pii;
 
 use super::{checksum, date, phone, Ctx, Raw};
 use crate::catalog::Category;
@@ -20,6 +21,9 @@ struct Group {
 }
 
 pub(super) fn recognize(ctx: &Ctx<'_>, start: usize, end: usize, out: &mut Vec<Raw>) {
+    if not_pii::isbn_run(ctx.text, start, end) {
+        return;
+    }
     let bytes = ctx.text.as_bytes();
     let mut group_buf = [Group { start: 0, end: 0 }; STACK_GROUPS];
     let mut spilled: Vec<Group> = Vec::new();
@@ -150,10 +154,17 @@ impl<'t> Shape<'t> {
         let bytes = text.as_bytes();
         let first = groups[0];
         // A leading `+` or `(` belongs to the value; anything else before the first group
-        // does not.
+        // does not. A `(` not closed after the first group (`(415) 555…`) is the text's own
+        // bracket: "SSN (536-22-1234)".
         let mut start = first.start;
         while start > run_start && matches!(bytes[start - 1], b'+' | b'(') {
             start -= 1;
+        }
+        let closed = groups
+            .get(1)
+            .is_some_and(|next| text[first.end..next.start].contains(')'));
+        if &text[start..first.start] == "(" && !closed {
+            start = first.start;
         }
         let n = groups.len();
         if n > MAX_DIGITS {
@@ -288,12 +299,11 @@ fn readings(
     out.len() > before
 }
 
-/// A dotted quad of 0–255 without leading zeros. An opening bracket before it is
-/// punctuation, not part of the address (`(192.168.1.1)`); a `+` is not an address's.
+/// A dotted quad of 0–255 without leading zeros, not part of a version string. A `+` is not
+/// an address's.
 fn ipv4(ctx: &Ctx<'_>, s: &Shape<'_>, out: &mut Vec<Raw>) -> bool {
-    let paren = s.plus_or_paren && ctx.text.as_bytes().get(s.start) == Some(&b'(');
     let is = ctx.on(Category::IpAddress)
-        && (!s.plus_or_paren || paren)
+        && !s.plus_or_paren
         && s.n == 4
         && s.grouped_by(&["."])
         && s.parts().iter().all(|p| {
@@ -301,13 +311,8 @@ fn ipv4(ctx: &Ctx<'_>, s: &Shape<'_>, out: &mut Vec<Raw>) -> bool {
                 && p.parse::<u16>().is_ok_and(|v| v <= 255)
                 && (p.len() == 1 || !p.starts_with('0'))
         });
-    if is {
-        out.push(Raw {
-            category: Category::IpAddress,
-            start: s.start + usize::from(paren),
-            end: s.end,
-            score: 0.75,
-        });
+    if is && !not_pii::version_string(ctx.text, s.start, s.end) {
+        s.push(out, Category::IpAddress, 0.75);
     }
     is
 }

@@ -53,9 +53,10 @@ impl PhoneRegions {
 /// Tries `span` as a phone number. `groups` are the lengths of its digit groups; `formatted`
 /// says whether it carries separators or brackets.
 ///
-/// Confidence: international form 0.8; a national form with its trunk prefix (`0532 …`) or
-/// the North American `(415) …` 0.6; other national forms 0.45 and plain digit strings 0.35,
-/// which need a context word.
+/// Confidence: international form 0.8; a national form in its region's usual grouping
+/// (`212-555-0143`, `98765 43210`) 0.7, which stands without a phone word even beside another
+/// category's word; other national forms with their trunk prefix (`0532 …`) or a bracket 0.6;
+/// the rest 0.45 and plain digit strings 0.35, which need a context word.
 pub(super) fn phone(
     ctx: &Ctx<'_>,
     start: usize,
@@ -84,6 +85,7 @@ pub(super) fn phone(
             .map(|id| {
                 let distinctive = span.starts_with('(') || span.starts_with('0');
                 let score = match (formatted, distinctive) {
+                    (true, _) if usual_grouping(id, groups) => 0.7,
                     (true, true) => 0.6,
                     (true, false) => 0.45,
                     (false, _) => 0.35,
@@ -120,6 +122,17 @@ fn grouping_fits(region: Id, groups: &[usize]) -> bool {
     }
 }
 
+/// The grouping a region writes its numbers in, distinctive enough to stand without a phone
+/// word once libphonenumber's metadata accepts the digits: North American 3-3-4 (`212-555-0143`),
+/// Indian mobile 5-5 (`98765 43210`).
+fn usual_grouping(region: Id, groups: &[usize]) -> bool {
+    match region {
+        Id::US | Id::CA => matches!(groups, [3, 3, 4] | [1, 3, 3, 4]),
+        Id::IN => matches!(groups, [5, 5]),
+        _ => false,
+    }
+}
+
 /// Whether `digits` can be a national number of `region` as written there, checked before
 /// the (much slower) libphonenumber parse.
 fn plausible_national(region: Id, digits: &[u8]) -> bool {
@@ -136,7 +149,16 @@ fn plausible_national(region: Id, digits: &[u8]) -> bool {
 }
 
 fn parse_valid(region: Option<Id>, span: &str) -> Option<Id> {
-    let digits: String = span.chars().filter(char::is_ascii_digit).collect();
+    // `+44 (0)7725 …`: the bracketed trunk prefix is dialled only from inside the country.
+    let dialled = match (region, span.split_once("(0)")) {
+        (None, Some((country, rest))) => [country, rest],
+        _ => [span, ""],
+    };
+    let digits: String = dialled
+        .iter()
+        .flat_map(|part| part.chars())
+        .filter(char::is_ascii_digit)
+        .collect();
     match region {
         None => phone_metadata::valid_international(&digits)?
             .parse::<Id>()
