@@ -105,6 +105,14 @@ pub enum Category {
     EsPassport,
     /// Korean passport number.
     KrPassport,
+    /// A person's name.
+    Person,
+    /// A street address (house number, street, unit, postcode, city, region).
+    Address,
+    /// A company or other organization.
+    Organization,
+    /// A city, region or country named alone (off unless a policy lists it).
+    Location,
 }
 
 /// What the catalog says about a category.
@@ -278,7 +286,23 @@ pub static CATEGORIES: &[CategoryInfo] = &[
     CategoryInfo { category: C::Date, name: "date", label: "DATE", pack: "global", severity: Low,
         validation: "ISO 8601, D/M/Y, M/D/Y with a real calendar day between 1900 and 2099, or a month name (en, tr, de, es, fr) with a day and year",
         context: &["born", "birth", "dob", "date", "doğum", "geburt", "nacimiento"] },
+    CategoryInfo { category: C::Person, name: "person", label: "PERSON", pack: "global", severity: Medium,
+        validation: "rule layer: a title or cue phrase before capitalised words, or a Census given name (an everyday word such as Will or May needs a surname or cue); repeated and e-mail-spelled names",
+        context: &[] },
+    CategoryInfo { category: C::Address, name: "address", label: "ADDRESS", pack: "global", severity: Medium,
+        validation: "rule layer: house number with a street type (after, before or glued to the name, by locale) or a post box, then unit, postcode, city, state, country",
+        context: &[] },
+    CategoryInfo { category: C::Organization, name: "organization", label: "ORGANIZATION", pack: "global", severity: Low,
+        validation: "rule layer: capitalised words ending in a legal form (Inc, GmbH, S.A.S., A.Ş.) or an organization word (Bank, Hotels), opening with University/Bank of, or after \"I work for\"",
+        context: &[] },
+    CategoryInfo { category: C::Location, name: "location", label: "LOCATION", pack: "global", severity: Low,
+        validation: "rule layer: a country, US state or city of 200,000+ people from GeoNames; off unless listed in the policy's categories",
+        context: &[] },
 ];
+
+/// Categories a policy gets only by listing them (an empty `categories` leaves them off):
+/// place names alone are rarely what a redaction is after, and many are also surnames.
+pub const OPT_IN: &[Category] = &[Category::Location];
 
 /// Recognizer packs a policy may name in `languages`.
 pub const LANGUAGES: &[&str] = &[
@@ -360,7 +384,7 @@ mod tests {
 
     #[test]
     fn table_is_complete_and_consistent() {
-        assert_eq!(CATEGORIES.len(), 49);
+        assert_eq!(CATEGORIES.len(), 53);
         for (i, info) in CATEGORIES.iter().enumerate() {
             assert_eq!(info.category.rank(), i, "{} listed twice", info.name);
             assert_eq!(Category::from_name(info.name), Some(info.category));

@@ -17,7 +17,7 @@ use regex_automata::meta::Regex;
 use tokenvault_core::policy::{DetectionSettings, PatternError, Severity};
 
 use crate::{
-    catalog::{Category, CategorySet, CATEGORIES},
+    catalog::{Category, CategorySet, CATEGORIES, OPT_IN},
     context,
     recognize::{self, Ctx, PhoneRegions, Raw},
     scan::Scanner,
@@ -225,8 +225,8 @@ impl Detector {
             return Err(DetectError::UnknownCategory(name.clone()));
         }
         for info in CATEGORIES {
-            let listed = settings.categories.is_empty()
-                || settings.categories.iter().any(|c| c == info.name);
+            let listed = settings.categories.iter().any(|c| c == info.name)
+                || settings.categories.is_empty() && !OPT_IN.contains(&info.category);
             if listed && languages.iter().any(|l| l == info.pack) {
                 enabled.insert(info.category);
             }
@@ -356,6 +356,20 @@ impl Detector {
             }
             raws.len() <= MAX_READINGS
         });
+        if raws.len() <= MAX_READINGS {
+            buf.clear();
+            crate::entities::recognize(text, self.enabled, &mut buf);
+            for raw in buf.iter().filter(|r| r.score >= MIN_CONFIDENCE) {
+                raws.push((
+                    Kind::Builtin(raw.category),
+                    Span {
+                        start: raw.start,
+                        end: raw.end,
+                        score: raw.score,
+                    },
+                ));
+            }
+        }
         if let Some(custom) = &self.custom {
             for m in custom.find_iter(text) {
                 if raws.len() > MAX_READINGS {

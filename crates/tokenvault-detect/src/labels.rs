@@ -395,6 +395,31 @@ const NAMES: &[[&str; 6]] = &[
         "Número de pasaporte coreano",
         "Numéro de passeport coréen",
     ],
+    [
+        "person",
+        "Person's name",
+        "Kişi adı",
+        "Name einer Person",
+        "Nombre de persona",
+        "Nom de personne",
+    ],
+    [
+        "address",
+        "Street address",
+        "Açık adres",
+        "Postanschrift",
+        "Dirección postal",
+        "Adresse postale",
+    ],
+    [
+        "organization",
+        "Organization",
+        "Kuruluş",
+        "Organisation",
+        "Organización",
+        "Organisation",
+    ],
+    ["location", "Location", "Konum", "Ort", "Ubicación", "Lieu"],
 ];
 
 #[cfg(test)]

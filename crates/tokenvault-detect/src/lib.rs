@@ -10,6 +10,7 @@
 pub mod catalog;
 mod context;
 mod detector;
+mod entities;
 mod fold;
 mod labels;
 pub mod outcome;
@@ -17,11 +18,12 @@ mod recognize;
 mod scan;
 pub mod transform;
 
-pub use catalog::{Category, CategoryInfo, CATEGORIES, LANGUAGES};
+pub use catalog::{Category, CategoryInfo, CATEGORIES, LANGUAGES, OPT_IN};
 pub use detector::{
     check_one as check_pattern, label_of, Detector, Finding, Kind, Work, CUSTOM_PATTERN_SIZE_LIMIT,
     MAX_CUSTOM_PATTERNS, MAX_FINDINGS, MIN_CONFIDENCE,
 };
+pub use entities::warm_up;
 pub use labels::display_name;
 pub use outcome::{apply, apply_in, Outcome};
 

@@ -133,6 +133,14 @@ fn mask_value(category: &str, value: &str) -> String {
             return format!("{first}{}@{domain}", "*".repeat(chars.count()));
         }
     }
+    if category == "person" {
+        // Initials stay: "Sarah Thompson" → "S**** T*******".
+        return value
+            .split(' ')
+            .map(|w| tokenvault_core::mask::keep_edges(w, 1, 0))
+            .collect::<Vec<_>>()
+            .join(" ");
+    }
     let significant = value.chars().filter(|c| c.is_alphanumeric()).count();
     let keep_tail = match category {
         "creditCard" | "iban" => 4,

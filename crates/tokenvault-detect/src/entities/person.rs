@@ -1,0 +1,323 @@
+//! People's names. A name is a run of capitalised words that either follows a cue (a title
+//! such as Mr/Dr/Frau/Sra/Bay, a phrase such as "my name is", "Hi", "Dear", a sign-off such as
+//! "Regards,") or starts with a given name from the Census lists. A given name that is also an
+//! everyday word (Will, May, Bill, Rose, Mark, Grant) needs a cue or a listed surname after it.
+//! A name found once is found again wherever its words recur in the text; an e-mail address
+//! whose local part spells it makes it surer.
+
+use super::{
+    lexicon,
+    tokens::{all_caps, capitalized, Kind, Token},
+};
+use crate::{catalog::Category, recognize::Raw};
+
+/// Titles before a name (lower case, without the dot).
+const TITLES: &[&str] = &[
+    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "madam", "dame", "herr", "frau", "m",
+    "mme", "mlle", "sr", "sra", "srta", "don", "doña", "dona", "bay", "bayan", "sig", "sig.ra",
+    "signor", "signora", "mevrouw", "meneer", "dhr", "mevr",
+];
+
+/// Phrases right before a name (lower-case words; `:` and `,` are tokens of their own).
+const CUES: &[&[&str]] = &[
+    &["my", "name", "is"],
+    &["name", "is"],
+    &["name", ":"],
+    &["names", "are"],
+    &["i", "am"],
+    &["i'm"],
+    &["i’m"],
+    &["this", "is"],
+    &["call", "me"],
+    &["calls", "me"],
+    &["hi"],
+    &["hello"],
+    &["hey"],
+    &["dear"],
+    &["regards", ","],
+    &["thanks", ","],
+    &["sincerely", ","],
+    &["cheers", ","],
+    &["speak", "to"],
+    &["ask", "for"],
+    &["under"],
+    &["contact", ":"],
+    &["from", ":"],
+    &["signed", ","],
+    &["ich", "bin"],
+    &["ich", "heiße"],
+    &["je", "m'appelle"],
+    &["me", "llamo"],
+    &["soy"],
+    &["adım"],
+    &["benim", "adım"],
+];
+
+/// Words that are never a name even when capitalised (days, months, pronouns and greetings
+/// that open sentences).
+const NEVER: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "i",
+    "i'm",
+    "i'd",
+    "i'll",
+    "i've",
+    "god",
+    "ok",
+    "okay",
+    "hi",
+    "hello",
+    "dear",
+    "thanks",
+    "regards",
+    "please",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+];
+
+/// Lower-case particles inside a name (`Ludwig van Beethoven`).
+const PARTICLES: &[&str] = &[
+    "van", "von", "de", "der", "den", "da", "di", "du", "del", "la", "le", "bin", "al", "ter",
+];
+
+const TITLE_SCORE: f32 = 0.85;
+const CUE_SCORE: f32 = 0.8;
+const LISTED_PAIR_SCORE: f32 = 0.75;
+const LISTED_ALONE_SCORE: f32 = 0.6;
+const UNLISTED_PAIR_SCORE: f32 = 0.5;
+const REPEAT_SCORE: f32 = 0.65;
+const EMAIL_BONUS: f32 = 0.1;
+/// Words in a name at most (given names, particles, surnames).
+const MAX_WORDS: usize = 4;
+
+pub(super) fn find(text: &str, toks: &[Token], out: &mut Vec<Raw>) {
+    let before = out.len();
+    let mut i = 0;
+    while i < toks.len() {
+        match name_at(text, toks, i) {
+            Some((end, score)) => {
+                out.push(Raw {
+                    category: Category::Person,
+                    start: toks[i].start,
+                    end: toks[end - 1].end,
+                    score,
+                });
+                i = end;
+            }
+            None => i += 1,
+        }
+    }
+    if out.len() > before {
+        repeats(text, toks, before, out);
+        email_bonus(text, &mut out[before..]);
+    }
+}
+
+/// The name starting at token `i`, as (end token, score).
+fn name_at(text: &str, toks: &[Token], i: usize) -> Option<(usize, f32)> {
+    let first = word(text, toks, i)?;
+    if !capitalized(first) || never(first) {
+        return None;
+    }
+    let end = extent(text, toks, i);
+    let words: Vec<&str> = (i..end)
+        .filter(|&k| toks[k].kind == Kind::Word)
+        .map(|k| toks[k].text(text))
+        .collect();
+    let rest = &words[1..];
+    let surname_like =
+        |w: &&str| capitalized(w) && !never(w) && (lexicon::surname(w) || !lexicon::common_word(w));
+    if titled(text, toks, i) {
+        return Some((end, TITLE_SCORE));
+    }
+    let listed = lexicon::first_name(first);
+    let common = lexicon::common_word(first);
+    if cued(text, toks, i) && (listed || !common) {
+        return Some((end, CUE_SCORE));
+    }
+    let pair = rest.first().is_some_and(surname_like);
+    if listed && !common {
+        return Some(if pair {
+            (end, LISTED_PAIR_SCORE)
+        } else {
+            (i + 1, LISTED_ALONE_SCORE)
+        });
+    }
+    if listed
+        && rest
+            .first()
+            .is_some_and(|w| capitalized(w) && lexicon::surname(w))
+    {
+        return Some((end, LISTED_PAIR_SCORE - 0.15));
+    }
+    // Two capitalised words that are no everyday words, inside a sentence: a name from
+    // outside the lists (`Søren Kleist`).
+    if !common
+        && pair
+        && !sentence_start(text, toks, i)
+        && rest.iter().all(|w| !lexicon::common_word(w))
+    {
+        return Some((end, UNLISTED_PAIR_SCORE));
+    }
+    None
+}
+
+/// Where the name starting at `i` ends: capitalised words, a middle initial (`C.`) and
+/// particles between capitalised words, at most `MAX_WORDS`, on one line.
+fn extent(text: &str, toks: &[Token], i: usize) -> usize {
+    let mut end = i + 1;
+    let mut words = 1;
+    while end < toks.len() && words < MAX_WORDS && !toks[end].line_break_before {
+        let t = toks[end];
+        let w = t.text(text);
+        if t.kind != Kind::Word || never(w) {
+            break;
+        }
+        if capitalized(w) && !all_caps(w) {
+            // A middle initial keeps its dot.
+            if w.chars().count() == 1 && toks.get(end + 1).is_some_and(|d| d.text(text) == ".") {
+                end += 2;
+            } else if w.chars().count() == 1 {
+                break;
+            } else {
+                end += 1;
+            }
+            words += 1;
+            continue;
+        }
+        let particle = PARTICLES.contains(&w);
+        let then_capital = toks
+            .get(end + 1)
+            .is_some_and(|n| n.kind == Kind::Word && capitalized(n.text(text)));
+        if particle && then_capital {
+            end += 1;
+            words += 1;
+            continue;
+        }
+        break;
+    }
+    // A name does not end on its middle initial.
+    while end > i + 1 && toks[end - 1].text(text) == "." {
+        end -= 2;
+    }
+    end
+}
+
+fn word<'t>(text: &'t str, toks: &[Token], i: usize) -> Option<&'t str> {
+    toks.get(i)
+        .filter(|t| t.kind == Kind::Word)
+        .map(|t| t.text(text))
+}
+
+fn never(word: &str) -> bool {
+    NEVER.iter().any(|n| n.eq_ignore_ascii_case(word))
+}
+
+/// A title right before (`Mr`, `Mr.`, `Dr.`).
+fn titled(text: &str, toks: &[Token], i: usize) -> bool {
+    let at = if i >= 2 && toks[i - 1].text(text) == "." {
+        i - 2
+    } else {
+        i.wrapping_sub(1)
+    };
+    toks.get(at)
+        .filter(|t| t.kind == Kind::Word)
+        .is_some_and(|t| TITLES.iter().any(|x| x.eq_ignore_ascii_case(t.text(text))))
+}
+
+/// A cue phrase right before.
+fn cued(text: &str, toks: &[Token], i: usize) -> bool {
+    CUES.iter().any(|cue| {
+        cue.len() <= i
+            && cue
+                .iter()
+                .rev()
+                .enumerate()
+                .all(|(k, w)| toks[i - 1 - k].text(text).eq_ignore_ascii_case(w))
+    })
+}
+
+/// The token opens a sentence or a line (its capital says nothing).
+fn sentence_start(text: &str, toks: &[Token], i: usize) -> bool {
+    i == 0
+        || toks[i].line_break_before
+        || matches!(toks[i - 1].text(text), "." | "!" | "?" | ":" | "\"" | "(")
+}
+
+/// Every other capitalised occurrence of a found name's words (`Sarah` after
+/// `Sarah Thompson`).
+fn repeats(text: &str, toks: &[Token], from: usize, out: &mut Vec<Raw>) {
+    let found: Vec<(usize, usize)> = out[from..].iter().map(|r| (r.start, r.end)).collect();
+    let mut names: Vec<&str> = Vec::new();
+    for &(s, e) in &found {
+        for w in text[s..e].split(|c: char| !c.is_alphabetic() && c != '\'' && c != '-') {
+            if w.chars().count() >= 3 && !names.contains(&w) {
+                names.push(w);
+            }
+        }
+    }
+    for t in toks {
+        if t.kind != Kind::Word || found.iter().any(|&(s, e)| t.start < e && s < t.end) {
+            continue;
+        }
+        let w = t.text(text);
+        if capitalized(w) && names.contains(&w) {
+            out.push(Raw {
+                category: Category::Person,
+                start: t.start,
+                end: t.end,
+                score: REPEAT_SCORE,
+            });
+        }
+    }
+}
+
+/// Raises names whose words an e-mail local part in the text spells (`sarah.thompson@…`).
+fn email_bonus(text: &str, found: &mut [Raw]) {
+    let locals: Vec<String> = text
+        .match_indices('@')
+        .take(64)
+        .map(|(at, _)| {
+            let head = &text[..at];
+            let start = head
+                .rfind(|c: char| !(c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '+')))
+                .map_or(0, |p| p + 1);
+            head[start..].to_lowercase()
+        })
+        .collect();
+    if locals.is_empty() {
+        return;
+    }
+    for raw in found {
+        let name = text[raw.start..raw.end].to_lowercase();
+        let mut parts = name.split_whitespace().filter(|w| w.chars().count() >= 3);
+        let spelled = parts.next().is_some_and(|first| {
+            locals
+                .iter()
+                .any(|l| l.contains(first) && (l.len() > first.len() + 1))
+        });
+        if spelled {
+            raw.score = (raw.score + EMAIL_BONUS).min(1.0);
+        }
+    }
+}
