@@ -220,11 +220,14 @@ fn after_dot(text: &str, toks: &[Token], k: usize) -> usize {
 /// end token).
 fn street_at(text: &str, toks: &[Token], i: usize) -> Option<(usize, usize)> {
     let t = toks[i];
+    if t.kind == Kind::Number {
+        return numbered_name(text, toks, i);
+    }
     if t.kind != Kind::Word {
         return None;
     }
     let w = t.text(text);
-    if let Some(core) = post_box(text, toks, i) {
+    if let Some(core) = post_box(text, toks, i).or_else(|| military(text, toks, i)) {
         return Some(core);
     }
     // English: number, name words, type.
@@ -315,6 +318,94 @@ fn street_at(text: &str, toks: &[Token], i: usize) -> Option<(usize, usize)> {
         }
     }
     None
+}
+
+/// A street without a type word, written `number name number` (`637 Strojírenská 1006`,
+/// `59826 Ibirapita 5422`): taken only when a unit, or a line break or comma and a capitalised
+/// word (the city), follows, or an address cue ("address:", "sent to", "located at", "lives
+/// at") comes before.
+fn numbered_name(text: &str, toks: &[Token], i: usize) -> Option<(usize, usize)> {
+    let mut k = i + 1;
+    let mut words = 0;
+    while k < toks.len() && words < 3 && !toks[k].line_break_before {
+        let w = toks[k].text(text);
+        if toks[k].kind == Kind::Word && (capitalized(w) || LINKS.contains(&w)) {
+            k = after_dot(text, toks, k);
+            words += 1;
+        } else {
+            break;
+        }
+    }
+    if words == 0 || !is_number(toks.get(k)) || toks[k].line_break_before {
+        return None;
+    }
+    let end = k + 1;
+    let next = toks.get(end);
+    let unit = next.is_some_and(|n| lower_is(text, n, UNITS));
+    let city_after = next.is_some_and(|n| {
+        let c = if n.text(text) == "," {
+            toks.get(end + 1)
+        } else {
+            Some(n)
+        };
+        (n.line_break_before || n.text(text) == ",")
+            && c.is_some_and(|c| {
+                c.kind == Kind::Word && (capitalized(c.text(text)) || all_caps(c.text(text)))
+            })
+    });
+    (unit || city_after || address_cue(text, toks, i)).then_some((i, end))
+}
+
+/// Phrases that introduce an address.
+const ADDRESS_CUES: &[&[&str]] = &[
+    &["address", ":"],
+    &["address", "is"],
+    &["address", "to"],
+    &["sent", "to"],
+    &["send", "it", "to"],
+    &["located", "at"],
+    &["lives", "at"],
+    &["live", "at"],
+    &["lived", "in"],
+    &["live", "in"],
+    &["moved", "to"],
+    &["return", "to"],
+    &["meet", "me", "at"],
+    &["it's", "in"],
+    &["deliver", "to"],
+];
+
+fn address_cue(text: &str, toks: &[Token], i: usize) -> bool {
+    ADDRESS_CUES.iter().any(|cue| {
+        cue.len() <= i
+            && cue
+                .iter()
+                .rev()
+                .enumerate()
+                .all(|(k, w)| toks[i - 1 - k].text(text).eq_ignore_ascii_case(w))
+    })
+}
+
+/// US military mail: `PSC 2322, Box 6025` / `Unit 4670 Box 6562` / `USNS Name` on one line,
+/// then `APO|FPO|DPO AA|AE|AP 12345`. Anchored on the first line's designator.
+fn military(text: &str, toks: &[Token], i: usize) -> Option<(usize, usize)> {
+    let w = toks[i].text(text);
+    if !matches!(w, "PSC" | "CMR" | "Unit" | "USNS" | "USNV" | "USS") {
+        return None;
+    }
+    let mut k = i + 1;
+    while k < toks.len() && k < i + 6 && !toks[k].line_break_before {
+        k += 1;
+    }
+    let post = toks.get(k)?;
+    let zone = toks.get(k + 1)?;
+    let zip = toks.get(k + 2)?;
+    let ok = post.line_break_before
+        && matches!(post.text(text), "APO" | "FPO" | "DPO")
+        && matches!(zone.text(text), "AA" | "AE" | "AP")
+        && zip.kind == Kind::Number
+        && zip.text(text).len() == 5;
+    ok.then_some((i, k + 3))
 }
 
 /// `P.O. Box 255`, `PO Box 12`, `Post Office Box 7`, `Postfach 1234`, `Apartado 5`.
@@ -420,7 +511,11 @@ fn tail(text: &str, toks: &[Token], mut end: usize) -> (usize, bool) {
             && !(postcode && comma)
         {
             let mut n = k + 1;
-            while n < toks.len() && n < k + 4 && !toks[n].line_break_before {
+            while n < toks.len()
+                && n < k + 4
+                && !toks[n].line_break_before
+                && postcode_at(text, toks, n).is_none()
+            {
                 let w = toks[n].text(text);
                 if toks[n].kind == Kind::Word
                     && (capitalized(w)
@@ -433,12 +528,14 @@ fn tail(text: &str, toks: &[Token], mut end: usize) -> (usize, bool) {
                     break;
                 }
             }
-            let closed = toks.get(n).is_none_or(|x| {
-                x.line_break_before
-                    || matches!(x.text(text), "," | "." | ";" | ")" | "!" | "?")
-                    || x.kind == Kind::Number
-                    || x.kind == Kind::Word && x.text(text).len() == 2 && all_caps(x.text(text))
-            });
+            // A city right after its postcode (`28013 Madrid`) needs no boundary after it.
+            let closed = postcode && !comma
+                || toks.get(n).is_none_or(|x| {
+                    x.line_break_before
+                        || matches!(x.text(text), "," | "." | ";" | ")" | "!" | "?")
+                        || x.kind == Kind::Number
+                        || x.kind == Kind::Word && x.text(text).len() == 2 && all_caps(x.text(text))
+                });
             if !closed {
                 break;
             }

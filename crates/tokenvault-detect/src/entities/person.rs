@@ -25,6 +25,12 @@ const CUES: &[&[&str]] = &[
     &["name", ":"],
     &["names", "are"],
     &["i", "am"],
+    &["name", "?"],
+    &["name"],
+    &["called"],
+    &["named"],
+    &["said"],
+    &["says"],
     &["i'm"],
     &["i’m"],
     &["this", "is"],
@@ -170,11 +176,19 @@ fn name_at(text: &str, toks: &[Token], i: usize) -> Option<(usize, f32)> {
     {
         return Some((end, LISTED_PAIR_SCORE - 0.15));
     }
-    // Two capitalised words that are no everyday words, inside a sentence: a name from
-    // outside the lists (`Søren Kleist`).
+    // Two capitalised words that are no everyday words, inside a sentence or alone on their
+    // line (a signature, the head of a letter): a name from outside the lists
+    // (`Søren Kleist`). Not beside a number: that is a street (`718 Nuussuataap 291`).
+    let street_like = i > 0 && toks[i - 1].kind == Kind::Number && !toks[i].line_break_before
+        || toks
+            .get(end)
+            .is_some_and(|t| t.kind == Kind::Number && !t.line_break_before);
+    let own_line =
+        (i == 0 || toks[i].line_break_before) && toks.get(end).is_none_or(|t| t.line_break_before);
     if !common
         && pair
-        && !sentence_start(text, toks, i)
+        && !street_like
+        && (own_line || !sentence_start(text, toks, i))
         && rest.iter().all(|w| !lexicon::common_word(w))
     {
         return Some((end, UNLISTED_PAIR_SCORE));
@@ -194,9 +208,18 @@ fn extent(text: &str, toks: &[Token], i: usize) -> usize {
             break;
         }
         if capitalized(w) && !all_caps(w) {
-            // A middle initial keeps its dot.
+            let next_capital = |at: usize| {
+                toks.get(at).is_some_and(|n: &Token| {
+                    n.kind == Kind::Word
+                        && capitalized(n.text(text))
+                        && n.text(text).chars().count() > 1
+                })
+            };
+            // A middle initial, with its dot or without (`Paul C Tipton`).
             if w.chars().count() == 1 && toks.get(end + 1).is_some_and(|d| d.text(text) == ".") {
                 end += 2;
+            } else if w.chars().count() == 1 && next_capital(end + 1) {
+                end += 1;
             } else if w.chars().count() == 1 {
                 break;
             } else {
