@@ -34,6 +34,19 @@ fn bench(c: &mut Criterion) {
     group.bench_function("mixed_4MiB_all_packs", |b| {
         b.iter(|| all.detect(&text).unwrap().len())
     });
+    // The global pack plus the opt-in rule layer (people, addresses, organizations).
+    let settings = DetectionSettings {
+        categories: tokenvault_detect::CATEGORIES
+            .iter()
+            .filter(|c| c.pack == "global" && c.name != "location")
+            .map(|c| c.name.to_owned())
+            .collect(),
+        ..DetectionSettings::default()
+    };
+    let rules = Detector::new(&settings, None).unwrap();
+    group.bench_function("mixed_4MiB_global_rule_layer", |b| {
+        b.iter(|| rules.detect(&text).unwrap().len())
+    });
     let prose: String = PROSE
         .iter()
         .cycle()

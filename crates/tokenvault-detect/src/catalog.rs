@@ -300,9 +300,16 @@ pub static CATEGORIES: &[CategoryInfo] = &[
         context: &[] },
 ];
 
-/// Categories a policy gets only by listing them (an empty `categories` leaves them off):
-/// place names alone are rarely what a redaction is after, and many are also surnames.
-pub const OPT_IN: &[Category] = &[Category::Location];
+/// Categories a policy gets only by listing them (an empty `categories` leaves them off).
+/// Place names alone are rarely what a redaction is after, and many are also surnames; the
+/// rule layer's person, address and organization readings cost more than the budget the
+/// pattern engine allows them (docs/benchmarks.md), so they are opt-in until they fit it.
+pub const OPT_IN: &[Category] = &[
+    Category::Person,
+    Category::Address,
+    Category::Organization,
+    Category::Location,
+];
 
 /// Recognizer packs a policy may name in `languages`.
 pub const LANGUAGES: &[&str] = &[

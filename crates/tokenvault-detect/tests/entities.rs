@@ -27,7 +27,7 @@ fn pair(c: &str, v: &str) -> (String, String) {
 
 #[test]
 fn the_issue_example_is_found_whole() {
-    let d = Detector::new(&DetectionSettings::default(), None).unwrap();
+    let d = detector(&["person", "address", "organization"]);
     let text = "Hi, I'm Sarah Thompson, 42 Maple Street, Springfield IL 62704, I work at Globex Corporation";
     assert_eq!(
         found(&d, text),
@@ -175,10 +175,11 @@ fn organizations_by_legal_form_and_cue() {
 }
 
 #[test]
-fn location_is_off_unless_listed() {
+fn the_rule_layer_is_off_unless_listed() {
     let text = "I'm originally from Switzerland";
     let default = Detector::new(&DetectionSettings::default(), None).unwrap();
     assert!(found(&default, text).is_empty());
+    assert!(found(&default, "Hi, I'm Sarah Thompson, 42 Maple Street").is_empty());
     assert_eq!(
         found(&detector(&["location"]), text),
         vec![pair("location", "Switzerland")]
@@ -187,7 +188,7 @@ fn location_is_off_unless_listed() {
 
 #[test]
 fn the_work_stays_linear_in_hostile_text() {
-    let d = Detector::new(&DetectionSettings::default(), None).unwrap();
+    let d = detector(&["person", "address", "organization", "location"]);
     // Capitalised words, numbers and street types repeated: every finding stays bounded.
     let text = "Mr Sarah Street 12 Inc ".repeat(20_000);
     let found = d.detect(&text).unwrap();

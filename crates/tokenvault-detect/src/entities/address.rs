@@ -196,8 +196,43 @@ pub(super) fn find(text: &str, toks: &[Token], out: &mut Vec<Raw>) {
     }
 }
 
+/// Which of the anchor lists a lower-case word is on, as bits: one hash lookup per word
+/// instead of a walk over every list (the lists hold about 150 words; walking them for each
+/// word of the text cost most of the detection time).
+static ANCHORS: std::sync::LazyLock<std::collections::HashMap<&'static str, u8>> =
+    std::sync::LazyLock::new(|| {
+        let mut m = std::collections::HashMap::new();
+        for (bit, list) in [SUFFIX_TYPES, PREFIX_TYPES, TURKISH_TYPES, UNITS]
+            .iter()
+            .enumerate()
+        {
+            for w in *list {
+                *m.entry(*w).or_insert(0) |= 1 << bit;
+            }
+        }
+        m
+    });
+
+fn list_bit(list: &[&str]) -> u8 {
+    if std::ptr::eq(list, SUFFIX_TYPES) {
+        1
+    } else if std::ptr::eq(list, PREFIX_TYPES) {
+        2
+    } else if std::ptr::eq(list, TURKISH_TYPES) {
+        4
+    } else {
+        8
+    }
+}
+
 fn lower_is(text: &str, t: &Token, list: &[&str]) -> bool {
-    t.kind == Kind::Word && list.iter().any(|w| w.eq_ignore_ascii_case(t.text(text)))
+    if t.kind != Kind::Word || t.end - t.start > 16 {
+        return false;
+    }
+    let lower = lexicon::Lower::new(t.text(text));
+    ANCHORS
+        .get(lower.as_str())
+        .is_some_and(|bits| bits & list_bit(list) != 0)
 }
 
 fn is_number(t: Option<&Token>) -> bool {
@@ -227,6 +262,13 @@ fn street_at(text: &str, toks: &[Token], i: usize) -> Option<(usize, usize)> {
         return None;
     }
     let w = t.text(text);
+    // Most words anchor nothing: one lookup decides, before any grammar is tried.
+    let first_upper = w.chars().next().is_some_and(char::is_uppercase);
+    let anchored = first_upper && (glued_type(w) || w.len() <= 4)
+        || t.end - t.start <= 16 && ANCHORS.contains_key(lexicon::Lower::new(w).as_str());
+    if !anchored {
+        return None;
+    }
     if let Some(core) = post_box(text, toks, i).or_else(|| military(text, toks, i)) {
         return Some(core);
     }
@@ -442,10 +484,11 @@ fn post_box(text: &str, toks: &[Token], i: usize) -> Option<(usize, usize)> {
 }
 
 fn glued_type(word: &str) -> bool {
-    let lower = word.to_lowercase();
-    GLUED_TYPES
-        .iter()
-        .any(|g| lower.len() > g.len() + 2 && lower.ends_with(g))
+    GLUED_TYPES.iter().any(|g| {
+        word.len() > g.len() + 2
+            && word.is_char_boundary(word.len() - g.len())
+            && word[word.len() - g.len()..].eq_ignore_ascii_case(g)
+    })
 }
 
 /// What follows a street core: unit, postcode, city, state, country, separated by commas or

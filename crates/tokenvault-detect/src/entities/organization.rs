@@ -213,7 +213,9 @@ fn raw(toks: &[Token], start: usize, end: usize, score: f32) -> Raw {
 /// end token.
 fn legal_form(text: &str, toks: &[Token], i: usize) -> Option<usize> {
     let t = toks[i];
-    if t.kind != Kind::Word {
+    // Every legal form starts with a capital and is short: most words end here unallocated.
+    let starts_upper = t.text(text).chars().next().is_some_and(char::is_uppercase);
+    if t.kind != Kind::Word || !starts_upper || t.end - t.start > 12 {
         return None;
     }
     // Join letters and dots written without spaces: `S.p.A.`, `A.Ş.`, `N.V.`.
@@ -258,11 +260,15 @@ fn legal_form(text: &str, toks: &[Token], i: usize) -> Option<usize> {
 fn ending(text: &str, toks: &[Token], i: usize) -> Option<usize> {
     let t = toks[i];
     let w = t.text(text);
-    (t.kind == Kind::Word
-        && capitalized(w)
-        && ORG_ENDINGS.iter().any(|e| e.eq_ignore_ascii_case(w)))
-    .then_some(i + 1)
+    if t.kind != Kind::Word || !capitalized(w) || w.len() > 16 {
+        return None;
+    }
+    let lower = super::lexicon::Lower::new(w);
+    ENDINGS.contains(lower.as_str()).then_some(i + 1)
 }
+
+static ENDINGS: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+    std::sync::LazyLock::new(|| ORG_ENDINGS.iter().copied().collect());
 
 /// The first token of the capitalised words before token `i`, if there is at least one.
 fn name_before(text: &str, toks: &[Token], i: usize) -> Option<usize> {
@@ -317,6 +323,11 @@ fn opening(text: &str, toks: &[Token], i: usize) -> Option<usize> {
 
 /// Capitalised words after "I work for": the end token.
 fn employer(text: &str, toks: &[Token], i: usize) -> Option<usize> {
+    // Every cue ends in one of these: most tokens are ruled out by one comparison.
+    let last = i.checked_sub(1).map(|p| toks[p].text(text));
+    if !matches!(last, Some("for" | "at" | "by" | ":")) {
+        return None;
+    }
     let cued = WORK_CUES.iter().any(|cue| {
         cue.len() <= i
             && cue

@@ -291,20 +291,28 @@ fn sentence_start(text: &str, toks: &[Token], i: usize) -> bool {
 /// `Sarah Thompson`).
 fn repeats(text: &str, toks: &[Token], from: usize, out: &mut Vec<Raw>) {
     let found: Vec<(usize, usize)> = out[from..].iter().map(|r| (r.start, r.end)).collect();
-    let mut names: Vec<&str> = Vec::new();
+    let mut names: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for &(s, e) in &found {
         for w in text[s..e].split(|c: char| !c.is_alphabetic() && c != '\'' && c != '-') {
-            if w.chars().count() >= 3 && !names.contains(&w) {
-                names.push(w);
+            if w.chars().count() >= 3 {
+                names.insert(w);
             }
         }
     }
+    // Findings are in text order: one pointer walks them beside the tokens (linear).
+    let mut at = 0;
     for t in toks {
-        if t.kind != Kind::Word || found.iter().any(|&(s, e)| t.start < e && s < t.end) {
+        while at < found.len() && found[at].1 <= t.start {
+            at += 1;
+        }
+        let inside = found
+            .get(at)
+            .is_some_and(|&(s, e)| t.start < e && s < t.end);
+        if t.kind != Kind::Word || inside {
             continue;
         }
         let w = t.text(text);
-        if capitalized(w) && names.contains(&w) {
+        if capitalized(w) && names.contains(w) {
             out.push(Raw {
                 category: Category::Person,
                 start: t.start,
