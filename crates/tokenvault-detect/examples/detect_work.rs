@@ -1,4 +1,4 @@
-//! Runs a case of the detection benchmark (`global`, `packs` or `prose`) a given number of
+//! Runs a case of the detection benchmark (`global`, `packs`, `rules` or `prose`) a given number of
 //! times, for instruction counts that do not depend on what else the machine is doing: the
 //! count with 2 runs minus the count with 1 is one detection, without the set-up.
 //! `valgrind --tool=callgrind target/release/examples/detect_work packs 2`
@@ -41,6 +41,18 @@ fn main() {
     }
     if case == "packs" || case == "all" {
         run("all packs", detector(LANGUAGES), &text);
+    }
+    if case == "rules" || case == "all" {
+        // The global pack plus the opt-in rule layer (people, addresses, organizations).
+        let settings = DetectionSettings {
+            categories: tokenvault_detect::CATEGORIES
+                .iter()
+                .filter(|c| c.pack == "global" && c.name != "location")
+                .map(|c| c.name.to_owned())
+                .collect(),
+            ..DetectionSettings::default()
+        };
+        run("rules", Detector::new(&settings, None).unwrap(), &text);
     }
     if case == "prose" || case == "all" {
         run("prose", detector(&["global"]), &prose);

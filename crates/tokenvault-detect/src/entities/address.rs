@@ -12,13 +12,13 @@
 //! places, not someone's address.
 
 use super::{
-    lexicon,
+    lexicon::{self, Flags},
     tokens::{all_caps, capitalized, Kind, Token},
 };
 use crate::{catalog::Category, recognize::Raw};
 
 /// Street types written after the name (lower case, without a dot).
-const SUFFIX_TYPES: &[&str] = &[
+pub(super) const SUFFIX_TYPES: &[&str] = &[
     "street",
     "st",
     "avenue",
@@ -81,7 +81,7 @@ const SUFFIX_TYPES: &[&str] = &[
 ];
 
 /// Street types written before the name.
-const PREFIX_TYPES: &[&str] = &[
+pub(super) const PREFIX_TYPES: &[&str] = &[
     "via",
     "viale",
     "piazza",
@@ -125,7 +125,7 @@ const GLUED_TYPES: &[&str] = &[
 ];
 
 /// Turkish street and district words.
-const TURKISH_TYPES: &[&str] = &[
+pub(super) const TURKISH_TYPES: &[&str] = &[
     "cad",
     "caddesi",
     "cd",
@@ -140,7 +140,7 @@ const TURKISH_TYPES: &[&str] = &[
 ];
 
 /// Unit designators after the street.
-const UNITS: &[&str] = &[
+pub(super) const UNITS: &[&str] = &[
     "apt",
     "apartment",
     "suite",
@@ -174,9 +174,36 @@ const WITH_POSTCODE_SCORE: f32 = 0.9;
 /// Words of a street name at most.
 const MAX_NAME_WORDS: usize = 4;
 
+/// Tokens around a number searched for a street anchor: every grammar but the post box has
+/// its house number within this many tokens of the anchor.
+const NUMBER_REACH: usize = 6;
+
 pub(super) fn find(text: &str, toks: &[Token], out: &mut Vec<Raw>) {
+    // Where the next number token is, from each token: words far from any number are only
+    // tried as post boxes and military mail, which start with a capital `P`, `A`, `U` or `C`.
+    let mut next_number = vec![usize::MAX; toks.len() + 1];
+    for k in (0..toks.len()).rev() {
+        next_number[k] = if toks[k].kind == Kind::Number {
+            k
+        } else {
+            next_number[k + 1]
+        };
+    }
+    let mut last_number: Option<usize> = None;
     let mut i = 0;
     while i < toks.len() {
+        if toks[i].kind == Kind::Number {
+            last_number = Some(i);
+        }
+        let near = last_number.is_some_and(|n| i - n <= NUMBER_REACH)
+            || next_number[i].saturating_sub(i) <= NUMBER_REACH;
+        let boxed = !near
+            && toks[i].kind == Kind::Word
+            && matches!(toks[i].text(text).as_bytes()[0], b'P' | b'A' | b'U' | b'C');
+        if !near && !boxed {
+            i += 1;
+            continue;
+        }
         if let Some((start, end)) = street_at(text, toks, i) {
             let (end, postcode) = tail(text, toks, end);
             out.push(Raw {
@@ -196,43 +223,9 @@ pub(super) fn find(text: &str, toks: &[Token], out: &mut Vec<Raw>) {
     }
 }
 
-/// Which of the anchor lists a lower-case word is on, as bits: one hash lookup per word
-/// instead of a walk over every list (the lists hold about 150 words; walking them for each
-/// word of the text cost most of the detection time).
-static ANCHORS: std::sync::LazyLock<std::collections::HashMap<&'static str, u8>> =
-    std::sync::LazyLock::new(|| {
-        let mut m = std::collections::HashMap::new();
-        for (bit, list) in [SUFFIX_TYPES, PREFIX_TYPES, TURKISH_TYPES, UNITS]
-            .iter()
-            .enumerate()
-        {
-            for w in *list {
-                *m.entry(*w).or_insert(0) |= 1 << bit;
-            }
-        }
-        m
-    });
-
-fn list_bit(list: &[&str]) -> u8 {
-    if std::ptr::eq(list, SUFFIX_TYPES) {
-        1
-    } else if std::ptr::eq(list, PREFIX_TYPES) {
-        2
-    } else if std::ptr::eq(list, TURKISH_TYPES) {
-        4
-    } else {
-        8
-    }
-}
-
-fn lower_is(text: &str, t: &Token, list: &[&str]) -> bool {
-    if t.kind != Kind::Word || t.end - t.start > 16 {
-        return false;
-    }
-    let lower = lexicon::Lower::new(t.text(text));
-    ANCHORS
-        .get(lower.as_str())
-        .is_some_and(|bits| bits & list_bit(list) != 0)
+/// Whether a word token is on the list `flag` names (one lookup in the lexicon's map).
+fn is(text: &str, t: &Token, flag: u16) -> bool {
+    t.lookup(text).has(flag)
 }
 
 fn is_number(t: Option<&Token>) -> bool {
@@ -264,8 +257,9 @@ fn street_at(text: &str, toks: &[Token], i: usize) -> Option<(usize, usize)> {
     let w = t.text(text);
     // Most words anchor nothing: one lookup decides, before any grammar is tried.
     let first_upper = w.chars().next().is_some_and(char::is_uppercase);
-    let anchored = first_upper && (glued_type(w) || w.len() <= 4)
-        || t.end - t.start <= 16 && ANCHORS.contains_key(lexicon::Lower::new(w).as_str());
+    let street_word = Flags::SUFFIX_TYPE | Flags::PREFIX_TYPE | Flags::TURKISH_TYPE;
+    let anchored =
+        first_upper && (glued_type(w) || w.len() <= 4) || t.lookup(text).has(street_word);
     if !anchored {
         return None;
     }
@@ -273,7 +267,7 @@ fn street_at(text: &str, toks: &[Token], i: usize) -> Option<(usize, usize)> {
         return Some(core);
     }
     // English: number, name words, type.
-    if lower_is(text, &t, SUFFIX_TYPES) && i >= 2 && (capitalized(w) || w == "street") {
+    if is(text, &t, Flags::SUFFIX_TYPE) && i >= 2 && (capitalized(w) || w == "street") {
         let mut k = i;
         let mut words = 0;
         while k > 0 && words < MAX_NAME_WORDS {
@@ -294,7 +288,7 @@ fn street_at(text: &str, toks: &[Token], i: usize) -> Option<(usize, usize)> {
         }
     }
     // Romance: type, name words (with links), number; or number, type, name.
-    if lower_is(text, &t, PREFIX_TYPES) {
+    if is(text, &t, Flags::PREFIX_TYPE) {
         let mut k = i + 1;
         let mut words = 0;
         while k < toks.len() && words < MAX_NAME_WORDS + 2 && !toks[k].line_break_before {
@@ -340,7 +334,7 @@ fn street_at(text: &str, toks: &[Token], i: usize) -> Option<(usize, usize)> {
         }
     }
     // Turkish: name, type, `No:` number.
-    if lower_is(text, &t, TURKISH_TYPES)
+    if is(text, &t, Flags::TURKISH_TYPE)
         && i >= 1
         && toks[i - 1].kind == Kind::Word
         && capitalized(toks[i - 1].text(text))
@@ -383,7 +377,7 @@ fn numbered_name(text: &str, toks: &[Token], i: usize) -> Option<(usize, usize)>
     }
     let end = k + 1;
     let next = toks.get(end);
-    let unit = next.is_some_and(|n| lower_is(text, n, UNITS));
+    let unit = next.is_some_and(|n| is(text, n, Flags::UNIT));
     let city_after = next.is_some_and(|n| {
         let c = if n.text(text) == "," {
             toks.get(end + 1)
@@ -510,7 +504,7 @@ fn tail(text: &str, toks: &[Token], mut end: usize) -> (usize, bool) {
             }
         }
         // Unit: `Apt 5`, `Suite 026`, `# 12`, `Apt. 559`.
-        if lower_is(text, t, UNITS) || t.text(text) == "#" {
+        if is(text, t, Flags::UNIT) || t.text(text) == "#" {
             let n = after_dot(text, toks, k);
             let n = if toks.get(n).is_some_and(|x| x.text(text) == ":") {
                 n + 1

@@ -23,12 +23,61 @@ pub(crate) const CATEGORIES: [Category; 4] = [
     Category::Location,
 ];
 
+/// The recognizers' own word lists, registered in the lexicon's one map.
+pub(crate) const EXTRA_LISTS: &[lexicon::Extra] = &[
+    lexicon::Extra {
+        flag: lexicon::Flags::SUFFIX_TYPE,
+        words: address::SUFFIX_TYPES,
+    },
+    lexicon::Extra {
+        flag: lexicon::Flags::PREFIX_TYPE,
+        words: address::PREFIX_TYPES,
+    },
+    lexicon::Extra {
+        flag: lexicon::Flags::TURKISH_TYPE,
+        words: address::TURKISH_TYPES,
+    },
+    lexicon::Extra {
+        flag: lexicon::Flags::UNIT,
+        words: address::UNITS,
+    },
+    lexicon::Extra {
+        flag: lexicon::Flags::LEGAL,
+        words: organization::LEGAL_FORMS,
+    },
+    lexicon::Extra {
+        flag: lexicon::Flags::LEGAL,
+        words: organization::DOTTED_FORM_STARTS,
+    },
+    lexicon::Extra {
+        flag: lexicon::Flags::NEVER_NAME,
+        words: person::NEVER,
+    },
+    lexicon::Extra {
+        flag: lexicon::Flags::TITLE,
+        words: person::TITLES,
+    },
+    lexicon::Extra {
+        flag: lexicon::Flags::CUE_END,
+        words: person::CUE_ENDS,
+    },
+    lexicon::Extra {
+        flag: lexicon::Flags::ORG_OPENING,
+        words: organization::ORG_OPENINGS,
+    },
+    lexicon::Extra {
+        flag: lexicon::Flags::ORG_ENDING,
+        words: organization::ORG_ENDINGS,
+    },
+];
+
 /// Every reading of the enabled entity categories in `text`.
 pub(crate) fn recognize(text: &str, enabled: CategorySet, out: &mut Vec<Raw>) {
     if !enabled.any(&CATEGORIES) {
         return;
     }
-    let toks = tokens::tokenize(text);
+    let mut toks = tokens::tokenize(text);
+    tokens::annotate(text, &mut toks);
     if enabled.contains(Category::Address) {
         address::find(text, &toks, out);
     }

@@ -8,7 +8,7 @@ use crate::{catalog::Category, recognize::Raw};
 
 /// Legal forms, compared without their dots; those that are also everyday words or names
 /// (`AS`, `Co`, `SA`) must be written with capitals.
-const LEGAL_FORMS: &[&str] = &[
+pub(super) const LEGAL_FORMS: &[&str] = &[
     "inc",
     "incorporated",
     "llc",
@@ -65,8 +65,12 @@ const LEGAL_FORMS: &[&str] = &[
     "ead",
 ];
 
+/// The first letter of each dotted legal form (`S.A.S.`, `N.V.`, `A.Ş.`, `S.p.A.`,
+/// `L.L.C.`): a single capital starts the dotted reading only when it is one of these.
+pub(super) const DOTTED_FORM_STARTS: &[&str] = &["s", "n", "b", "a", "l", "k", "o", "p"];
+
 /// Words organizations are named with, at their end.
-const ORG_ENDINGS: &[&str] = &[
+pub(super) const ORG_ENDINGS: &[&str] = &[
     "group",
     "holdings",
     "holding",
@@ -127,7 +131,7 @@ const ORG_ENDINGS: &[&str] = &[
 ];
 
 /// Words organizations open with (`University of Tartu`, `Bank of America`).
-const ORG_OPENINGS: &[&str] = &[
+pub(super) const ORG_OPENINGS: &[&str] = &[
     "university",
     "bank",
     "college",
@@ -171,7 +175,7 @@ pub(super) fn find(text: &str, toks: &[Token], out: &mut Vec<Raw>) {
     while i < toks.len() {
         let found = legal_form(text, toks, i)
             .map(|end| (end, LEGAL_SCORE))
-            .or_else(|| ending(text, toks, i).map(|end| (end, ENDING_SCORE)));
+            .or_else(|| ending(toks, i).map(|end| (end, ENDING_SCORE)));
         if let Some((end, score)) = found {
             if let Some(start) = name_before(text, toks, i) {
                 out.push(raw(toks, start, end, score));
@@ -186,9 +190,7 @@ pub(super) fn find(text: &str, toks: &[Token], out: &mut Vec<Raw>) {
         }
         if let Some(end) = employer(text, toks, i) {
             // `I work at Globex Corporation`: the legal form is read when its turn comes.
-            if (i..end)
-                .any(|k| legal_form(text, toks, k).is_some() || ending(text, toks, k).is_some())
-            {
+            if (i..end).any(|k| legal_form(text, toks, k).is_some() || ending(toks, k).is_some()) {
                 i += 1;
                 continue;
             }
@@ -216,6 +218,9 @@ fn legal_form(text: &str, toks: &[Token], i: usize) -> Option<usize> {
     // Every legal form starts with a capital and is short: most words end here unallocated.
     let starts_upper = t.text(text).chars().next().is_some_and(char::is_uppercase);
     if t.kind != Kind::Word || !starts_upper || t.end - t.start > 12 {
+        return None;
+    }
+    if !t.flags.has(super::lexicon::Flags::LEGAL) {
         return None;
     }
     // Join letters and dots written without spaces: `S.p.A.`, `A.Ş.`, `N.V.`.
@@ -257,18 +262,10 @@ fn legal_form(text: &str, toks: &[Token], i: usize) -> Option<usize> {
     Some(end)
 }
 
-fn ending(text: &str, toks: &[Token], i: usize) -> Option<usize> {
+fn ending(toks: &[Token], i: usize) -> Option<usize> {
     let t = toks[i];
-    let w = t.text(text);
-    if t.kind != Kind::Word || !capitalized(w) || w.len() > 16 {
-        return None;
-    }
-    let lower = super::lexicon::Lower::new(w);
-    ENDINGS.contains(lower.as_str()).then_some(i + 1)
+    (t.cap && t.flags.has(super::lexicon::Flags::ORG_ENDING)).then_some(i + 1)
 }
-
-static ENDINGS: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
-    std::sync::LazyLock::new(|| ORG_ENDINGS.iter().copied().collect());
 
 /// The first token of the capitalised words before token `i`, if there is at least one.
 fn name_before(text: &str, toks: &[Token], i: usize) -> Option<usize> {
@@ -302,8 +299,7 @@ fn name_before(text: &str, toks: &[Token], i: usize) -> Option<usize> {
 /// `University of Tartu`, `Bank of America`: the end token.
 fn opening(text: &str, toks: &[Token], i: usize) -> Option<usize> {
     let t = toks[i];
-    let w = t.text(text);
-    if !(capitalized(w) && ORG_OPENINGS.iter().any(|o| o.eq_ignore_ascii_case(w))) {
+    if !(t.cap && t.flags.has(super::lexicon::Flags::ORG_OPENING)) {
         return None;
     }
     if toks.get(i + 1).is_none_or(|n| n.text(text) != "of") {

@@ -6,13 +6,13 @@
 //! whose local part spells it makes it surer.
 
 use super::{
-    lexicon,
+    lexicon::Flags,
     tokens::{all_caps, capitalized, Kind, Token},
 };
 use crate::{catalog::Category, recognize::Raw};
 
 /// Titles before a name (lower case, without the dot).
-const TITLES: &[&str] = &[
+pub(super) const TITLES: &[&str] = &[
     "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "madam", "dame", "herr", "frau", "m",
     "mme", "mlle", "sr", "sra", "srta", "don", "doña", "dona", "bay", "bayan", "sig", "sig.ra",
     "signor", "signora", "mevrouw", "meneer", "dhr", "mevr",
@@ -59,9 +59,37 @@ const CUES: &[&[&str]] = &[
     &["benim", "adım"],
 ];
 
+/// The last word of every cue (a cue is tried only after one of these).
+pub(super) const CUE_ENDS: &[&str] = &[
+    "is",
+    "are",
+    "am",
+    "i'm",
+    "i’m",
+    "me",
+    "hi",
+    "hello",
+    "hey",
+    "dear",
+    "to",
+    "for",
+    "under",
+    "bin",
+    "heiße",
+    "m'appelle",
+    "llamo",
+    "soy",
+    "adım",
+    "name",
+    "called",
+    "named",
+    "said",
+    "says",
+];
+
 /// Words that are never a name even when capitalised (days, months, pronouns and greetings
 /// that open sentences).
-const NEVER: &[&str] = &[
+pub(super) const NEVER: &[&str] = &[
     "monday",
     "tuesday",
     "wednesday",
@@ -141,27 +169,31 @@ pub(super) fn find(text: &str, toks: &[Token], out: &mut Vec<Raw>) {
 
 /// The name starting at token `i`, as (end token, score).
 fn name_at(text: &str, toks: &[Token], i: usize) -> Option<(usize, f32)> {
-    let first = word(text, toks, i)?;
-    if !capitalized(first) || never(first) {
+    word(text, toks, i)?;
+    if !toks[i].cap {
+        return None;
+    }
+    if toks[i].flags.has(Flags::NEVER_NAME) {
         return None;
     }
     let end = extent(text, toks, i);
-    let words: Vec<&str> = (i..end)
-        .filter(|&k| toks[k].kind == Kind::Word)
-        .map(|k| toks[k].text(text))
-        .collect();
-    let rest = &words[1..];
-    let surname_like =
-        |w: &&str| capitalized(w) && !never(w) && (lexicon::surname(w) || !lexicon::common_word(w));
+    // The name's other words, as tokens (their flags were looked up with the text's).
+    let rest = || toks[i + 1..end].iter().filter(|t| t.kind == Kind::Word);
+    let surname_like = |t: &Token| {
+        t.cap
+            && !t.flags.has(Flags::NEVER_NAME)
+            && (t.flags.has(Flags::SURNAME) || !t.flags.has(Flags::COMMON))
+    };
     if titled(text, toks, i) {
         return Some((end, TITLE_SCORE));
     }
-    let listed = lexicon::first_name(first);
-    let common = lexicon::common_word(first);
+    let flags = toks[i].flags;
+    let listed = flags.has(Flags::FIRST_NAME);
+    let common = flags.has(Flags::COMMON);
     if cued(text, toks, i) && (listed || !common) {
         return Some((end, CUE_SCORE));
     }
-    let pair = rest.first().is_some_and(surname_like);
+    let pair = rest().next().is_some_and(surname_like);
     if listed && !common {
         return Some(if pair {
             (end, LISTED_PAIR_SCORE)
@@ -170,9 +202,9 @@ fn name_at(text: &str, toks: &[Token], i: usize) -> Option<(usize, f32)> {
         });
     }
     if listed
-        && rest
-            .first()
-            .is_some_and(|w| capitalized(w) && lexicon::surname(w))
+        && rest()
+            .next()
+            .is_some_and(|t| capitalized(t.text(text)) && t.flags.has(Flags::SURNAME))
     {
         return Some((end, LISTED_PAIR_SCORE - 0.15));
     }
@@ -189,7 +221,7 @@ fn name_at(text: &str, toks: &[Token], i: usize) -> Option<(usize, f32)> {
         && pair
         && !street_like
         && (own_line || !sentence_start(text, toks, i))
-        && rest.iter().all(|w| !lexicon::common_word(w))
+        && rest().all(|t| !t.flags.has(Flags::COMMON))
     {
         return Some((end, UNLISTED_PAIR_SCORE));
     }
@@ -204,7 +236,8 @@ fn extent(text: &str, toks: &[Token], i: usize) -> usize {
     while end < toks.len() && words < MAX_WORDS && !toks[end].line_break_before {
         let t = toks[end];
         let w = t.text(text);
-        if t.kind != Kind::Word || never(w) {
+        // Only capitalised words can be one (their flags are cached).
+        if t.kind != Kind::Word || t.flags.has(Flags::NEVER_NAME) {
             break;
         }
         if capitalized(w) && !all_caps(w) {
@@ -252,10 +285,6 @@ fn word<'t>(text: &'t str, toks: &[Token], i: usize) -> Option<&'t str> {
         .map(|t| t.text(text))
 }
 
-fn never(word: &str) -> bool {
-    NEVER.iter().any(|n| n.eq_ignore_ascii_case(word))
-}
-
 /// A title right before (`Mr`, `Mr.`, `Dr.`).
 fn titled(text: &str, toks: &[Token], i: usize) -> bool {
     let at = if i >= 2 && toks[i - 1].text(text) == "." {
@@ -264,20 +293,27 @@ fn titled(text: &str, toks: &[Token], i: usize) -> bool {
         i.wrapping_sub(1)
     };
     toks.get(at)
-        .filter(|t| t.kind == Kind::Word)
-        .is_some_and(|t| TITLES.iter().any(|x| x.eq_ignore_ascii_case(t.text(text))))
+        .is_some_and(|t| t.lookup(text).has(Flags::TITLE))
 }
 
 /// A cue phrase right before.
 fn cued(text: &str, toks: &[Token], i: usize) -> bool {
-    CUES.iter().any(|cue| {
-        cue.len() <= i
-            && cue
-                .iter()
-                .rev()
-                .enumerate()
-                .all(|(k, w)| toks[i - 1 - k].text(text).eq_ignore_ascii_case(w))
-    })
+    let Some(prev) = i.checked_sub(1).map(|p| toks[p]) else {
+        return false;
+    };
+    let may_end = match prev.kind {
+        Kind::Punct => matches!(prev.text(text), ":" | "," | "?"),
+        _ => prev.lookup(text).has(Flags::CUE_END),
+    };
+    may_end
+        && CUES.iter().any(|cue| {
+            cue.len() <= i
+                && cue
+                    .iter()
+                    .rev()
+                    .enumerate()
+                    .all(|(k, w)| toks[i - 1 - k].text(text).eq_ignore_ascii_case(w))
+        })
 }
 
 /// The token opens a sentence or a line (its capital says nothing).

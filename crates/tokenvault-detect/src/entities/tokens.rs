@@ -2,6 +2,8 @@
 //! One pass, linear in the text; whitespace is not a token but is remembered as the gap
 //! before each token.
 
+use super::lexicon::{self, Flags};
+
 /// What a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kind {
@@ -23,54 +25,119 @@ pub(crate) struct Token {
     pub line_break_before: bool,
     /// Any whitespace comes before it.
     pub space_before: bool,
+    /// What the word is in the lexicon, looked up once for words that start with a capital
+    /// (the ones every recognizer asks about); empty for the rest.
+    pub flags: Flags,
+    /// The word is [`capitalized`] (set by [`annotate`]).
+    pub cap: bool,
 }
 
 impl Token {
     pub(crate) fn text<'t>(&self, text: &'t str) -> &'t str {
         &text[self.start..self.end]
     }
+
+    /// The lexicon's flags of this token: the cached ones for capitalised words, a lookup for
+    /// the rest.
+    pub(crate) fn lookup(&self, text: &str) -> Flags {
+        if self.kind != Kind::Word {
+            return Flags::default();
+        }
+        if self.upper_first(text) {
+            self.flags
+        } else {
+            lexicon::flags(self.text(text))
+        }
+    }
+
+    fn upper_first(&self, text: &str) -> bool {
+        self.text(text)
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase)
+    }
 }
 
-/// Splits `text` into tokens.
+/// Looks up every word that starts with a capital once.
+pub(crate) fn annotate(text: &str, toks: &mut [Token]) {
+    for t in toks.iter_mut() {
+        if t.kind == Kind::Word && t.upper_first(text) {
+            t.flags = lexicon::flags(t.text(text));
+            t.cap = capitalized(t.text(text));
+        }
+    }
+}
+
+/// The character at byte `i` (which starts one) and its length.
+fn char_at(text: &str, i: usize) -> (char, usize) {
+    let b = text.as_bytes()[i];
+    if b < 0x80 {
+        return (char::from(b), 1);
+    }
+    let c = text[i..].chars().next().unwrap_or(' ');
+    (c, c.len_utf8())
+}
+
+fn is_letter(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphabetic()
+    } else {
+        c.is_alphabetic() || c == '\u{301}'
+    }
+}
+
+fn is_space(c: char) -> bool {
+    if c.is_ascii() {
+        matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c')
+    } else {
+        c.is_whitespace()
+    }
+}
+
+/// Splits `text` into tokens: one pass over its bytes, ASCII classified without Unicode
+/// tables.
 pub(crate) fn tokenize(text: &str) -> Vec<Token> {
-    let mut out = Vec::with_capacity(text.len() / 5);
-    let mut chars = text.char_indices().peekable();
+    let bytes = text.as_bytes();
+    // About one token per four bytes of prose; room for more so the vector rarely grows.
+    let mut out = Vec::with_capacity(text.len() / 3 + 16);
     let (mut space, mut line) = (false, false);
-    while let Some((i, c)) = chars.next() {
-        if c.is_whitespace() {
+    let mut i = 0;
+    while i < bytes.len() {
+        let (c, len) = char_at(text, i);
+        if is_space(c) {
             space = true;
             line |= c == '\n';
+            i += len;
             continue;
         }
-        let mut end = i + c.len_utf8();
-        let kind = if c.is_alphabetic() {
-            while let Some(&(j, d)) = chars.peek() {
-                // Letters, combining accents, and an apostrophe or hyphen between letters.
+        let start = i;
+        i += len;
+        let kind = if is_letter(c) {
+            while i < bytes.len() {
+                let (d, dl) = char_at(text, i);
+                // Letters, and an apostrophe or hyphen between letters.
                 let inner = matches!(d, '\'' | '’' | '-')
-                    && next_is(text, j + d.len_utf8(), char::is_alphabetic);
-                if d.is_alphabetic() || d == '\u{301}' || inner {
-                    chars.next();
-                    end = j + d.len_utf8();
+                    && i + dl < bytes.len()
+                    && is_letter(char_at(text, i + dl).0);
+                if is_letter(d) || inner {
+                    i += dl;
                 } else {
                     break;
                 }
             }
             Kind::Word
         } else if c.is_ascii_digit() {
-            while let Some(&(j, d)) = chars.peek() {
-                if d.is_ascii_digit() || d == '-' && next_is(text, j + 1, |x| x.is_ascii_digit()) {
-                    chars.next();
-                    end = j + 1;
-                } else {
-                    break;
-                }
+            while i < bytes.len()
+                && (bytes[i].is_ascii_digit()
+                    || bytes[i] == b'-' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit))
+            {
+                i += 1;
             }
             // One letter glued on (`12a`, `83B`), not a word (`3rd` stays one number token).
-            if let Some(&(j, d)) = chars.peek() {
-                if d.is_ascii_alphabetic() && !next_is(text, j + 1, char::is_alphabetic) {
-                    chars.next();
-                    end = j + 1;
-                }
+            if bytes.get(i).is_some_and(u8::is_ascii_alphabetic)
+                && !next_is(text, i + 1, char::is_alphabetic)
+            {
+                i += 1;
             }
             Kind::Number
         } else {
@@ -78,10 +145,12 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
         };
         out.push(Token {
             kind,
-            start: i,
-            end,
+            start,
+            end: i,
             line_break_before: line,
             space_before: space,
+            flags: Flags::default(),
+            cap: false,
         });
         space = false;
         line = false;
