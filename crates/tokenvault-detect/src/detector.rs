@@ -111,6 +111,7 @@ pub struct Detector {
     severities: BTreeMap<String, Severity>,
     blocking: Vec<String>,
     languages: Vec<String>,
+    organizations: Option<crate::entities::OrganizationLists>,
 }
 
 impl std::fmt::Debug for Detector {
@@ -263,6 +264,7 @@ impl Detector {
             severities: settings.severities.clone(),
             blocking: settings.blocking.clone(),
             languages,
+            organizations: crate::entities::OrganizationLists::new(&settings.organizations),
         })
     }
 
@@ -358,7 +360,7 @@ impl Detector {
         });
         if raws.len() <= MAX_READINGS {
             buf.clear();
-            crate::entities::recognize(text, self.enabled, &mut buf);
+            crate::entities::recognize(text, self.enabled, self.organizations.as_ref(), &mut buf);
             for raw in buf.iter().filter(|r| r.score >= MIN_CONFIDENCE) {
                 raws.push((
                     Kind::Builtin(raw.category),

@@ -194,3 +194,24 @@ fn the_work_stays_linear_in_hostile_text() {
     let found = d.detect(&text).unwrap();
     assert!(found.len() <= 20_000 * 3, "{}", found.len());
 }
+
+#[test]
+fn a_policy_lists_its_own_organizations() {
+    let settings = DetectionSettings {
+        categories: vec!["organization".into()],
+        organizations: tokenvault_core::policy::NameLists {
+            deny: vec!["Initech".into(), "Blue Sun".into()],
+            allow: vec!["Globex Corporation".into()],
+        },
+        ..DetectionSettings::default()
+    };
+    let d = Detector::new(&settings, None).unwrap();
+    let text = "initech and Blue Sun bought Globex Corporation; Initechnology is not listed";
+    assert_eq!(
+        found(&d, text),
+        vec![
+            pair("organization", "initech"),
+            pair("organization", "Blue Sun")
+        ]
+    );
+}

@@ -137,3 +137,59 @@ fn the_rule_layer_is_off_for_a_policy_that_does_not_list_it() {
     let out = c.pii("detect", &r).unwrap();
     assert!(out.findings.is_empty(), "{:?}", out.findings);
 }
+
+#[test]
+fn a_policy_names_organizations_to_report_and_to_leave() {
+    let (s, c) = start();
+    let created = s
+        .admin()
+        .create_policy(&json!({
+            "name": "Orgs",
+            "key": "orgs",
+            "allowed_roles": ["admin"],
+            "allowed_purposes": ["customer_support"],
+            "detection": {
+                "categories": ["organization"],
+                "organizations": {"deny": ["Initech"], "allow": ["Globex Corporation"]}
+            }
+        }))
+        .unwrap();
+    let mut r = req("Initech is suing Globex Corporation");
+    r.policy_key = "orgs".into();
+    let out = c.pii("redact", &r).unwrap();
+    assert_eq!(
+        out.output_text,
+        "[REDACTED_ORGANIZATION] is suing Globex Corporation"
+    );
+    // The lists come back with the policy.
+    let id = created["id"].as_str().unwrap();
+    let policy = s
+        .admin()
+        .raw("GET", &format!("/policies/{id}"), None, &[])
+        .unwrap();
+    assert!(
+        policy.body.contains("\"allow\":[\"Globex Corporation\"]"),
+        "{}",
+        policy.body
+    );
+    // A bad list is refused with the entry's path, without its text.
+    let bad = s
+        .admin()
+        .raw(
+            "POST",
+            "/policies",
+            Some(
+                &json!({"name": "x", "key": "bad-orgs", "allowed_roles": ["admin"],
+                "allowed_purposes": ["p"], "detection": {"organizations": {"deny": ["ok", "   "]}}})
+                .to_string(),
+            ),
+            &[],
+        )
+        .unwrap();
+    assert_eq!(bad.status, 400, "{}", bad.body);
+    assert!(
+        bad.body.contains("detection.organizations.deny[1]"),
+        "{}",
+        bad.body
+    );
+}

@@ -105,6 +105,32 @@ pub struct CustomPattern {
     pub severity: Severity,
 }
 
+/// Most names in one of a policy's organization lists.
+pub const MAX_ORG_NAMES: usize = 1000;
+/// Longest name in a policy's organization lists, in characters.
+pub const MAX_ORG_NAME_CHARS: usize = 200;
+
+/// A policy's own organization names: `deny` names are always reported as `organization`
+/// (whole words, ASCII case-insensitive), `allow` names never are (a product or a partner the
+/// text may name freely).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NameLists {
+    /// Always reported.
+    #[serde(default)]
+    pub deny: Vec<String>,
+    /// Never reported.
+    #[serde(default)]
+    pub allow: Vec<String>,
+}
+
+impl NameLists {
+    /// Neither list has a name.
+    pub fn is_empty(&self) -> bool {
+        self.deny.is_empty() && self.allow.is_empty()
+    }
+}
+
 /// What the text API detects under a policy, and what `scan` does by default.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DetectionSettings {
@@ -120,6 +146,9 @@ pub struct DetectionSettings {
     pub blocking: Vec<String>,
     /// What `scan` does when the request names no action.
     pub default_action: TextAction,
+    /// The policy's own organization names.
+    #[serde(default)]
+    pub organizations: NameLists,
 }
 
 impl Default for DetectionSettings {
@@ -131,6 +160,7 @@ impl Default for DetectionSettings {
             severities: BTreeMap::new(),
             blocking: Vec::new(),
             default_action: TextAction::Redact,
+            organizations: NameLists::default(),
         }
     }
 }

@@ -15,7 +15,8 @@ mod spec;
 
 pub use access::{check_access, AccessDenial, AccessRequest, MAX_REASON_CHARS};
 pub use detection::{
-    CustomPattern, DetectionCatalog, DetectionSettings, PatternError, Severity, TextAction,
+    CustomPattern, DetectionCatalog, DetectionSettings, NameLists, PatternError, Severity,
+    TextAction, MAX_ORG_NAMES, MAX_ORG_NAME_CHARS,
 };
 pub use error::{FieldProblem, PolicyValidationError};
 pub use evaluate::{evaluate, Decision, Evaluation, EvaluationError, ItemContext, SkipReason};

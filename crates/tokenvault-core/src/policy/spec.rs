@@ -135,6 +135,9 @@ pub struct DetectionSpec {
     /// `scan`'s default action.
     #[serde(default)]
     pub default_action: Option<String>,
+    /// Organization names always (`deny`) or never (`allow`) reported.
+    #[serde(default)]
+    pub organizations: Option<super::detection::NameLists>,
 }
 
 /// A custom pattern as a client writes it.
@@ -431,6 +434,13 @@ impl DetectionSpec {
                 TextAction::Redact
             }),
         };
+        let organizations = self.organizations.clone().unwrap_or_default();
+        for (list, names) in [
+            ("deny", &organizations.deny),
+            ("allow", &organizations.allow),
+        ] {
+            check_names(problems, &format!("detection.organizations.{list}"), names);
+        }
         DetectionSettings {
             categories,
             custom_patterns,
@@ -438,6 +448,28 @@ impl DetectionSpec {
             severities,
             blocking,
             default_action,
+            organizations,
+        }
+    }
+}
+
+/// A list of organization names: bounded, each name 1 to `MAX_ORG_NAME_CHARS` characters of
+/// visible text (the error names the entry, never its text).
+fn check_names(problems: &mut Problems, field: &str, names: &[String]) {
+    use super::detection::{MAX_ORG_NAMES, MAX_ORG_NAME_CHARS};
+    if names.len() > MAX_ORG_NAMES {
+        problems.add(field, format!("lists more than {MAX_ORG_NAMES} names"));
+        return;
+    }
+    for (i, n) in names.iter().enumerate() {
+        let chars = n.trim().chars().count();
+        if chars == 0 || chars > MAX_ORG_NAME_CHARS || n.chars().any(char::is_control) {
+            problems.add(
+                format!("{field}[{i}]"),
+                format!(
+                    "must be 1 to {MAX_ORG_NAME_CHARS} characters of text without control characters"
+                ),
+            );
         }
     }
 }

@@ -258,6 +258,49 @@ fn detection_settings_are_checked_against_the_catalog() {
     assert_eq!(ok.detection.default_action, TextAction::Tokenize);
 }
 
+#[test]
+fn organization_lists_are_bounded_and_errors_never_echo_a_name() {
+    let long = "x".repeat(201);
+    let p = problems(serde_json::json!({
+        "name": "Orgs", "key": "orgs",
+        "allowed_roles": ["admin"], "allowed_purposes": ["p"],
+        "detection": {"organizations": {"deny": ["Initech", "  ", long], "allow": ["Bad\u{7}Co"]}}
+    }));
+    assert_eq!(
+        p.iter().map(|(f, _)| f.as_str()).collect::<Vec<_>>(),
+        vec![
+            "detection.organizations.deny[1]",
+            "detection.organizations.deny[2]",
+            "detection.organizations.allow[0]",
+        ]
+    );
+    assert!(p
+        .iter()
+        .all(|(_, why)| !why.contains("xxx") && !why.contains("Bad")));
+    let too_many: Vec<String> = (0..1001).map(|i| format!("Org {i}")).collect();
+    let p = problems(serde_json::json!({
+        "name": "Orgs", "key": "orgs",
+        "allowed_roles": ["admin"], "allowed_purposes": ["p"],
+        "detection": {"organizations": {"deny": too_many}}
+    }));
+    assert_eq!(p[0].0, "detection.organizations.deny");
+    let ok = spec(serde_json::json!({
+        "name": "Orgs", "key": "orgs",
+        "allowed_roles": ["admin"], "allowed_purposes": ["p"],
+        "detection": {"organizations": {"deny": ["Initech"], "allow": ["Apple Pay"]}}
+    }))
+    .validate(&Catalog)
+    .unwrap();
+    assert_eq!(ok.detection.organizations.deny, vec!["Initech"]);
+    // Unknown keys are refused like everywhere else in a policy.
+    let unknown = serde_json::from_value::<PolicySpec>(serde_json::json!({
+        "name": "Orgs", "key": "orgs",
+        "allowed_roles": ["admin"], "allowed_purposes": ["p"],
+        "detection": {"organizations": {"block": ["x"]}}
+    }));
+    assert!(unknown.is_err());
+}
+
 fn item<'a>(pii_type: PiiType, labels: &'a [String], ctx: &'a ScopeContext) -> ItemContext<'a> {
     ItemContext {
         pii_type,

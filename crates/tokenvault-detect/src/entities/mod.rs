@@ -6,6 +6,7 @@
 mod address;
 mod lexicon;
 mod location;
+mod name_lists;
 mod organization;
 mod person;
 mod tokens;
@@ -14,6 +15,8 @@ use crate::{
     catalog::{Category, CategorySet},
     recognize::Raw,
 };
+
+pub(crate) use name_lists::OrganizationLists;
 
 /// The categories this layer reports.
 pub(crate) const CATEGORIES: [Category; 4] = [
@@ -71,11 +74,34 @@ pub(crate) const EXTRA_LISTS: &[lexicon::Extra] = &[
     },
 ];
 
-/// Every reading of the enabled entity categories in `text`.
-pub(crate) fn recognize(text: &str, enabled: CategorySet, out: &mut Vec<Raw>) {
+/// Every reading of the enabled entity categories in `text`, with the policy's own
+/// organization names added and its allowed ones taken out.
+pub(crate) fn recognize(
+    text: &str,
+    enabled: CategorySet,
+    lists: Option<&OrganizationLists>,
+    out: &mut Vec<Raw>,
+) {
     if !enabled.any(&CATEGORIES) {
         return;
     }
+    let from = out.len();
+    find(text, enabled, out);
+    if let Some(lists) = lists.filter(|_| enabled.contains(Category::Organization)) {
+        lists.find(text, out);
+        let mut k = from;
+        while k < out.len() {
+            let r = out[k];
+            if r.category == Category::Organization && lists.allowed(&text[r.start..r.end]) {
+                out.swap_remove(k);
+            } else {
+                k += 1;
+            }
+        }
+    }
+}
+
+fn find(text: &str, enabled: CategorySet, out: &mut Vec<Raw>) {
     let mut toks = tokens::tokenize(text);
     tokens::annotate(text, &mut toks);
     if enabled.contains(Category::Address) {
