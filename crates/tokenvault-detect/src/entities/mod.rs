@@ -10,6 +10,7 @@ mod name_lists;
 mod organization;
 mod person;
 mod tokens;
+mod windows;
 
 use crate::{
     catalog::{Category, CategorySet},
@@ -102,7 +103,13 @@ pub(crate) fn recognize(
 }
 
 fn find(text: &str, enabled: CategorySet, out: &mut Vec<Raw>) {
-    let mut toks = tokens::tokenize(text);
+    let spans = windows::windows(text);
+    // About one token per four bytes; room for more so the vector rarely grows.
+    let bytes: usize = spans.iter().map(|(s, e)| e - s).sum();
+    let mut toks = Vec::with_capacity(bytes / 3 + 16);
+    for (start, end) in spans {
+        tokens::tokenize_into(text, start, end, &mut toks);
+    }
     tokens::annotate(text, &mut toks);
     if enabled.contains(Category::Address) {
         address::find(text, &toks, out);

@@ -96,12 +96,19 @@ fn is_space(c: char) -> bool {
 
 /// Splits `text` into tokens: one pass over its bytes, ASCII classified without Unicode
 /// tables.
+#[cfg(test)]
 pub(crate) fn tokenize(text: &str) -> Vec<Token> {
-    let bytes = text.as_bytes();
-    // About one token per four bytes of prose; room for more so the vector rarely grows.
-    let mut out = Vec::with_capacity(text.len() / 3 + 16);
-    let (mut space, mut line) = (false, false);
-    let mut i = 0;
+    let mut out = Vec::new();
+    tokenize_into(text, 0, text.len(), &mut out);
+    out
+}
+
+/// Appends the tokens of `text[from..to]` (both on character boundaries) to `out`. The first
+/// token counts as starting a line, so no reading joins it to the tokens before it.
+pub(crate) fn tokenize_into(text: &str, from: usize, to: usize, out: &mut Vec<Token>) {
+    let bytes = &text.as_bytes()[..to];
+    let (mut space, mut line) = (true, true);
+    let mut i = from;
     while i < bytes.len() {
         let (c, len) = char_at(text, i);
         if is_space(c) {
@@ -135,7 +142,7 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
             }
             // One letter glued on (`12a`, `83B`), not a word (`3rd` stays one number token).
             if bytes.get(i).is_some_and(u8::is_ascii_alphabetic)
-                && !next_is(text, i + 1, char::is_alphabetic)
+                && !next_is(&text[..to], i + 1, char::is_alphabetic)
             {
                 i += 1;
             }
@@ -155,7 +162,6 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
         space = false;
         line = false;
     }
-    out
 }
 
 fn next_is(text: &str, at: usize, f: impl Fn(char) -> bool) -> bool {
