@@ -69,6 +69,40 @@ pub struct FileConfig {
     pub external_jwt: Option<ExternalJwtConfig>,
     /// Dashboard sign-in through that provider (OpenID Connect code flow).
     pub dashboard_oidc: Option<DashboardOidcConfig>,
+    /// The optional model layer of the PII API.
+    pub ner: Option<NerConfig>,
+}
+
+/// `[ner]`: the two paths `scripts/ner-model/install.sh` prints, and how the node runs the
+/// model.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NerConfig {
+    /// The Rampart model folder.
+    pub ner_model_dir: PathBuf,
+    /// `libonnxruntime.so` from the `onnxruntime` wheel.
+    pub onnxruntime_library: PathBuf,
+    /// Intra-op threads of a model run (default 1).
+    #[serde(default = "default_ner_threads")]
+    pub threads: usize,
+    /// Texts waiting for the model at most (default 16).
+    #[serde(default = "default_ner_queue")]
+    pub queue: usize,
+    /// How long a request waits for the model, in milliseconds (default 250).
+    #[serde(default = "default_ner_budget_ms")]
+    pub budget_ms: u64,
+}
+
+fn default_ner_threads() -> usize {
+    1
+}
+
+fn default_ner_queue() -> usize {
+    16
+}
+
+fn default_ner_budget_ms() -> u64 {
+    250
 }
 
 /// `[dashboard_oidc]`: the provider's endpoints and this client's registration. The ID

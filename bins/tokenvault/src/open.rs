@@ -87,6 +87,13 @@ pub async fn open(global: &Global, create: bool) -> Result<Opened, String> {
         .map_err(|e| e.to_string())?;
     let mut settings = server_settings(global, &file);
     settings.dashboard_oidc = dashboard_oidc(&file)?;
+    settings.ner = file.ner.as_ref().map(|n| tokenvault_server::NerSettings {
+        model_dir: n.ner_model_dir.clone(),
+        onnxruntime_library: n.onnxruntime_library.clone(),
+        threads: n.threads.max(1),
+        queue: n.queue.max(1),
+        budget: std::time::Duration::from_millis(n.budget_ms),
+    });
     let jwks_refresh = match (&file.external_jwt, external_keys) {
         (Some(c), Some(keys)) => c.jwks_url.clone().map(|url| {
             (
@@ -283,6 +290,7 @@ fn server_settings(global: &Global, file: &FileConfig) -> ServerSettings {
             ..server_defaults.connections
         },
         dashboard_oidc: None,
+        ner: None,
     }
 }
 

@@ -112,6 +112,8 @@ pub struct Detector {
     blocking: Vec<String>,
     languages: Vec<String>,
     organizations: Option<crate::entities::OrganizationLists>,
+    /// The policy asked for the model layer.
+    model: bool,
 }
 
 impl std::fmt::Debug for Detector {
@@ -265,6 +267,7 @@ impl Detector {
             blocking: settings.blocking.clone(),
             languages,
             organizations: crate::entities::OrganizationLists::new(&settings.organizations),
+            model: settings.model,
         })
     }
 
@@ -291,6 +294,24 @@ impl Detector {
         text: &str,
         locale: Option<&str>,
     ) -> Result<(Vec<Finding>, Work), DetectError> {
+        self.detect_with_model(text, locale, None)
+            .map(|(f, w, _)| (f, w))
+    }
+
+    /// Whether the policy asked for the model layer (`detection.model`) and has a category it
+    /// reports.
+    pub fn wants_model(&self) -> bool {
+        self.model && self.enabled.any(&crate::entities::CATEGORIES)
+    }
+
+    /// As [`detect_with_work`](Self::detect_with_work), merging the spans of `model` when the
+    /// policy asked for it; the status says whether they are in the answer.
+    pub fn detect_with_model(
+        &self,
+        text: &str,
+        locale: Option<&str>,
+        model: Option<crate::model::ModelFn<'_>>,
+    ) -> Result<(Vec<Finding>, Work, Option<crate::model::ModelStatus>), DetectError> {
         let extra = locale
             .and_then(PhoneRegions::of_locale)
             .filter(|id| !self.regions.0.contains(id));
@@ -308,7 +329,12 @@ impl Detector {
         // folded before matching; spans are mapped back to the caller's text.
         let folded = crate::fold::fold(text);
         let scanned = folded.as_ref().map_or(text, |f| f.text.as_str());
-        let (raws, work) = self.readings(scanned, regions)?;
+        let (mut raws, work) = self.readings(scanned, regions)?;
+        let status = match model.filter(|_| self.wants_model()) {
+            Some(model) => Some(self.model_readings(scanned, model, &mut raws)),
+            None if self.wants_model() => Some(crate::model::ModelStatus::Unavailable),
+            None => None,
+        };
         let mut kept = resolve_overlaps(raws);
         if kept.len() > MAX_FINDINGS {
             return Err(DetectError::TooManyFindings { max: MAX_FINDINGS });
@@ -318,7 +344,38 @@ impl Detector {
                 (span.start, span.end) = f.original(span.start, span.end);
             }
         }
-        Ok((self.finish(text, kept), work))
+        Ok((self.finish(text, kept), work, status))
+    }
+
+    /// The model's spans of enabled categories, added to `raws`.
+    fn model_readings(
+        &self,
+        text: &str,
+        model: crate::model::ModelFn<'_>,
+        raws: &mut Vec<(Kind, Span)>,
+    ) -> crate::model::ModelStatus {
+        match model(text) {
+            Ok(spans) => {
+                for m in spans {
+                    let fits = m.start < m.end
+                        && m.end <= text.len()
+                        && text.is_char_boundary(m.start)
+                        && text.is_char_boundary(m.end);
+                    if fits && self.enabled.contains(m.category) && m.score >= MIN_CONFIDENCE {
+                        raws.push((
+                            Kind::Builtin(m.category),
+                            Span {
+                                start: m.start,
+                                end: m.end,
+                                score: m.score,
+                            },
+                        ));
+                    }
+                }
+                crate::model::ModelStatus::Used
+            }
+            Err(status) => status,
+        }
     }
 
     /// Every reading the recognizers and custom patterns accept, before the overlap rule;

@@ -13,6 +13,7 @@ mod detector;
 mod entities;
 mod fold;
 mod labels;
+pub mod model;
 pub mod outcome;
 mod recognize;
 mod scan;
@@ -25,7 +26,8 @@ pub use detector::{
 };
 pub use entities::warm_up;
 pub use labels::display_name;
-pub use outcome::{apply, apply_in, Outcome};
+pub use model::{ModelFn, ModelSpan, ModelStatus};
+pub use outcome::{apply, apply_in, apply_with_model, Outcome};
 
 /// Largest text the API scans, in bytes of UTF-8.
 pub const MAX_TEXT_BYTES: usize = 1 << 20;

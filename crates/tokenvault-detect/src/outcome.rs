@@ -4,6 +4,7 @@
 use tokenvault_core::policy::TextAction;
 
 use crate::{
+    model::{ModelFn, ModelStatus},
     transform::{self, VaultEntry},
     DetectError, Detector, Finding,
 };
@@ -23,6 +24,8 @@ pub struct Outcome {
     /// A finding's category is in the policy's `blocking` list, or the action is `block` and
     /// something was found.
     pub has_blocking: bool,
+    /// For a policy that asked for the model layer: whether its spans are in the answer.
+    pub model: Option<ModelStatus>,
 }
 
 /// Detects and applies `action`.
@@ -37,7 +40,18 @@ pub fn apply_in(
     action: TextAction,
     locale: Option<&str>,
 ) -> Result<Outcome, DetectError> {
-    let mut findings = detector.detect_in(text, locale)?;
+    apply_with_model(detector, text, action, locale, None)
+}
+
+/// As [`apply_in`], with the model layer when the policy asked for it.
+pub fn apply_with_model(
+    detector: &Detector,
+    text: &str,
+    action: TextAction,
+    locale: Option<&str>,
+    model: Option<ModelFn<'_>>,
+) -> Result<Outcome, DetectError> {
+    let (mut findings, _, model) = detector.detect_with_model(text, locale, model)?;
     if action == TextAction::Block {
         for f in &mut findings {
             f.blocking = true;
@@ -67,5 +81,6 @@ pub fn apply_in(
         output_text,
         vault,
         has_blocking,
+        model,
     })
 }

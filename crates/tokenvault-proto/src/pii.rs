@@ -112,6 +112,11 @@ pub struct PiiResponse {
     /// Only for `tokenize`: placeholder → original.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vault: Option<PiiVault>,
+    /// Only for a policy with `detection.model`: `used` when the model layer's findings are in
+    /// the answer; `timeout`, `busy`, `unavailable` or `failed` when the answer holds the rule
+    /// layer's and the pattern recognizers' findings only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
 }
 
 /// Answer of `detokenize`.

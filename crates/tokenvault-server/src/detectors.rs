@@ -18,9 +18,18 @@ const CAPACITY: usize = 4096;
 #[derive(Default)]
 pub(crate) struct DetectorCache {
     map: Mutex<HashMap<(String, u32), Arc<Detector>>>,
+    /// The model layer, when this node has one.
+    model: Option<Arc<crate::ner::NerWorker>>,
 }
 
 impl DetectorCache {
+    pub(crate) fn with_model(model: Option<Arc<crate::ner::NerWorker>>) -> Self {
+        Self {
+            map: Mutex::default(),
+            model,
+        }
+    }
+
     fn get(&self, policy: &Policy) -> Result<Arc<Detector>, DetectError> {
         let key = (policy.id.to_string(), policy.version);
         if let Some(d) = self.map.lock().get(&key) {
@@ -86,8 +95,19 @@ impl TextEngine for DetectorCache {
     ) -> Result<DetectReport, TextEngineError> {
         let detector = self.get(policy).map_err(engine_error)?;
         let locale = locale.to_owned();
+        let model = self.model.clone();
         let (outcome, text) = tokio::task::spawn_blocking(move || {
-            let outcome = tokenvault_detect::apply_in(&detector, &text, action, Some(&locale));
+            let ask = |t: &str| match &model {
+                Some(m) => m.spans(t),
+                None => Err(tokenvault_detect::ModelStatus::Unavailable),
+            };
+            let outcome = tokenvault_detect::apply_with_model(
+                &detector,
+                &text,
+                action,
+                Some(&locale),
+                Some(&ask),
+            );
             (outcome, text)
         })
         .await

@@ -19,6 +19,7 @@ mod management;
 mod masking;
 pub mod metrics;
 mod middleware;
+mod ner;
 pub mod pii;
 pub mod pvlt;
 pub mod redis_limits;
@@ -39,6 +40,8 @@ pub use ui::DashboardOidc;
 /// The OpenAPI document of the tokens API (also in `docs/openapi.json`).
 pub const OPENAPI: &str = include_str!("../../../docs/openapi.json");
 
+pub use ner::NerSettings;
+
 /// Server settings beyond the vault's.
 #[derive(Debug, Clone)]
 pub struct ServerSettings {
@@ -56,6 +59,8 @@ pub struct ServerSettings {
     pub connections: ConnectionLimits,
     /// Dashboard sign-in through the external OpenID Connect provider, when configured.
     pub dashboard_oidc: Option<DashboardOidc>,
+    /// The optional model layer of the PII API, when configured.
+    pub ner: Option<NerSettings>,
 }
 
 impl Default for ServerSettings {
@@ -68,6 +73,7 @@ impl Default for ServerSettings {
             metrics_token: None,
             connections: ConnectionLimits::default(),
             dashboard_oidc: None,
+            ner: None,
         }
     }
 }
@@ -95,10 +101,20 @@ pub enum RouterError {
     /// The Redis URL is malformed.
     #[error("redis URL: {0}")]
     RedisUrl(redis::RedisError),
+    /// The `[ner]` model or its runtime library cannot be loaded.
+    #[error("[ner]: {0}")]
+    Ner(tokenvault_ner::NerError),
 }
 
-/// The router of the whole server. Fails only on a malformed Redis URL.
+/// The router of the whole server. Fails on a malformed Redis URL or a `[ner]` model that
+/// cannot be loaded.
 pub fn router(vault: Arc<Vault>, settings: ServerSettings) -> Result<Router, RouterError> {
+    let ner = settings
+        .ner
+        .as_ref()
+        .map(ner::NerWorker::start)
+        .transpose()
+        .map_err(RouterError::Ner)?;
     let redis = settings
         .redis_url
         .as_deref()
@@ -113,7 +129,7 @@ pub fn router(vault: Arc<Vault>, settings: ServerSettings) -> Result<Router, Rou
         limiter: limits::RateLimiter::new(settings.rate_limits),
         metrics: metrics::Metrics::default(),
         settings,
-        detectors: detectors::DetectorCache::default(),
+        detectors: detectors::DetectorCache::with_model(ner),
     });
     Ok(routes::all(state))
 }

@@ -100,6 +100,7 @@ fn respond(locale: &str, scanned: Scanned<DetectReport>) -> PiiResponse {
         output_text,
         vault,
         has_blocking,
+        model,
     } = outcome;
     let findings = findings
         .into_iter()
@@ -141,6 +142,7 @@ fn respond(locale: &str, scanned: Scanned<DetectReport>) -> PiiResponse {
                     .collect(),
             )
         }),
+        model: model.map(|m| m.as_str().to_owned()),
     }
 }
 

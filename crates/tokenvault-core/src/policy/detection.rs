@@ -149,6 +149,9 @@ pub struct DetectionSettings {
     /// The policy's own organization names.
     #[serde(default)]
     pub organizations: NameLists,
+    /// Run the optional model layer (people, addresses) where the server has one.
+    #[serde(default)]
+    pub model: bool,
 }
 
 impl Default for DetectionSettings {
@@ -161,6 +164,7 @@ impl Default for DetectionSettings {
             blocking: Vec::new(),
             default_action: TextAction::Redact,
             organizations: NameLists::default(),
+            model: false,
         }
     }
 }

@@ -138,6 +138,9 @@ pub struct DetectionSpec {
     /// Organization names always (`deny`) or never (`allow`) reported.
     #[serde(default)]
     pub organizations: Option<super::detection::NameLists>,
+    /// Run the optional model layer where the server has one.
+    #[serde(default)]
+    pub model: bool,
 }
 
 /// A custom pattern as a client writes it.
@@ -449,6 +452,7 @@ impl DetectionSpec {
             blocking,
             default_action,
             organizations,
+            model: self.model,
         }
     }
 }

