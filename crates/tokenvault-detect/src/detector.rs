@@ -26,6 +26,9 @@ use crate::{
 
 /// Findings under this confidence are not reported.
 pub const MIN_CONFIDENCE: f32 = 0.5;
+/// The most confident a model span is once merged (just under the rule layer's cued and
+/// listed readings, 0.8 and up).
+const MODEL_CEILING: f32 = 0.79;
 /// Confidence of a custom pattern's match (the policy asked for it by name).
 const CUSTOM_CONFIDENCE: f32 = 0.85;
 /// Largest compiled size of one policy's custom patterns together.
@@ -362,12 +365,15 @@ impl Detector {
                         && text.is_char_boundary(m.start)
                         && text.is_char_boundary(m.end);
                     if fits && self.enabled.contains(m.category) && m.score >= MIN_CONFIDENCE {
+                        // Rescaled under the rules' confident readings: where a cue, a list or
+                        // an address grammar fired, its extent wins; the model fills the rest.
+                        let score = MIN_CONFIDENCE + (MODEL_CEILING - MIN_CONFIDENCE) * m.score;
                         raws.push((
                             Kind::Builtin(m.category),
                             Span {
                                 start: m.start,
                                 end: m.end,
-                                score: m.score,
+                                score,
                             },
                         ));
                     }

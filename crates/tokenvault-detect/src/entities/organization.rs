@@ -276,10 +276,19 @@ fn name_before(text: &str, toks: &[Token], i: usize) -> Option<usize> {
         let w = p.text(text);
         let named = p.kind == Kind::Word && (capitalized(w) || all_caps(w))
             || p.kind == Kind::Number && words > 0;
+        // `of` joins only an organization word to its name (`Bank of America`), never a
+        // person to their employer (`Ross Marín of AYM Syntex Ltd`).
+        let before = k.checked_sub(2).map(|b| toks[b]);
         let link = LINKS.contains(&w)
-            && k >= 2
-            && toks[k - 2].kind == Kind::Word
-            && (capitalized(toks[k - 2].text(text)) || all_caps(toks[k - 2].text(text)));
+            && before.is_some_and(|b| {
+                let bw = b.text(text);
+                b.kind == Kind::Word
+                    && (capitalized(bw) || all_caps(bw))
+                    && (w != "of"
+                        || b.flags.has(
+                            super::lexicon::Flags::ORG_OPENING | super::lexicon::Flags::ORG_ENDING,
+                        ))
+            });
         if named || link {
             k -= 1;
             words += 1;
