@@ -364,7 +364,15 @@ impl Detector {
                         && m.end <= text.len()
                         && text.is_char_boundary(m.start)
                         && text.is_char_boundary(m.end);
-                    if fits && self.enabled.contains(m.category) && m.score >= MIN_CONFIDENCE {
+                    // A place name the model calls a person ("Belgium was fun") is a place.
+                    let place_as_person = fits
+                        && m.category == Category::Person
+                        && crate::entities::is_place(&text[m.start..m.end]);
+                    if fits
+                        && !place_as_person
+                        && self.enabled.contains(m.category)
+                        && m.score >= MIN_CONFIDENCE
+                    {
                         // Rescaled under the rules' confident readings: where a cue, a list or
                         // an address grammar fired, its extent wins; the model fills the rest.
                         let score = MIN_CONFIDENCE + (MODEL_CEILING - MIN_CONFIDENCE) * m.score;

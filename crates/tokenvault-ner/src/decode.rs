@@ -132,14 +132,35 @@ fn join(text: &str, parts: Vec<Part>) -> Vec<Entity> {
                 // A number, unit or ZIP code without a street is no address.
                 return None;
             };
+            let end = if kind == EntityKind::Person {
+                trim_lowercase_tail(text, g.start, g.end)
+            } else {
+                g.end
+            };
             Some(Entity {
                 kind,
                 start: g.start,
-                end: g.end,
+                end,
                 score: g.score_sum / g.pieces.max(1) as f32,
             })
         })
         .collect()
+}
+
+/// A name written with capitals does not end in a lower-case word (`Sophia shouted`): the
+/// span ends after its last capitalised word. A name written all in lower case is kept whole.
+fn trim_lowercase_tail(text: &str, start: usize, end: usize) -> usize {
+    let span = &text[start..end];
+    let mut last_capital_end = None;
+    let mut at = 0;
+    for word in span.split(' ') {
+        let word_end = at + word.len();
+        if word.chars().next().is_some_and(char::is_uppercase) {
+            last_capital_end = Some(word_end);
+        }
+        at = word_end + 1;
+    }
+    last_capital_end.map_or(end, |e| start + e)
 }
 
 #[cfg(test)]
@@ -175,6 +196,8 @@ mod tests {
             .into_iter()
             .map(|e| (e.kind, &t[e.start..e.end]))
             .collect();
+        assert_eq!(trim_lowercase_tail("Sophia shouted", 0, 14), 6);
+        assert_eq!(trim_lowercase_tail("maria gonzalez", 0, 14), 14);
         assert_eq!(
             got,
             vec![

@@ -125,6 +125,12 @@ fn find(text: &str, enabled: CategorySet, out: &mut Vec<Raw>) {
     }
 }
 
+/// Whether `phrase` is a country, US state or large city (a model's "person" that is a place
+/// name is dropped).
+pub(crate) fn is_place(phrase: &str) -> bool {
+    lexicon::place(phrase)
+}
+
 /// Loads the word lists ahead of the first request.
 pub fn warm_up() {
     lexicon::load();
