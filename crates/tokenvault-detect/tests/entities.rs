@@ -138,6 +138,10 @@ fn addresses_of_each_grammar() {
             "Address:\nPSC 2221, Box 9693\nAPO AA 76936",
             "PSC 2221, Box 9693\nAPO AA 76936",
         ),
+        (
+            "meet at the corner of 262 Thisseos Avenue and Semmens Greens tonight",
+            "the corner of 262 Thisseos Avenue and Semmens Greens",
+        ),
     ] {
         assert_eq!(found(&d, text), vec![pair("address", address)], "{text}");
     }

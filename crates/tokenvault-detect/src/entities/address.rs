@@ -204,6 +204,16 @@ pub(super) fn find(text: &str, toks: &[Token], out: &mut Vec<Raw>) {
             i += 1;
             continue;
         }
+        if let Some((start, end)) = intersection(text, toks, i) {
+            out.push(Raw {
+                category: Category::Address,
+                start: toks[start].start,
+                end: toks[end - 1].end,
+                score: ADDRESS_SCORE,
+            });
+            i = end;
+            continue;
+        }
         if let Some((start, end)) = street_at(text, toks, i) {
             let (end, postcode) = tail(text, toks, end);
             out.push(Raw {
@@ -442,6 +452,50 @@ fn military(text: &str, toks: &[Token], i: usize) -> Option<(usize, usize)> {
         && zip.kind == Kind::Number
         && zip.text(text).len() == 5;
     ok.then_some((i, k + 3))
+}
+
+/// Words of one street in an intersection at most.
+const MAX_CORNER_WORDS: usize = 6;
+
+/// An intersection, `the corner of 262 Thisseos Avenue and Semmens Greens`: "corner of", a
+/// street, "and", a street, one of them with a house number or a street type. From "the" (or
+/// "corner") to the second street's end.
+fn intersection(text: &str, toks: &[Token], i: usize) -> Option<(usize, usize)> {
+    let word = |k: usize| toks.get(k).map_or("", |t| t.text(text));
+    if !word(i).eq_ignore_ascii_case("corner") || word(i + 1) != "of" {
+        return None;
+    }
+    let street = |from: usize| -> (usize, bool) {
+        let mut k = from;
+        let mut located = false;
+        while k < toks.len() && k < from + MAX_CORNER_WORDS && !toks[k].line_break_before {
+            let t = toks[k];
+            let w = t.text(text);
+            let named = t.kind == Kind::Word && (capitalized(w) || all_caps(w));
+            if t.kind == Kind::Number || named || (w == "." && k > from) {
+                located |= t.kind == Kind::Number
+                    || t.lookup(text).has(Flags::SUFFIX_TYPE | Flags::PREFIX_TYPE);
+                k += 1;
+            } else {
+                break;
+            }
+        }
+        (k, located)
+    };
+    let (a_end, a_located) = street(i + 2);
+    if a_end == i + 2 || word(a_end) != "and" {
+        return None;
+    }
+    let (b_end, b_located) = street(a_end + 1);
+    if b_end == a_end + 1 || !(a_located || b_located) {
+        return None;
+    }
+    let start = if i > 0 && word(i - 1).eq_ignore_ascii_case("the") {
+        i - 1
+    } else {
+        i
+    };
+    Some((start, b_end))
 }
 
 /// `P.O. Box 255`, `PO Box 12`, `Post Office Box 7`, `Postfach 1234`, `Apartado 5`.
