@@ -109,6 +109,8 @@ pub enum RouterError {
 /// The router of the whole server. Fails on a malformed Redis URL or a `[ner]` model that
 /// cannot be loaded.
 pub fn router(vault: Arc<Vault>, settings: ServerSettings) -> Result<Router, RouterError> {
+    // The rule layer's word lists, parsed now rather than on the first request that needs them.
+    tokenvault_detect::warm_up();
     let ner = settings
         .ner
         .as_ref()
