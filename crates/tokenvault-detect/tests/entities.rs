@@ -135,8 +135,20 @@ fn addresses_of_each_grammar() {
             "123 Main St, Apt 4B, Toronto, ON M5V 2T6",
         ),
         (
+            "to 6137 Akurgerði 6 Apt. 805, STEINKREUZ, Austria 41981 for post",
+            "6137 Akurgerði 6 Apt. 805, STEINKREUZ, Austria 41981",
+        ),
+        (
+            "Meet me at 7872 Heb Place\n Apt. 595\n The Gardens\n New Zealand 21800",
+            "7872 Heb Place\n Apt. 595\n The Gardens\n New Zealand 21800",
+        ),
+        (
             "Address:\nPSC 2221, Box 9693\nAPO AA 76936",
             "PSC 2221, Box 9693\nAPO AA 76936",
+        ),
+        (
+            "mail it to\nUSCGC Carey\nFPO AA 73545",
+            "USCGC Carey\nFPO AA 73545",
         ),
         (
             "meet at the corner of 262 Thisseos Avenue and Semmens Greens tonight",

@@ -13,10 +13,10 @@ use tokenvault_ner::{EntityKind, NerModel};
 
 const SCORED: &[&str] = &["person", "address", "organization"];
 
-/// Issue 15 asks 0.90 / 0.85 / 0.80 with the model; measured 0.901 / 0.840 / 0.836 on this
+/// Issue 15 asks 0.90 / 0.85 / 0.80 with the model; measured 0.902 / 0.853 / 0.836 on this
 /// box (docs/benchmarks.md). The floors sit a little under, as another CPU's kernels may tip a
 /// near tie of the quantized model the other way.
-const FLOORS: &[(&str, f64)] = &[("person", 0.89), ("address", 0.83), ("organization", 0.80)];
+const FLOORS: &[(&str, f64)] = &[("person", 0.89), ("address", 0.84), ("organization", 0.80)];
 
 #[test]
 fn the_model_layer_lifts_people_and_addresses() {

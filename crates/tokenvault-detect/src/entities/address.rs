@@ -173,6 +173,8 @@ const ADDRESS_SCORE: f32 = 0.8;
 const WITH_POSTCODE_SCORE: f32 = 0.9;
 /// Words of a street name at most.
 const MAX_NAME_WORDS: usize = 4;
+/// Tokens of a city or country line under an address at most.
+const CITY_LINE_TOKENS: usize = 6;
 
 /// Tokens around a number searched for a street anchor: every grammar but the post box has
 /// its house number within this many tokens of the anchor.
@@ -268,8 +270,8 @@ fn street_at(text: &str, toks: &[Token], i: usize) -> Option<(usize, usize)> {
     // Most words anchor nothing: one lookup decides, before any grammar is tried.
     let first_upper = w.chars().next().is_some_and(char::is_uppercase);
     let street_word = Flags::SUFFIX_TYPE | Flags::PREFIX_TYPE | Flags::TURKISH_TYPE;
-    let anchored =
-        first_upper && (glued_type(w) || w.len() <= 4) || t.lookup(text).has(street_word);
+    let anchored = first_upper && (glued_type(w) || w.len() <= 4 || all_caps(w))
+        || t.lookup(text).has(street_word);
     if !anchored {
         return None;
     }
@@ -436,7 +438,10 @@ fn address_cue(text: &str, toks: &[Token], i: usize) -> bool {
 /// then `APO|FPO|DPO AA|AE|AP 12345`. Anchored on the first line's designator.
 fn military(text: &str, toks: &[Token], i: usize) -> Option<(usize, usize)> {
     let w = toks[i].text(text);
-    if !matches!(w, "PSC" | "CMR" | "Unit" | "USNS" | "USNV" | "USS") {
+    if !matches!(
+        w,
+        "PSC" | "CMR" | "Unit" | "USNS" | "USNV" | "USS" | "USCGC"
+    ) {
         return None;
     }
     let mut k = i + 1;
@@ -591,14 +596,31 @@ fn tail(text: &str, toks: &[Token], mut end: usize) -> (usize, bool) {
             end = k + 1;
             continue;
         }
+        // A line of its own under an address line, starting with a capital, is its city or
+        // country, whatever small words it holds (`Ždár nad Sázavou 1`, `The Gardens`).
+        if t.line_break_before
+            && t.kind == Kind::Word
+            && (capitalized(t.text(text)) || all_caps(t.text(text)))
+        {
+            let mut n = k + 1;
+            while n < toks.len() && n < k + CITY_LINE_TOKENS && !toks[n].line_break_before {
+                n += 1;
+            }
+            if toks.get(n).is_none_or(|x| x.line_break_before) {
+                end = n;
+                continue;
+            }
+        }
         // City or country: capitalised words (with links) on this line, ending where the
         // address does (a comma, a line break, a postcode or state, the end); after a postcode
         // only without a comma (`4450 Sissach`, not `62704, I work …`).
         let comma = k > end;
+        // A city in capitals (`STEINKREUZ`) counts as one in capitalised letters.
+        let city_word = capitalized(t.text(text)) && lexicon_ok(text, t)
+            || all_caps(t.text(text)) && t.text(text).chars().count() >= 3;
         if t.kind == Kind::Word
             && t.text(text).chars().count() >= 2
-            && capitalized(t.text(text))
-            && lexicon_ok(text, t)
+            && city_word
             && !(postcode && comma)
         {
             let mut n = k + 1;
