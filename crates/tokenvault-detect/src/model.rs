@@ -31,10 +31,13 @@ pub enum ModelStatus {
     Unavailable,
     /// The model failed (logged by the server).
     Failed,
+    /// The text is longer than the model layer reads (`MAX_MODEL_BYTES` on the server): its
+    /// windows would hold the model's one worker far past any request's budget.
+    TooLong,
 }
 
 impl ModelStatus {
-    /// The wire name (`used`, `timeout`, `busy`, `unavailable`, `failed`).
+    /// The wire name (`used`, `timeout`, `busy`, `unavailable`, `failed`, `too_long`).
     pub fn as_str(self) -> &'static str {
         match self {
             ModelStatus::Used => "used",
@@ -42,6 +45,7 @@ impl ModelStatus {
             ModelStatus::Busy => "busy",
             ModelStatus::Unavailable => "unavailable",
             ModelStatus::Failed => "failed",
+            ModelStatus::TooLong => "too_long",
         }
     }
 }

@@ -114,7 +114,7 @@ pub struct PiiResponse {
     pub vault: Option<PiiVault>,
     /// Only for a policy with `detection.model`: `used` when the model layer's findings are in
     /// the answer; `timeout`, `busy`, `unavailable` or `failed` when the answer holds the rule
-    /// layer's and the pattern recognizers' findings only.
+    /// layer's and the pattern recognizers' findings only; `too_long` past 32 KiB of text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
 }

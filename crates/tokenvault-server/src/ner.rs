@@ -30,6 +30,11 @@ pub struct NerSettings {
     pub budget: Duration,
 }
 
+/// Longest text sent to the model: about 16 windows, a few seconds of one worker. Longer
+/// texts get the rule layer's findings and `model: "too_long"`, so one request cannot hold the
+/// worker (and every other request's budget) for minutes.
+pub(crate) const MAX_MODEL_BYTES: usize = 32 * 1024;
+
 type Reply = mpsc::Sender<Result<Vec<ModelSpan>, ModelStatus>>;
 
 /// The running model.
@@ -68,6 +73,9 @@ impl NerWorker {
 
     /// The model's spans of `text`, or why there are none.
     pub(crate) fn spans(&self, text: &str) -> Result<Vec<ModelSpan>, ModelStatus> {
+        if text.len() > MAX_MODEL_BYTES {
+            return Err(ModelStatus::TooLong);
+        }
         let (reply, answer) = mpsc::channel();
         match self.jobs.try_send((text.to_owned(), reply)) {
             Ok(()) => {}

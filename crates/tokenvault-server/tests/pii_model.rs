@@ -96,6 +96,19 @@ fn past_the_budget_the_rules_answer_and_say_so() {
 }
 
 #[test]
+fn a_text_too_long_for_the_model_gets_the_rules_and_says_so() {
+    let s = server(Duration::from_secs(60));
+    policy(&s, "with-model", true);
+    let long = format!("{TICKET} {}", "The parcel was late again. ".repeat(1300));
+    let out = detect(&s, "with-model", &long);
+    assert_eq!(out.model.as_deref(), Some("too_long"));
+    assert!(out
+        .findings
+        .iter()
+        .any(|f| f.category == "person" && f.value == "Sarah Thompson"));
+}
+
+#[test]
 fn a_server_without_a_model_says_it_is_unavailable() {
     let s = TestServer::start();
     policy(&s, "with-model", true);
