@@ -92,6 +92,14 @@ fn a_name_found_once_is_found_again_and_an_email_strengthens_it() {
         .detect("The singer Okari Tanvu left; write to okari.tanvu@example.com")
         .unwrap();
     assert!(spelled[0].confidence > plain[0].confidence);
+    // Only an address near the name counts (the same message, not anywhere in a long text).
+    let far = d
+        .detect(&format!(
+            "The singer Okari Tanvu left. {} write to okari.tanvu@example.com",
+            "Nothing else to add here. ".repeat(40)
+        ))
+        .unwrap();
+    assert_eq!(far[0].confidence, plain[0].confidence);
 }
 
 #[test]

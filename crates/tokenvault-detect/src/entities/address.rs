@@ -13,7 +13,7 @@
 
 use super::{
     lexicon::{self, Flags},
-    tokens::{all_caps, capitalized, Kind, Token},
+    tokens::{Kind, Token},
 };
 use crate::{catalog::Category, recognize::Raw};
 
@@ -237,7 +237,7 @@ pub(super) fn find(text: &str, toks: &[Token], out: &mut Vec<Raw>) {
 
 /// Whether a word token is on the list `flag` names (one lookup in the lexicon's map).
 fn is(text: &str, t: &Token, flag: u16) -> bool {
-    t.lookup(text).has(flag)
+    t.is(text, flag)
 }
 
 fn is_number(t: Option<&Token>) -> bool {
@@ -268,10 +268,8 @@ fn street_at(text: &str, toks: &[Token], i: usize) -> Option<(usize, usize)> {
     }
     let w = t.text(text);
     // Most words anchor nothing: one lookup decides, before any grammar is tried.
-    let first_upper = w.chars().next().is_some_and(char::is_uppercase);
     let street_word = Flags::SUFFIX_TYPE | Flags::PREFIX_TYPE | Flags::TURKISH_TYPE;
-    let anchored = first_upper && (glued_type(w) || w.len() <= 4 || all_caps(w))
-        || t.lookup(text).has(street_word);
+    let anchored = t.upper && (w.len() <= 4 || t.caps || glued_type(w)) || t.is(text, street_word);
     if !anchored {
         return None;
     }
@@ -279,13 +277,12 @@ fn street_at(text: &str, toks: &[Token], i: usize) -> Option<(usize, usize)> {
         return Some(core);
     }
     // English: number, name words, type.
-    if is(text, &t, Flags::SUFFIX_TYPE) && i >= 2 && (capitalized(w) || w == "street") {
+    if is(text, &t, Flags::SUFFIX_TYPE) && i >= 2 && (t.cap || w == "street") {
         let mut k = i;
         let mut words = 0;
         while k > 0 && words < MAX_NAME_WORDS {
             let p = toks[k - 1];
-            let pw = p.text(text);
-            let named = p.kind == Kind::Word && (capitalized(pw) || all_caps(pw));
+            let named = p.kind == Kind::Word && (p.cap || p.caps);
             let ordinal = p.kind == Kind::Number && k >= 2 && toks[k - 2].kind == Kind::Number;
             if (named || ordinal) && !p.line_break_before {
                 k -= 1;
@@ -306,7 +303,7 @@ fn street_at(text: &str, toks: &[Token], i: usize) -> Option<(usize, usize)> {
         while k < toks.len() && words < MAX_NAME_WORDS + 2 && !toks[k].line_break_before {
             let n = toks[k];
             let nw = n.text(text);
-            if n.kind == Kind::Word && (capitalized(nw) || LINKS.contains(&nw))
+            if n.kind == Kind::Word && (n.cap || LINKS.contains(&nw))
                 || matches!(nw, "'" | "’" | ".")
             {
                 k += 1;
@@ -315,8 +312,7 @@ fn street_at(text: &str, toks: &[Token], i: usize) -> Option<(usize, usize)> {
                 break;
             }
         }
-        let named =
-            (i + 1..k).any(|m| toks[m].kind == Kind::Word && capitalized(toks[m].text(text)));
+        let named = (i + 1..k).any(|m| toks[m].kind == Kind::Word && toks[m].cap);
         if named && is_number(toks.get(k)) && !toks[k].line_break_before {
             let start = if is_number(toks.get(i.wrapping_sub(1))) && i >= 1 {
                 i - 1
@@ -330,12 +326,12 @@ fn street_at(text: &str, toks: &[Token], i: usize) -> Option<(usize, usize)> {
         }
     }
     // Germanic and Nordic: a name glued to its type, then the number.
-    if capitalized(w) && glued_type(w) {
+    if t.cap && glued_type(w) {
         let k = after_dot(text, toks, i);
         if is_number(toks.get(k)) && !toks[k].line_break_before {
             let start = if i >= 1
                 && toks[i - 1].kind == Kind::Word
-                && capitalized(toks[i - 1].text(text))
+                && toks[i - 1].cap
                 && !toks[i].line_break_before
             {
                 i - 1
@@ -349,7 +345,7 @@ fn street_at(text: &str, toks: &[Token], i: usize) -> Option<(usize, usize)> {
     if is(text, &t, Flags::TURKISH_TYPE)
         && i >= 1
         && toks[i - 1].kind == Kind::Word
-        && capitalized(toks[i - 1].text(text))
+        && toks[i - 1].cap
     {
         let mut k = after_dot(text, toks, i);
         if toks
@@ -377,7 +373,7 @@ fn numbered_name(text: &str, toks: &[Token], i: usize) -> Option<(usize, usize)>
     let mut words = 0;
     while k < toks.len() && words < 3 && !toks[k].line_break_before {
         let w = toks[k].text(text);
-        if toks[k].kind == Kind::Word && (capitalized(w) || LINKS.contains(&w)) {
+        if toks[k].kind == Kind::Word && (toks[k].cap || LINKS.contains(&w)) {
             k = after_dot(text, toks, k);
             words += 1;
         } else {
@@ -397,9 +393,7 @@ fn numbered_name(text: &str, toks: &[Token], i: usize) -> Option<(usize, usize)>
             Some(n)
         };
         (n.line_break_before || n.text(text) == ",")
-            && c.is_some_and(|c| {
-                c.kind == Kind::Word && (capitalized(c.text(text)) || all_caps(c.text(text)))
-            })
+            && c.is_some_and(|c| c.kind == Kind::Word && (c.cap || c.caps))
     });
     (unit || city_after || address_cue(text, toks, i)).then_some((i, end))
 }
@@ -476,10 +470,10 @@ fn intersection(text: &str, toks: &[Token], i: usize) -> Option<(usize, usize)> 
         while k < toks.len() && k < from + MAX_CORNER_WORDS && !toks[k].line_break_before {
             let t = toks[k];
             let w = t.text(text);
-            let named = t.kind == Kind::Word && (capitalized(w) || all_caps(w));
+            let named = t.kind == Kind::Word && (t.cap || t.caps);
             if t.kind == Kind::Number || named || (w == "." && k > from) {
-                located |= t.kind == Kind::Number
-                    || t.lookup(text).has(Flags::SUFFIX_TYPE | Flags::PREFIX_TYPE);
+                located |=
+                    t.kind == Kind::Number || t.is(text, Flags::SUFFIX_TYPE | Flags::PREFIX_TYPE);
                 k += 1;
             } else {
                 break;
@@ -571,9 +565,9 @@ fn tail(text: &str, toks: &[Token], mut end: usize) -> (usize, bool) {
                 n
             };
             if is_number(toks.get(n))
-                || toks.get(n).is_some_and(|x| {
-                    x.kind == Kind::Word && x.text(text).len() <= 3 && all_caps(x.text(text))
-                })
+                || toks
+                    .get(n)
+                    .is_some_and(|x| x.kind == Kind::Word && x.text(text).len() <= 3 && x.caps)
             {
                 end = n + 1;
                 continue;
@@ -588,20 +582,13 @@ fn tail(text: &str, toks: &[Token], mut end: usize) -> (usize, bool) {
             continue;
         }
         // State: two capitals (`IL`, `ON`).
-        if t.kind == Kind::Word
-            && t.text(text).len() == 2
-            && all_caps(t.text(text))
-            && !t.line_break_before
-        {
+        if t.kind == Kind::Word && t.text(text).len() == 2 && t.caps && !t.line_break_before {
             end = k + 1;
             continue;
         }
         // A line of its own under an address line, starting with a capital, is its city or
         // country, whatever small words it holds (`Ždár nad Sázavou 1`, `The Gardens`).
-        if t.line_break_before
-            && t.kind == Kind::Word
-            && (capitalized(t.text(text)) || all_caps(t.text(text)))
-        {
+        if t.line_break_before && t.kind == Kind::Word && (t.cap || t.caps) {
             let mut n = k + 1;
             while n < toks.len() && n < k + CITY_LINE_TOKENS && !toks[n].line_break_before {
                 n += 1;
@@ -616,8 +603,7 @@ fn tail(text: &str, toks: &[Token], mut end: usize) -> (usize, bool) {
         // only without a comma (`4450 Sissach`, not `62704, I work …`).
         let comma = k > end;
         // A city in capitals (`STEINKREUZ`) counts as one in capitalised letters.
-        let city_word = capitalized(t.text(text)) && lexicon_ok(text, t)
-            || all_caps(t.text(text)) && t.text(text).chars().count() >= 3;
+        let city_word = t.cap && lexicon_ok(text, t) || t.caps && t.text(text).chars().count() >= 3;
         if t.kind == Kind::Word
             && t.text(text).chars().count() >= 2
             && city_word
@@ -631,10 +617,9 @@ fn tail(text: &str, toks: &[Token], mut end: usize) -> (usize, bool) {
             {
                 let w = toks[n].text(text);
                 if toks[n].kind == Kind::Word
-                    && (capitalized(w)
-                        || all_caps(w)
-                        || LINKS.contains(&w)
-                            && toks.get(n + 1).is_some_and(|x| capitalized(x.text(text))))
+                    && (toks[n].cap
+                        || toks[n].caps
+                        || LINKS.contains(&w) && toks.get(n + 1).is_some_and(|x| x.cap))
                 {
                     n += 1;
                 } else {
@@ -647,7 +632,7 @@ fn tail(text: &str, toks: &[Token], mut end: usize) -> (usize, bool) {
                     x.line_break_before
                         || matches!(x.text(text), "," | "." | ";" | ")" | "!" | "?")
                         || x.kind == Kind::Number
-                        || x.kind == Kind::Word && x.text(text).len() == 2 && all_caps(x.text(text))
+                        || x.kind == Kind::Word && x.text(text).len() == 2 && x.caps
                 });
             if !closed {
                 break;
@@ -655,7 +640,7 @@ fn tail(text: &str, toks: &[Token], mut end: usize) -> (usize, bool) {
             end = n;
             continue;
         }
-        if t.kind == Kind::Word && all_caps(t.text(text)) && t.line_break_before {
+        if t.kind == Kind::Word && t.caps && t.line_break_before {
             // `ORLÉANS` on its own line.
             end = k + 1;
             continue;
@@ -682,9 +667,9 @@ fn postcode_at(text: &str, toks: &[Token], k: usize) -> Option<usize> {
         }
         // Dutch `1012 NX`.
         if digits == 4
-            && toks.get(k + 1).is_some_and(|n| {
-                n.kind == Kind::Word && n.text(text).len() == 2 && all_caps(n.text(text))
-            })
+            && toks
+                .get(k + 1)
+                .is_some_and(|n| n.kind == Kind::Word && n.text(text).len() == 2 && n.caps)
         {
             return Some(k + 2);
         }

@@ -3,7 +3,7 @@
 
 use super::{
     lexicon,
-    tokens::{capitalized, Kind, Token},
+    tokens::{Kind, Token},
 };
 use crate::{catalog::Category, recognize::Raw};
 
@@ -13,7 +13,7 @@ pub(super) fn find(text: &str, toks: &[Token], out: &mut Vec<Raw>) {
     let mut i = 0;
     while i < toks.len() {
         let t = toks[i];
-        if t.kind != Kind::Word || !capitalized(t.text(text)) {
+        if t.kind != Kind::Word || !t.cap {
             i += 1;
             continue;
         }

@@ -9,6 +9,7 @@ mod location;
 mod name_lists;
 mod organization;
 mod person;
+mod swar;
 mod tokens;
 mod windows;
 
@@ -103,14 +104,21 @@ pub(crate) fn recognize(
 }
 
 fn find(text: &str, enabled: CategorySet, out: &mut Vec<Raw>) {
-    let spans = windows::windows(text);
+    let mut seen = Vec::new();
+    let wanted = windows::Wanted {
+        person: enabled.contains(Category::Person),
+        address: enabled.contains(Category::Address),
+        organization: enabled.contains(Category::Organization),
+        location: enabled.contains(Category::Location),
+    };
+    let spans = windows::windows(text, wanted, &mut seen);
     // About one token per four bytes; room for more so the vector rarely grows.
     let bytes: usize = spans.iter().map(|(s, e)| e - s).sum();
     let mut toks = Vec::with_capacity(bytes / 3 + 16);
     for (start, end) in spans {
         tokens::tokenize_into(text, start, end, &mut toks);
     }
-    tokens::annotate(text, &mut toks);
+    tokens::annotate(text, &mut toks, &seen);
     if enabled.contains(Category::Address) {
         address::find(text, &toks, out);
     }

@@ -3,7 +3,7 @@
 //! word organizations are named with (`Hyatt Hotels`, `First Bank`), opening with one
 //! (`University of Tartu`), or after "I work for/at".
 
-use super::tokens::{all_caps, capitalized, Kind, Token};
+use super::tokens::{Kind, Token};
 use crate::{catalog::Category, recognize::Raw};
 
 /// Legal forms, compared without their dots; those that are also everyday words or names
@@ -216,8 +216,7 @@ fn raw(toks: &[Token], start: usize, end: usize, score: f32) -> Raw {
 fn legal_form(text: &str, toks: &[Token], i: usize) -> Option<usize> {
     let t = toks[i];
     // Every legal form starts with a capital and is short: most words end here unallocated.
-    let starts_upper = t.text(text).chars().next().is_some_and(char::is_uppercase);
-    if t.kind != Kind::Word || !starts_upper || t.end - t.start > 12 {
+    if t.kind != Kind::Word || !t.upper || t.end - t.start > 12 {
         return None;
     }
     if !t.flags.has(super::lexicon::Flags::LEGAL) {
@@ -274,16 +273,15 @@ fn name_before(text: &str, toks: &[Token], i: usize) -> Option<usize> {
     while k > 0 && words < MAX_WORDS && !toks[k].line_break_before {
         let p = toks[k - 1];
         let w = p.text(text);
-        let named = p.kind == Kind::Word && (capitalized(w) || all_caps(w))
-            || p.kind == Kind::Number && words > 0;
+        let named =
+            p.kind == Kind::Word && (p.cap || p.caps) || p.kind == Kind::Number && words > 0;
         // `of` joins only an organization word to its name (`Bank of America`), never a
         // person to their employer (`Ross Marín of AYM Syntex Ltd`).
         let before = k.checked_sub(2).map(|b| toks[b]);
         let link = LINKS.contains(&w)
             && before.is_some_and(|b| {
-                let bw = b.text(text);
                 b.kind == Kind::Word
-                    && (capitalized(bw) || all_caps(bw))
+                    && (b.cap || b.caps)
                     && (w != "of"
                         || b.flags.has(
                             super::lexicon::Flags::ORG_OPENING | super::lexicon::Flags::ORG_ENDING,
@@ -318,7 +316,7 @@ fn opening(text: &str, toks: &[Token], i: usize) -> Option<usize> {
     while end < toks.len()
         && end < i + 2 + 3
         && toks[end].kind == Kind::Word
-        && capitalized(toks[end].text(text))
+        && toks[end].cap
         && !toks[end].line_break_before
     {
         end += 1;
@@ -348,7 +346,7 @@ fn employer(text: &str, toks: &[Token], i: usize) -> Option<usize> {
     while end < toks.len()
         && end < i + 4
         && toks[end].kind == Kind::Word
-        && (capitalized(toks[end].text(text)) || all_caps(toks[end].text(text)))
+        && (toks[end].cap || toks[end].caps)
     {
         end += 1;
     }

@@ -7,7 +7,7 @@
 
 use super::{
     lexicon::Flags,
-    tokens::{all_caps, capitalized, Kind, Token},
+    tokens::{Kind, Token},
 };
 use crate::{catalog::Category, recognize::Raw};
 
@@ -141,6 +141,9 @@ const LISTED_ALONE_SCORE: f32 = 0.6;
 const UNLISTED_PAIR_SCORE: f32 = 0.5;
 const REPEAT_SCORE: f32 = 0.65;
 const EMAIL_BONUS: f32 = 0.1;
+/// Bytes in the longest title or cue word (`m'appelle`, `signora`): longer words are not
+/// looked up.
+const LONGEST_CUE: usize = 10;
 /// Words in a name at most (given names, particles, surnames).
 const MAX_WORDS: usize = 4;
 
@@ -204,7 +207,7 @@ fn name_at(text: &str, toks: &[Token], i: usize) -> Option<(usize, f32)> {
     if listed
         && rest()
             .next()
-            .is_some_and(|t| capitalized(t.text(text)) && t.flags.has(Flags::SURNAME))
+            .is_some_and(|t| t.cap && t.flags.has(Flags::SURNAME))
     {
         return Some((end, LISTED_PAIR_SCORE - 0.15));
     }
@@ -240,12 +243,10 @@ fn extent(text: &str, toks: &[Token], i: usize) -> usize {
         if t.kind != Kind::Word || t.flags.has(Flags::NEVER_NAME) {
             break;
         }
-        if capitalized(w) && !all_caps(w) {
+        if t.cap && !t.caps {
             let next_capital = |at: usize| {
                 toks.get(at).is_some_and(|n: &Token| {
-                    n.kind == Kind::Word
-                        && capitalized(n.text(text))
-                        && n.text(text).chars().count() > 1
+                    n.kind == Kind::Word && n.cap && n.text(text).chars().count() > 1
                 })
             };
             // A middle initial, with its dot or without (`Paul C Tipton`).
@@ -264,7 +265,7 @@ fn extent(text: &str, toks: &[Token], i: usize) -> usize {
         let particle = PARTICLES.contains(&w);
         let then_capital = toks
             .get(end + 1)
-            .is_some_and(|n| n.kind == Kind::Word && capitalized(n.text(text)));
+            .is_some_and(|n| n.kind == Kind::Word && n.cap);
         if particle && then_capital {
             end += 1;
             words += 1;
@@ -293,7 +294,7 @@ fn titled(text: &str, toks: &[Token], i: usize) -> bool {
         i.wrapping_sub(1)
     };
     toks.get(at)
-        .is_some_and(|t| t.lookup(text).has(Flags::TITLE))
+        .is_some_and(|t| t.end - t.start <= LONGEST_CUE && t.is(text, Flags::TITLE))
 }
 
 /// A cue phrase right before.
@@ -303,7 +304,7 @@ fn cued(text: &str, toks: &[Token], i: usize) -> bool {
     };
     let may_end = match prev.kind {
         Kind::Punct => matches!(prev.text(text), ":" | "," | "?"),
-        _ => prev.lookup(text).has(Flags::CUE_END),
+        _ => prev.end - prev.start <= LONGEST_CUE && prev.is(text, Flags::CUE_END),
     };
     may_end
         && CUES.iter().any(|cue| {
@@ -348,7 +349,7 @@ fn repeats(text: &str, toks: &[Token], from: usize, out: &mut Vec<Raw>) {
             continue;
         }
         let w = t.text(text);
-        if capitalized(w) && names.contains(w) {
+        if t.cap && names.contains(w) {
             out.push(Raw {
                 category: Category::Person,
                 start: t.start,
@@ -359,32 +360,59 @@ fn repeats(text: &str, toks: &[Token], from: usize, out: &mut Vec<Raw>) {
     }
 }
 
-/// Raises names whose words an e-mail local part in the text spells (`sarah.thompson@…`).
+/// Bytes around a name searched for an e-mail address that spells it: the same message or
+/// paragraph, not the whole text (whose cost would grow with names times addresses).
+const EMAIL_REACH: usize = 400;
+/// E-mail addresses compared with one name at most.
+const EMAILS_PER_NAME: usize = 4;
+
+/// Raises names whose first word the local part of a nearby e-mail address spells
+/// (`sarah.thompson@…`). The addresses' positions are found once; each name looks at the
+/// few within `EMAIL_REACH` bytes of it.
 fn email_bonus(text: &str, found: &mut [Raw]) {
-    let locals: Vec<String> = text
-        .match_indices('@')
-        .take(64)
-        .map(|(at, _)| {
-            let head = &text[..at];
-            let start = head
-                .rfind(|c: char| !(c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '+')))
-                .map_or(0, |p| p + 1);
-            head[start..].to_lowercase()
-        })
-        .collect();
-    if locals.is_empty() {
+    let ats: Vec<usize> = text.match_indices('@').map(|(at, _)| at).collect();
+    if ats.is_empty() {
         return;
     }
+    let local = |at: usize| {
+        let head = &text[..at];
+        let start = head
+            .rfind(|c: char| !(c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '+')))
+            .map_or(0, |p| p + 1);
+        &head[start..]
+    };
     for raw in found {
-        let name = text[raw.start..raw.end].to_lowercase();
-        let mut parts = name.split_whitespace().filter(|w| w.chars().count() >= 3);
-        let spelled = parts.next().is_some_and(|first| {
-            locals
-                .iter()
-                .any(|l| l.contains(first) && (l.len() > first.len() + 1))
-        });
+        let first_near = ats.partition_point(|&at| at + EMAIL_REACH < raw.start);
+        let name = &text[raw.start..raw.end];
+        let Some(first) = name
+            .split_whitespace()
+            .find(|w| w.chars().count() >= 3)
+            .map(str::to_lowercase)
+        else {
+            continue;
+        };
+        let spelled = ats[first_near..]
+            .iter()
+            .take_while(|&&at| at <= raw.end + EMAIL_REACH)
+            .take(EMAILS_PER_NAME)
+            .any(|&at| {
+                let l = local(at).to_lowercase();
+                l.contains(&first) && l.len() > first.len() + 1
+            });
         if spelled {
             raw.score = (raw.score + EMAIL_BONUS).min(1.0);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_title_or_cue_word_is_longer_than_the_gate() {
+        for w in TITLES.iter().chain(CUE_ENDS) {
+            assert!(w.len() <= LONGEST_CUE, "{w}");
         }
     }
 }

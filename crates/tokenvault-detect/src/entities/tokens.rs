@@ -28,8 +28,12 @@ pub(crate) struct Token {
     /// What the word is in the lexicon, looked up once for words that start with a capital
     /// (the ones every recognizer asks about); empty for the rest.
     pub flags: Flags,
-    /// The word is [`capitalized`] (set by [`annotate`]).
+    /// The first character is a capital.
+    pub upper: bool,
+    /// The token is [`capitalized`].
     pub cap: bool,
+    /// The token is [`all_caps`].
+    pub caps: bool,
 }
 
 impl Token {
@@ -37,33 +41,30 @@ impl Token {
         &text[self.start..self.end]
     }
 
-    /// The lexicon's flags of this token: the cached ones for capitalised words, a lookup for
-    /// the rest.
-    pub(crate) fn lookup(&self, text: &str) -> Flags {
-        if self.kind != Kind::Word {
-            return Flags::default();
+    /// Whether the token is a word with one of the flags in `bits`: the cached flags for
+    /// capitalised words, [`lexicon::has`] (which skips most lookups) for the rest.
+    pub(crate) fn is(&self, text: &str, bits: u16) -> bool {
+        match self.kind {
+            Kind::Word if self.upper => self.flags.has(bits),
+            Kind::Word => lexicon::has(self.text(text), bits),
+            _ => false,
         }
-        if self.upper_first(text) {
-            self.flags
-        } else {
-            lexicon::flags(self.text(text))
-        }
-    }
-
-    fn upper_first(&self, text: &str) -> bool {
-        self.text(text)
-            .chars()
-            .next()
-            .is_some_and(char::is_uppercase)
     }
 }
 
-/// Looks up every word that starts with a capital once.
-pub(crate) fn annotate(text: &str, toks: &mut [Token]) {
+/// Gives every word that starts with a capital its flags: those in `seen` (what the window
+/// scan looked up, as (start, end, flags) in order), else a lookup.
+pub(crate) fn annotate(text: &str, toks: &mut [Token], seen: &[(usize, usize, Flags)]) {
+    let mut at = 0;
     for t in toks.iter_mut() {
-        if t.kind == Kind::Word && t.upper_first(text) {
-            t.flags = lexicon::flags(t.text(text));
-            t.cap = capitalized(t.text(text));
+        if t.kind == Kind::Word && t.upper {
+            while at < seen.len() && seen[at].0 < t.start {
+                at += 1;
+            }
+            t.flags = match seen.get(at) {
+                Some(&(start, end, flags)) if start == t.start && end == t.end => flags,
+                _ => lexicon::flags(t.text(text)),
+            };
         }
     }
 }
@@ -110,28 +111,24 @@ pub(crate) fn tokenize_into(text: &str, from: usize, to: usize, out: &mut Vec<To
     let (mut space, mut line) = (true, true);
     let mut i = from;
     while i < bytes.len() {
-        let (c, len) = char_at(text, i);
-        if is_space(c) {
+        let b = bytes[i];
+        // ASCII spaces and letters, the bulk of any text, are classified by byte.
+        if matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0b' | b'\x0c') {
             space = true;
-            line |= c == '\n';
+            line |= b == b'\n';
+            i += 1;
+            continue;
+        }
+        let (c, len) = char_at(text, i);
+        if b >= 0x80 && is_space(c) {
+            space = true;
             i += len;
             continue;
         }
         let start = i;
         i += len;
         let kind = if is_letter(c) {
-            while i < bytes.len() {
-                let (d, dl) = char_at(text, i);
-                // Letters, and an apostrophe or hyphen between letters.
-                let inner = matches!(d, '\'' | '’' | '-')
-                    && i + dl < bytes.len()
-                    && is_letter(char_at(text, i + dl).0);
-                if is_letter(d) || inner {
-                    i += dl;
-                } else {
-                    break;
-                }
-            }
+            i = word_end(text, bytes, i);
             Kind::Word
         } else if c.is_ascii_digit() {
             while i < bytes.len()
@@ -150,6 +147,10 @@ pub(crate) fn tokenize_into(text: &str, from: usize, to: usize, out: &mut Vec<To
         } else {
             Kind::Punct
         };
+        let (upper, cap, caps) = match kind {
+            Kind::Punct => (false, false, false),
+            _ => case_of(&text[start..i]),
+        };
         out.push(Token {
             kind,
             start,
@@ -157,15 +158,60 @@ pub(crate) fn tokenize_into(text: &str, from: usize, to: usize, out: &mut Vec<To
             line_break_before: line,
             space_before: space,
             flags: Flags::default(),
-            cap: false,
+            upper,
+            cap,
+            caps,
         });
         space = false;
         line = false;
     }
 }
 
+/// Where the word whose letters go on at `i` ends: letters, and an apostrophe or hyphen
+/// between letters. ASCII letters are stepped over by byte.
+pub(crate) fn word_end(text: &str, bytes: &[u8], mut i: usize) -> usize {
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii_alphabetic() {
+            i += 1;
+            continue;
+        }
+        if b < 0x80 && !matches!(b, b'\'' | b'-') {
+            break;
+        }
+        let (d, dl) = char_at(text, i);
+        let inner = matches!(d, '\'' | '’' | '-')
+            && i + dl < bytes.len()
+            && is_letter(char_at(text, i + dl).0);
+        if is_letter(d) || inner {
+            i += dl;
+        } else {
+            break;
+        }
+    }
+    i
+}
+
 fn next_is(text: &str, at: usize, f: impl Fn(char) -> bool) -> bool {
     text[at..].chars().next().is_some_and(f)
+}
+
+/// A word's case, as (starts with a capital, [`capitalized`], [`all_caps`]): one pass over
+/// the bytes of an ASCII word.
+fn case_of(word: &str) -> (bool, bool, bool) {
+    if !word.is_ascii() {
+        let upper = word.chars().next().is_some_and(char::is_uppercase);
+        return (upper, capitalized(word), all_caps(word));
+    }
+    let bytes = word.as_bytes();
+    let upper = bytes[0].is_ascii_uppercase();
+    let lower = bytes.iter().any(u8::is_ascii_lowercase);
+    let any_upper = upper || bytes.iter().any(u8::is_ascii_uppercase);
+    (
+        upper,
+        upper && (bytes.len() == 1 || lower),
+        bytes.len() >= 2 && !lower && any_upper,
+    )
 }
 
 /// Whether a word starts with a capital and is not all capitals (`Sarah`, not `SARAH`), or is
@@ -214,6 +260,20 @@ mod tests {
             ]
         );
         assert!(tokenize(t)[13].line_break_before);
+    }
+
+    #[test]
+    fn the_ascii_case_pass_agrees_with_the_unicode_one() {
+        for w in [
+            "Sarah", "SARAH", "sarah", "C", "c", "12A", "12a", "IIFL", "McDonald", "O'Brien",
+        ] {
+            let slow = (
+                w.chars().next().is_some_and(char::is_uppercase),
+                capitalized(w),
+                all_caps(w),
+            );
+            assert_eq!(case_of(w), slow, "{w}");
+        }
     }
 
     #[test]
