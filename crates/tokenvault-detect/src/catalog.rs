@@ -105,6 +105,44 @@ pub enum Category {
     EsPassport,
     /// Korean passport number.
     KrPassport,
+    /// Korean business registration number.
+    KrBrn,
+    /// Korean driving licence number.
+    KrDrivingLicence,
+    /// Singapore Unique Entity Number.
+    SgUen,
+    /// German passport number.
+    DePassport,
+    /// German identity card number.
+    DeIdCard,
+    /// German commercial register number (Handelsregister).
+    DeHandelsregister,
+    /// German vehicle registration plate.
+    DePlate,
+    /// Turkish vehicle registration plate.
+    TrPlate,
+    /// Nigerian vehicle registration plate.
+    NgPlate,
+    /// UK passport number.
+    GbPassport,
+    /// UK (DVLA) driving licence number.
+    GbDrivingLicence,
+    /// UK postcode.
+    GbPostcode,
+    /// UK vehicle registration mark.
+    GbVehicleReg,
+    /// Indian passport number.
+    InPassport,
+    /// Indian vehicle registration mark.
+    InVehicleReg,
+    /// Italian passport number.
+    ItPassport,
+    /// Italian identity card number.
+    ItIdCard,
+    /// Italian driving licence number.
+    ItDrivingLicence,
+    /// US driver licence number.
+    UsDriverLicence,
     /// A person's name.
     Person,
     /// A street address (house number, street, unit, postcode, city, region).
@@ -268,6 +306,63 @@ pub static CATEGORIES: &[CategoryInfo] = &[
     CategoryInfo { category: C::KrPassport, name: "kr_passport", label: "KR_PASSPORT", pack: "ko", severity: High,
         validation: "M, S, R, O, D or G and eight digits (no check digit is printed); needs context",
         context: &["여권", "여권번호", "passport"] },
+    CategoryInfo { category: C::KrBrn, name: "kr_brn", label: "KR_BRN", pack: "ko", severity: Medium,
+        validation: "10 digits (3-2-5): tax office code 101 or more, business type not 00, serial not 0000 (python-stdnum's rules; no check digit is published); read after its label",
+        context: &["사업자등록번호", "사업자번호", "business registration number", "brn"] },
+    CategoryInfo { category: C::KrDrivingLicence, name: "kr_driving_licence", label: "KR_DRIVING_LICENCE", pack: "ko", severity: High,
+        validation: "12 digits (2-2-6-2), the first two a regional code 11-28; read after its label",
+        context: &["운전면허", "운전면허번호", "면허번호", "driver's license", "driving licence", "driver license"] },
+    CategoryInfo { category: C::SgUen, name: "sg_uen", label: "SG_UEN", pack: "sg", severity: Medium,
+        validation: "ACRA's three forms (business 8 digits, local company year and 5 digits, other entities R/S/T, year, entity type, 4 digits), each with its weighted check letter; a registration year not in the future; read after its label",
+        context: &["uen", "unique entity number", "acra"] },
+    CategoryInfo { category: C::DePassport, name: "de_passport", label: "DE_PASSPORT", pack: "de", severity: High,
+        validation: "nine characters, the first C, F, G, H, J or K, then digits and the consonants the Bundesdruckerei uses; with a tenth, the ICAO 9303 7-3-1 check digit; read after its label",
+        context: &["reisepass", "reisepassnummer", "passnummer", "pass-nr", "passport"] },
+    CategoryInfo { category: C::DeIdCard, name: "de_id_card", label: "DE_ID_CARD", pack: "de", severity: High,
+        validation: "nine characters of the identity card alphabet (digits and C F G H J K L M N P R T V W X Y Z, a letter first); with a tenth, the ICAO 9303 7-3-1 check digit; read after its label",
+        context: &["personalausweis", "personalausweisnummer", "ausweisnummer", "ausweis-nr", "id card", "identity card"] },
+    CategoryInfo { category: C::DeHandelsregister, name: "de_handelsregister", label: "DE_HANDELSREGISTER", pack: "de", severity: Low,
+        validation: "the register type (HRA, HRB, GnR, VR, PR) and a number 1-999999 with an optional letter suffix, as python-stdnum's de.handelsregisternummer formats them",
+        context: &["handelsregister", "registergericht", "amtsgericht", "vereinsregister", "registernummer"] },
+    CategoryInfo { category: C::DePlate, name: "de_plate", label: "DE_PLATE", pack: "de", severity: Low,
+        validation: "district code of 1-3 letters, a dash or space, 1-2 letters and 1-4 digits (E for electric, H for historic); read after its label",
+        context: &["kennzeichen", "kfz-kennzeichen", "nummernschild", "amtliches kennzeichen", "license plate", "number plate"] },
+    CategoryInfo { category: C::TrPlate, name: "tr_plate", label: "TR_PLATE", pack: "tr", severity: Low,
+        validation: "province code 01-81, 1-3 letters and 2-4 digits; read after its label",
+        context: &["plaka", "plakası", "araç plakası", "license plate", "number plate"] },
+    CategoryInfo { category: C::NgPlate, name: "ng_plate", label: "NG_PLATE", pack: "ng", severity: Low,
+        validation: "three letters (the local government code), three digits and two letters; read after its label",
+        context: &["plate number", "number plate", "license plate", "plate no"] },
+    CategoryInfo { category: C::GbPassport, name: "gb_passport", label: "GB_PASSPORT", pack: "gb", severity: High,
+        validation: "nine digits (no check digit is printed); read after its label",
+        context: &["passport", "passport number", "passport no"] },
+    CategoryInfo { category: C::GbDrivingLicence, name: "gb_driving_licence", label: "GB_DRIVING_LICENCE", pack: "gb", severity: High,
+        validation: "DVLA's 16 characters: five of the surname, the birth decade, month (+50 for women), day and year digits, two initials, a digit and two check letters, with a real month and day; read after its label",
+        context: &["driving licence", "driving license", "licence number", "dvla"] },
+    CategoryInfo { category: C::GbPostcode, name: "gb_postcode", label: "GB_POSTCODE", pack: "gb", severity: Low,
+        validation: "Royal Mail's outward and inward codes (A9 9AA to AA9A 9AA, GIR 0AA) with the letters each position excludes; read after its label (an address's postcode is part of the address reading)",
+        context: &["postcode", "post code"] },
+    CategoryInfo { category: C::GbVehicleReg, name: "gb_vehicle_reg", label: "GB_VEHICLE_REG", pack: "gb", severity: Low,
+        validation: "current format (since 2001): two letters, the age identifier 02-29 or 51-79, three letters (never I or Q); read after its label",
+        context: &["registration", "reg number", "vehicle registration", "number plate", "vrm"] },
+    CategoryInfo { category: C::InPassport, name: "in_passport", label: "IN_PASSPORT", pack: "in", severity: High,
+        validation: "a letter (not Q, X or Z), a digit 1-9, five digits and a digit 1-9; read after its label",
+        context: &["passport", "passport number", "passport no"] },
+    CategoryInfo { category: C::InVehicleReg, name: "in_vehicle_reg", label: "IN_VEHICLE_REG", pack: "in", severity: Low,
+        validation: "a state or union-territory code from the ministry's list (or BH), the district number, up to three series letters and four digits; read after its label",
+        context: &["vehicle number", "registration number", "vehicle registration", "rc number", "number plate"] },
+    CategoryInfo { category: C::ItPassport, name: "it_passport", label: "IT_PASSPORT", pack: "it", severity: High,
+        validation: "two letters and seven digits; read after its label",
+        context: &["passaporto", "numero di passaporto", "passport"] },
+    CategoryInfo { category: C::ItIdCard, name: "it_id_card", label: "IT_ID_CARD", pack: "it", severity: High,
+        validation: "electronic card CA00000AA (C, a letter, five digits, two letters) or paper card two letters and seven digits; read after its label",
+        context: &["carta d'identità", "carta di identità", "carta d'identita", "cie", "identity card"] },
+    CategoryInfo { category: C::ItDrivingLicence, name: "it_driving_licence", label: "IT_DRIVING_LICENCE", pack: "it", severity: High,
+        validation: "U1 and eight characters ending in a letter, or two letters, seven digits and a letter; read after its label",
+        context: &["patente", "patente di guida", "driving licence"] },
+    CategoryInfo { category: C::UsDriverLicence, name: "us_driver_licence", label: "US_DRIVER_LICENCE", pack: "us", severity: High,
+        validation: "the states' shapes in general form: one or two letters and 4-14 digits, 7-12 digits, or 3-3-3 digits (states publish no common check digit); read after its label",
+        context: &["driver's license", "drivers license", "driver license", "driver licence", "dl#", "dl no", "license number"] },
     CategoryInfo { category: C::TrPhone, name: "tr_phone", label: "TR_PHONE", pack: "tr", severity: Medium,
         validation: "a Turkish number (+90 or national 0 prefix) valid under libphonenumber's metadata",
         context: &["phone", "tel", "telephone", "mobile", "cell", "call", "fax", "telefon", "teléfono", "téléphone", "whatsapp", "gsm", "cep", "ara", "numara"] },
@@ -314,7 +409,7 @@ pub const OPT_IN: &[Category] = &[
 /// Recognizer packs a policy may name in `languages`.
 pub const LANGUAGES: &[&str] = &[
     "global", "us", "ca", "tr", "gb", "de", "es", "in", "fr", "nl", "au", "pl", "br", "sv", "za",
-    "ko", "th", "fi", "it", "ng", "fil",
+    "ko", "th", "fi", "it", "ng", "fil", "sg",
 ];
 
 impl Category {
@@ -349,15 +444,15 @@ impl Category {
             .map(|c| c.category)
     }
 
-    /// A bit for sets of categories.
-    pub(crate) fn bit(self) -> u64 {
-        1 << (self as u64)
+    /// A bit for sets of categories (the enum has fewer than 128 variants: a test checks).
+    pub(crate) fn bit(self) -> u128 {
+        1 << (self as u128)
     }
 }
 
 /// A set of categories.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct CategorySet(u64);
+pub struct CategorySet(u128);
 
 impl CategorySet {
     /// Adds a category.
@@ -391,7 +486,9 @@ mod tests {
 
     #[test]
     fn table_is_complete_and_consistent() {
-        assert_eq!(CATEGORIES.len(), 53);
+        assert_eq!(CATEGORIES.len(), 72);
+        // Sets are bits of a `u128`.
+        assert!(CATEGORIES.iter().all(|c| (c.category as u32) < 128));
         for (i, info) in CATEGORIES.iter().enumerate() {
             assert_eq!(info.category.rank(), i, "{} listed twice", info.name);
             assert_eq!(Category::from_name(info.name), Some(info.category));

@@ -429,6 +429,21 @@ impl Detector {
             }
             raws.len() <= MAX_READINGS
         });
+        if raws.len() <= MAX_READINGS && recognize::labelled::wanted(&ctx) {
+            // Identifiers read after their label; the label is their context already.
+            buf.clear();
+            recognize::labelled::recognize(&ctx, &mut buf);
+            raws.extend(buf.iter().take(MAX_READINGS).map(|raw| {
+                (
+                    Kind::Builtin(raw.category),
+                    Span {
+                        start: raw.start,
+                        end: raw.end,
+                        score: raw.score,
+                    },
+                )
+            }));
+        }
         if raws.len() <= MAX_READINGS {
             buf.clear();
             crate::entities::recognize(text, self.enabled, self.organizations.as_ref(), &mut buf);

@@ -5,6 +5,8 @@
 pub(crate) mod checksum;
 mod date;
 mod identifiers;
+pub(crate) mod labelled;
+mod labelled_rules;
 pub(crate) mod national_checksum;
 mod network;
 mod numeric;

@@ -33,6 +33,7 @@ impl PhoneRegions {
             "it" => Id::IT,
             "ng" => Id::NG,
             "fil" => Id::PH,
+            "sg" => Id::SG,
             _ => return None,
         })
     }
