@@ -63,13 +63,8 @@ impl Counts {
     }
 }
 
-#[test]
-fn corpus_precision_recall_f1() {
-    // TOKENVAULT_CORPUS=<file> scores another corpus (e.g. one generated with another seed).
-    let corpus = match std::env::var("TOKENVAULT_CORPUS") {
-        Ok(path) => std::fs::read_to_string(path).unwrap(),
-        Err(_) => include_str!("corpus/labelled.jsonl").to_owned(),
-    };
+/// Scores `corpus` (JSON lines) with every pack on; prints the table and the first mistakes.
+fn score(corpus: &str) -> (BTreeMap<String, Counts>, Counts, usize) {
     let settings = DetectionSettings {
         languages: LANGUAGES.iter().map(|s| s.to_string()).collect(),
         ..DetectionSettings::default()
@@ -114,15 +109,14 @@ fn corpus_precision_recall_f1() {
             counts.entry(c).or_default().fn_ += 1;
         }
     }
-    assert!(sentences >= 500, "the corpus needs at least 500 sentences");
     println!(
-        "{sentences} sentences\n{:<16} {:>5} {:>5} {:>5} {:>9} {:>9} {:>9}",
+        "{sentences} sentences\n{:<20} {:>5} {:>5} {:>5} {:>9} {:>9} {:>9}",
         "category", "tp", "fp", "fn", "precision", "recall", "f1"
     );
     let mut total = Counts::default();
     for (c, n) in &counts {
         println!(
-            "{c:<16} {:>5} {:>5} {:>5} {:>9.3} {:>9.3} {:>9.3}",
+            "{c:<20} {:>5} {:>5} {:>5} {:>9.3} {:>9.3} {:>9.3}",
             n.tp,
             n.fp,
             n.fn_,
@@ -135,7 +129,7 @@ fn corpus_precision_recall_f1() {
         total.fn_ += n.fn_;
     }
     println!(
-        "{:<16} {:>5} {:>5} {:>5} {:>9.3} {:>9.3} {:>9.3}",
+        "{:<20} {:>5} {:>5} {:>5} {:>9.3} {:>9.3} {:>9.3}",
         "all",
         total.tp,
         total.fp,
@@ -144,9 +138,21 @@ fn corpus_precision_recall_f1() {
         total.recall(),
         total.f1()
     );
-    for m in mistakes.iter().take(40) {
+    for m in mistakes.iter().filter(|m| !m.contains("passport")).take(40) {
         println!("{m}");
     }
+    (counts, total, sentences)
+}
+
+#[test]
+fn corpus_precision_recall_f1() {
+    // TOKENVAULT_CORPUS=<file> scores another corpus (e.g. one generated with another seed).
+    let corpus = match std::env::var("TOKENVAULT_CORPUS") {
+        Ok(path) => std::fs::read_to_string(path).unwrap(),
+        Err(_) => include_str!("corpus/labelled.jsonl").to_owned(),
+    };
+    let (counts, total, sentences) = score(&corpus);
+    assert!(sentences >= 500, "the corpus needs at least 500 sentences");
     for c in CHECKSUM_VALIDATED {
         let n = counts
             .get(*c)
@@ -155,4 +161,34 @@ fn corpus_precision_recall_f1() {
         assert!(n.f1() >= 0.95, "{c}: F1 {:.3} < 0.95", n.f1());
     }
     assert!(total.f1() >= 0.9, "overall F1 {:.3}", total.f1());
+}
+
+/// The identifiers read after their label and the other context-only categories
+/// (`corpus/labelled_identifiers.jsonl`, made by `scripts/detect-corpus/identifiers.py`).
+/// The generator knows the formats the recognizers read, so this measures consistency (every
+/// label, filler and format claimed is read; the same shapes after other words are not), not
+/// accuracy on real text.
+#[test]
+fn identifiers_after_their_labels() {
+    let (counts, _, _) = score(include_str!("corpus/labelled_identifiers.jsonl"));
+    let corpus = include_str!("corpus/labelled_identifiers.jsonl");
+    let mut categories: Vec<String> = corpus
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .flat_map(|v| {
+            v["spans"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|s| s["category"].as_str().map(str::to_owned))
+        })
+        .collect();
+    categories.sort();
+    categories.dedup();
+    assert!(categories.len() >= 25, "{categories:?}");
+    for c in &categories {
+        let n = &counts[c];
+        assert!(n.f1() >= 0.95, "{c}: F1 {:.3} < 0.95", n.f1());
+    }
 }

@@ -21,7 +21,8 @@ struct Labelled {
     format: &'static str,
     /// The official rule the value must also pass (a check digit, a date, a code list).
     valid: fn(&str) -> bool,
-    /// Confidence of a reading (the label is already there: no context boost follows).
+    /// Confidence of a reading under a label several categories share (the label is already
+    /// there: no context boost follows).
     score: f32,
     /// The label is the value's own prefix (`HRB 12345`).
     label_in_value: bool,
@@ -33,6 +34,10 @@ struct Labelled {
 const FORMAT_ONLY: f32 = 0.55;
 /// Confidence of a value that also passed a check digit or code list.
 const VALIDATED: f32 = 0.8;
+/// What a label naming one category only ("UK passport", "UEN") adds: the text says which
+/// country's document it is, so it beats a reading of the same characters under a label
+/// several categories share ("passport") or a checksum that holds by chance.
+const SPECIFIC_LABEL: f32 = 0.1;
 /// Bytes after a label searched for its value (past separators and filler words).
 const GAP: usize = 24;
 /// Bytes a value may take at most.
@@ -220,6 +225,8 @@ struct Compiled {
     /// Pattern i of `labels` (a distinct lower-case word) labels `TABLE[k]` for every k in
     /// `owners[i]` ("passport" labels several countries' passports).
     owners: Vec<Vec<usize>>,
+    /// Pattern i is a context word of one catalog category only.
+    specific: Vec<bool>,
     formats: Vec<Regex>,
 }
 
@@ -242,6 +249,16 @@ static COMPILED: LazyLock<Option<Compiled>> = LazyLock::new(|| {
         .match_kind(MatchKind::LeftmostLongest)
         .build(&words)
         .ok()?;
+    let specific = words
+        .iter()
+        .map(|w| {
+            crate::catalog::CATEGORIES
+                .iter()
+                .filter(|c| c.context.iter().any(|x| x.eq_ignore_ascii_case(w)))
+                .count()
+                <= 1
+        })
+        .collect();
     let formats = TABLE
         .iter()
         .map(|e| Regex::new(e.format).ok())
@@ -249,6 +266,7 @@ static COMPILED: LazyLock<Option<Compiled>> = LazyLock::new(|| {
     Some(Compiled {
         labels,
         owners,
+        specific,
         formats,
     })
 });
@@ -272,20 +290,20 @@ pub(crate) fn recognize(ctx: &Ctx<'_>, out: &mut Vec<Raw>) {
         if m.start() > 0 && is_word_byte(bytes[m.start() - 1]) {
             continue;
         }
-        let Some(owners) = compiled.owners.get(m.pattern().as_usize()) else {
+        let pattern = m.pattern().as_usize();
+        let Some(owners) = compiled.owners.get(pattern) else {
             continue;
+        };
+        let bonus = if compiled.specific[pattern] {
+            SPECIFIC_LABEL
+        } else {
+            0.0
         };
         for &index in owners {
             let entry = &TABLE[index];
             if ctx.on(entry.category) {
-                read_value(
-                    ctx,
-                    entry,
-                    &compiled.formats[index],
-                    m.start(),
-                    m.end(),
-                    out,
-                );
+                let format = &compiled.formats[index];
+                read_value(ctx, entry, format, (m.start(), m.end()), bonus, out);
             }
         }
     }
@@ -297,8 +315,8 @@ fn read_value(
     ctx: &Ctx<'_>,
     entry: &Labelled,
     format: &Regex,
-    start: usize,
-    end: usize,
+    (start, end): (usize, usize),
+    bonus: f32,
     out: &mut Vec<Raw>,
 ) {
     let text = ctx.text;
@@ -318,7 +336,7 @@ fn read_value(
             category: entry.category,
             start: from,
             end: from + len,
-            score: entry.score,
+            score: entry.score + bonus,
         });
     }
 }
