@@ -143,6 +143,22 @@ pub enum Category {
     ItDrivingLicence,
     /// US driver licence number.
     UsDriverLicence,
+    /// German postcode (Postleitzahl).
+    DePostcode,
+    /// German driving licence number.
+    DeDrivingLicence,
+    /// German health insurance number (Krankenversichertennummer).
+    DeHealthInsurance,
+    /// German social security (pension insurance) number.
+    DeSvnr,
+    /// German lifelong physician number (LANR).
+    DeLanr,
+    /// German practice number (BSNR).
+    DeBsnr,
+    /// Singapore NRIC or FIN.
+    SgNric,
+    /// US DEA registration number (a prescriber's licence).
+    UsDea,
     /// A person's name.
     Person,
     /// A street address (house number, street, unit, postcode, city, region).
@@ -363,6 +379,30 @@ pub static CATEGORIES: &[CategoryInfo] = &[
     CategoryInfo { category: C::UsDriverLicence, name: "us_driver_licence", label: "US_DRIVER_LICENCE", pack: "us", severity: High,
         validation: "the states' shapes in general form: one or two letters and 4-14 digits, 7-12 digits, or 3-3-3 digits (states publish no common check digit); read after its label",
         context: &["driver's license", "drivers license", "driver license", "driver licence", "dl#", "dl no", "license number"] },
+    CategoryInfo { category: C::DePostcode, name: "de_postcode", label: "DE_POSTCODE", pack: "de", severity: Low,
+        validation: "five digits 01001-99998 (Deutsche Post's range); read after its label (an address's postcode is part of the address reading)",
+        context: &["plz", "postleitzahl"] },
+    CategoryInfo { category: C::DeDrivingLicence, name: "de_driving_licence", label: "DE_DRIVING_LICENCE", pack: "de", severity: High,
+        validation: "11 characters, letters and digits, the last a digit (the issuing authority's code, serial and check character; no public check rule); read after its label",
+        context: &["führerscheinnummer", "führerschein-nr", "führerschein", "fahrerlaubnis"] },
+    CategoryInfo { category: C::DeHealthInsurance, name: "de_health_insurance", label: "DE_HEALTH_INSURANCE", pack: "de", severity: High,
+        validation: "a letter and nine digits (the insurer-independent part of the eGK number); read after its label",
+        context: &["krankenversichertennummer", "versichertennummer", "kvnr", "krankenversicherungsnummer"] },
+    CategoryInfo { category: C::DeSvnr, name: "de_svnr", label: "DE_SVNR", pack: "de", severity: High,
+        validation: "12 characters: the pension insurer's area number, the birth date DDMMYY (a real date), the birth name's initial, a serial (00-49 men, 50-99 women) and a digit; read after its label",
+        context: &["sozialversicherungsnummer", "rentenversicherungsnummer", "sv-nummer", "svnr", "rvnr"] },
+    CategoryInfo { category: C::DeLanr, name: "de_lanr", label: "DE_LANR", pack: "de", severity: Medium,
+        validation: "nine digits (six-digit number, check digit, two-digit speciality group); read after its label",
+        context: &["lanr", "arztnummer", "lebenslange arztnummer"] },
+    CategoryInfo { category: C::DeBsnr, name: "de_bsnr", label: "DE_BSNR", pack: "de", severity: Low,
+        validation: "nine digits, the first two a Kassenärztliche Vereinigung's region code; read after its label",
+        context: &["bsnr", "betriebsstättennummer"] },
+    CategoryInfo { category: C::SgNric, name: "sg_nric", label: "SG_NRIC", pack: "sg", severity: High,
+        validation: "S, T, F, G or M, seven digits and a letter; read after its label",
+        context: &["nric", "fin", "nric no", "ic number"] },
+    CategoryInfo { category: C::UsDea, name: "us_dea", label: "US_DEA", pack: "us", severity: Medium,
+        validation: "a registrant-type letter (A, B, C, D, E, F, G, H, J, K, L, M, P, R, S, T, U, X), a letter or 9, and seven digits; read after its label",
+        context: &["dea", "dea number", "dea registration", "dea#", "medical license", "medical licence"] },
     CategoryInfo { category: C::TrPhone, name: "tr_phone", label: "TR_PHONE", pack: "tr", severity: Medium,
         validation: "a Turkish number (+90 or national 0 prefix) valid under libphonenumber's metadata",
         context: &["phone", "tel", "telephone", "mobile", "cell", "call", "fax", "telefon", "teléfono", "téléphone", "whatsapp", "gsm", "cep", "ara", "numara"] },
@@ -486,7 +526,7 @@ mod tests {
 
     #[test]
     fn table_is_complete_and_consistent() {
-        assert_eq!(CATEGORIES.len(), 72);
+        assert_eq!(CATEGORIES.len(), 80);
         // Sets are bits of a `u128`.
         assert!(CATEGORIES.iter().all(|c| (c.category as u32) < 128));
         for (i, info) in CATEGORIES.iter().enumerate() {

@@ -160,6 +160,62 @@ const CASES: &[(&str, &str, &str, &str, &str)] = &[
         "code D1234567",
         "driver's license D12",
     ),
+    (
+        "de_postcode",
+        "PLZ 10115 Berlin",
+        "10115",
+        "Raum 10115 Berlin",
+        "PLZ 00999",
+    ),
+    (
+        "de_driving_licence",
+        "Führerscheinnummer B072RRE2I55",
+        "B072RRE2I55",
+        "Code B072RRE2I55",
+        "Führerscheinnummer B072RRE2I5X",
+    ),
+    (
+        "de_health_insurance",
+        "Versichertennummer A123456780",
+        "A123456780",
+        "Code A123456780",
+        "Versichertennummer A12345678",
+    ),
+    (
+        "de_svnr",
+        "Sozialversicherungsnummer 12 150170 M 014",
+        "12 150170 M 014",
+        "Code 12 150170 M 014",
+        "Sozialversicherungsnummer 12 321370 M 014",
+    ),
+    (
+        "de_lanr",
+        "LANR 123456601",
+        "123456601",
+        "Code 123456601",
+        "LANR 12345660",
+    ),
+    (
+        "de_bsnr",
+        "BSNR 381234500",
+        "381234500",
+        "Code 381234500",
+        "BSNR 991234500",
+    ),
+    (
+        "sg_nric",
+        "NRIC S1234567D",
+        "S1234567D",
+        "code S1234567D",
+        "NRIC A1234567D",
+    ),
+    (
+        "us_dea",
+        "DEA number AB1234563",
+        "AB1234563",
+        "code AB1234563",
+        "DEA number IB1234563",
+    ),
 ];
 
 #[test]

@@ -34,10 +34,11 @@ struct Labelled {
 const FORMAT_ONLY: f32 = 0.55;
 /// Confidence of a value that also passed a check digit or code list.
 const VALIDATED: f32 = 0.8;
-/// What a label naming one category only ("UK passport", "UEN") adds: the text says which
-/// country's document it is, so it beats a reading of the same characters under a label
-/// several categories share ("passport") or a checksum that holds by chance.
-const SPECIFIC_LABEL: f32 = 0.1;
+/// What a label naming one category only ("UK passport", "UEN", "TIN") adds: the text says
+/// what the value is, so it beats a reading of the same characters under a label several
+/// categories share ("passport") or another category's checksum that holds by chance without
+/// that category's own word (a Luhn-valid Philippine TIN is no Canadian SIN).
+const SPECIFIC_LABEL: f32 = 0.3;
 /// Bytes after a label searched for its value (past separators and filler words).
 const GAP: usize = 24;
 /// Bytes a value may take at most.
@@ -200,6 +201,78 @@ static TABLE: &[Labelled] = &[
         label_in_value: false,
         labels: &[],
     },
+    Labelled {
+        category: Category::PhTin,
+        format: r"[0-9]{3}[- ]?[0-9]{3}[- ]?[0-9]{3}(?:[- ]?[0-9]{3})?",
+        valid: any,
+        score: FORMAT_ONLY,
+        label_in_value: false,
+        labels: &[],
+    },
+    Labelled {
+        category: Category::DePostcode,
+        format: r"0[1-9][0-9]{3}|[1-9][0-9]{4}",
+        valid: check::de_postcode,
+        score: FORMAT_ONLY,
+        label_in_value: false,
+        labels: &[],
+    },
+    Labelled {
+        category: Category::DeDrivingLicence,
+        format: r"[A-Za-z0-9]{10}[0-9]",
+        valid: any,
+        score: FORMAT_ONLY,
+        label_in_value: false,
+        labels: &[],
+    },
+    Labelled {
+        category: Category::DeHealthInsurance,
+        format: r"[A-Za-z][0-9]{9}",
+        valid: any,
+        score: FORMAT_ONLY,
+        label_in_value: false,
+        labels: &[],
+    },
+    Labelled {
+        category: Category::DeSvnr,
+        format: r"[0-9]{2} ?[0-9]{6} ?[A-Za-z] ?[0-9]{3}",
+        valid: check::de_svnr,
+        score: VALIDATED,
+        label_in_value: false,
+        labels: &[],
+    },
+    Labelled {
+        category: Category::DeLanr,
+        format: r"[0-9]{9}",
+        valid: any,
+        score: FORMAT_ONLY,
+        label_in_value: false,
+        labels: &[],
+    },
+    Labelled {
+        category: Category::DeBsnr,
+        format: r"[0-9]{9}",
+        valid: check::de_bsnr,
+        score: VALIDATED,
+        label_in_value: false,
+        labels: &[],
+    },
+    Labelled {
+        category: Category::SgNric,
+        format: r"[STFGMstfgm][0-9]{7}[A-Za-z]",
+        valid: any,
+        score: FORMAT_ONLY,
+        label_in_value: false,
+        labels: &[],
+    },
+    Labelled {
+        category: Category::UsDea,
+        format: r"[ABCDEFGHJKLMPRSTUXabcdefghjklmprstux][A-Za-z9][0-9]{7}",
+        valid: any,
+        score: FORMAT_ONLY,
+        label_in_value: false,
+        labels: &[],
+    },
 ];
 
 /// Words between a label and its value that say nothing (`No.`, `number`, `is`).
@@ -336,7 +409,7 @@ fn read_value(
             category: entry.category,
             start: from,
             end: from + len,
-            score: entry.score + bonus,
+            score: (entry.score + bonus).min(0.95),
         });
     }
 }

@@ -170,6 +170,42 @@ pub(super) fn in_vehicle_reg(value: &str) -> bool {
     c.len() >= 7 && IN_STATES.iter().any(|s| s[..] == c[..2])
 }
 
+/// A German postcode: Deutsche Post assigns 01001 to 99998.
+pub(super) fn de_postcode(value: &str) -> bool {
+    let n: u32 = value.parse().unwrap_or(0);
+    (1001..=99998).contains(&n)
+}
+
+/// A German pension insurance number: the area number, a real birth date DDMMYY, a letter,
+/// a serial and a digit.
+pub(super) fn de_svnr(value: &str) -> bool {
+    let c = compact(value);
+    if c.len() != 12 {
+        return false;
+    }
+    let two = |k: usize| digit(c[k]) * 10 + digit(c[k + 1]);
+    let (day, month) = (two(2), two(4));
+    let days = match month {
+        2 => 29,
+        4 | 6 | 9 | 11 => 30,
+        1..=12 => 31,
+        _ => 0,
+    };
+    c[8].is_ascii_alphabetic() && (1..=days).contains(&day)
+}
+
+/// Region codes of the Kassenärztliche Vereinigungen that open a practice number (BSNR).
+const KV_REGIONS: &[u32] = &[
+    1, 2, 3, 6, 7, 17, 20, 24, 27, 31, 38, 46, 47, 51, 52, 55, 60, 61, 62, 71, 72, 73, 78, 83, 88,
+    93, 98,
+];
+
+/// A BSNR opens with a KV region code.
+pub(super) fn de_bsnr(value: &str) -> bool {
+    let c = compact(value);
+    c.len() == 9 && KV_REGIONS.contains(&(digit(c[0]) * 10 + digit(c[1])))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -253,6 +289,16 @@ mod tests {
         assert!(gb_vehicle_reg("BD51 SMR") && gb_vehicle_reg("LA02ABC"));
         assert!(!gb_vehicle_reg("BD31 SMR"), "age 31 is never issued");
         assert!(!gb_vehicle_reg("QD51 SMR") && !gb_vehicle_reg("BD51 SIR"));
+    }
+
+    #[test]
+    fn german_postcodes_svnr_and_bsnr() {
+        assert!(de_postcode("10115") && de_postcode("01067"));
+        assert!(!de_postcode("00999") && !de_postcode("99999"));
+        // A number in the documented layout: area 12, born 15 Jan 1970, initial M.
+        assert!(de_svnr("12 150170 M 014"));
+        assert!(!de_svnr("12 320170 M 014") && !de_svnr("12 151370 M 014"));
+        assert!(de_bsnr("381234500") && !de_bsnr("991234500"));
     }
 
     #[test]
