@@ -7,7 +7,7 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex_automata::{meta::Regex, Anchored, Input};
 
 use super::{labelled_rules as check, Ctx, Raw};
@@ -317,9 +317,11 @@ static COMPILED: LazyLock<Option<Compiled>> = LazyLock::new(|| {
             }
         }
     }
+    // A full DFA: one table step per byte of text (the labels are few; the text is long).
     let labels = AhoCorasick::builder()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostLongest)
+        .kind(Some(AhoCorasickKind::DFA))
         .build(&words)
         .ok()?;
     let specific = words
