@@ -165,6 +165,28 @@ test('PII playground highlights findings and shows each form', async () => {
   await shot(page, 'pii-playground');
 });
 
+test('detection settings edit the model layer and the organization lists', async () => {
+  const page = await newPage();
+  await signIn(page);
+  await page.getByRole('link', { name: 'PII' }).click();
+  await page.getByLabel('Text policy').selectOption('pol_support');
+  await page.getByRole('tab', { name: 'Detection settings' }).click();
+  await page.getByLabel('Model layer').check();
+  await page.getByLabel('Organization names to find').fill('Initech, Globex');
+  await page.getByLabel('Organization names to leave').fill('Acme Corp');
+  await page.getByRole('button', { name: 'Save detection settings' }).click();
+  await page.getByText('Detection settings saved').waitFor();
+  const r = await fetch(`${BASE}/api/v1/tokens/policies/pol_support`, { headers: { 'x-api-key': process.env.TV_API_KEY } });
+  const policy = await r.json();
+  assert.equal(r.status, 200, JSON.stringify(policy));
+  assert.equal(policy.detection.model, true);
+  assert.deepEqual(policy.detection.organizations, { deny: ['Initech', 'Globex'], allow: ['Acme Corp'] });
+  // The form shows what was saved.
+  await page.getByRole('tab', { name: 'Detection settings' }).click();
+  assert.equal(await page.getByLabel('Organization names to leave').inputValue(), 'Acme Corp');
+  assert.ok(await page.getByLabel('Model layer').isChecked());
+});
+
 test('settings and integrations pages render for the administrator', async () => {
   const page = await newPage();
   await signIn(page);

@@ -1,5 +1,5 @@
 // Operate → PII: a text policy's detection settings (categories, languages, severities,
-// custom patterns, default action), its policy key and API usage, and a playground that
+// custom patterns, default action, the model layer, organization lists), its policy key and API usage, and a playground that
 // shows a pasted text's findings highlighted and its redacted, masked and tokenized forms.
 
 import { api } from '../api.js';
@@ -29,6 +29,12 @@ function settings(p, canWrite, reload) {
     default_action: field('Default action', h('select', {}, ['redact', 'detect', 'mask', 'tokenize', 'block']
       .map((x) => h('option', { value: x, selected: x === (d.default_action || 'redact') }, x)))),
     severities: field('Severities', h('input', { value: Object.entries(d.severities || {}).map(([k, v]) => `${k}=${v}`).join(', ') }), 'category=low|medium|high, comma-separated.'),
+    model: field('Model layer', h('input', { type: 'checkbox', checked: Boolean(d.model) }),
+      'Also run the NER model for people, addresses and places (the server needs its [ner] settings).'),
+    org_deny: field('Organization names to find', h('input', { value: ((d.organizations || {}).deny || []).join(', ') }),
+      'Comma-separated; found as organizations wherever they appear.'),
+    org_allow: field('Organization names to leave', h('input', { value: ((d.organizations || {}).allow || []).join(', ') }),
+      'Comma-separated; never reported (your own company, say).'),
     patterns: field('Custom patterns', h('textarea', { rows: 3 }, (d.custom_patterns || []).map((c) => `${c.name} ${c.severity} ${c.regex}`).join('\n')),
       'One per line: name severity regex.'),
   };
@@ -45,6 +51,8 @@ function settings(p, canWrite, reload) {
       categories: list(f.categories.input.value),
       languages: list(f.languages.input.value),
       default_action: f.default_action.input.value,
+      model: f.model.input.checked,
+      organizations: { deny: list(f.org_deny.input.value), allow: list(f.org_allow.input.value) },
       severities: Object.fromEntries(list(f.severities.input.value).map((x) => x.split('=').map((y) => y.trim()))),
       custom_patterns: f.patterns.input.value.split('\n').map((l) => l.trim()).filter(Boolean).map((l) => {
         const [name, severity, ...rest] = l.split(' ');
@@ -53,13 +61,15 @@ function settings(p, canWrite, reload) {
     };
     try {
       await api.put(`/policies/${encodeURIComponent(p.id)}`, spec);
+      // The page's copy of the policy follows the saved one, so the form shows it.
+      Object.assign(p, await api.get(`/policies/${encodeURIComponent(p.id)}`));
       notify('Detection settings saved');
       reload();
     } catch (err) {
       for (const problem of err.message.split('; ')) {
         const [path, ...rest] = problem.split(': ');
         const key = path.replace(/^detection\./, '').split(/[.[]/)[0];
-        const target = { custom_patterns: f.patterns }[key] || f[key] || f.categories;
+        const target = { custom_patterns: f.patterns, organizations: f.org_deny }[key] || f[key] || f.categories;
         setError(target, `${path}: ${rest.join(': ')}`);
       }
     }
