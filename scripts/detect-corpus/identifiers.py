@@ -123,6 +123,7 @@ SLOTS = {
     "it_id_card": (lambda: "C" + letters(1) + digits(5) + letters(2), {"it": ["carta d'identità", "CIE"]}),
     "it_driving_licence": (lambda: "U1" + letters(7, UPPER + string.digits) + letters(1), {"it": ["patente", "patente di guida"]}),
     "us_driver_licence": (lambda: letters(1) + digits(7), {"en": ["driver's license", "driver license"]}),
+    "de_tax_number": (lambda: f"{R.randint(10, 99)}/{digits(3)}/{digits(5)}", {"de": ["Steuernummer", "St.-Nr."]}),
     "de_postcode": (lambda: f"{R.randint(1001, 99998):05d}", {"de": ["PLZ", "Postleitzahl"]}),
     "de_driving_licence": (lambda: letters(10, UPPER + string.digits) + digits(1), {"de": ["Führerscheinnummer", "Führerschein-Nr."]}),
     "de_health_insurance": (lambda: letters(1) + digits(9), {"de": ["Krankenversichertennummer", "KVNR"]}),

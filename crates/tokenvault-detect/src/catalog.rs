@@ -159,6 +159,8 @@ pub enum Category {
     SgNric,
     /// US DEA registration number (a prescriber's licence).
     UsDea,
+    /// German tax number (Steuernummer).
+    DeTaxNumber,
     /// A person's name.
     Person,
     /// A street address (house number, street, unit, postcode, city, region).
@@ -403,6 +405,9 @@ pub static CATEGORIES: &[CategoryInfo] = &[
     CategoryInfo { category: C::UsDea, name: "us_dea", label: "US_DEA", pack: "us", severity: Medium,
         validation: "a registrant-type letter (A, B, C, D, E, F, G, H, J, K, L, M, P, R, S, T, U, X), a letter or 9, and seven digits; read after its label",
         context: &["dea", "dea number", "dea registration", "dea#", "medical license", "medical licence"] },
+    CategoryInfo { category: C::DeTaxNumber, name: "de_tax_number", label: "DE_TAX_NUMBER", pack: "de", severity: High,
+        validation: "Steuernummer in a state's own 10-11 digit format or the 13-digit nationwide format (state prefix, office, district, serial, check digit), as python-stdnum's de.stnr lists them; read after its label",
+        context: &["steuernummer", "st.-nr.", "st.-nr", "stnr", "steuer-nr", "steuer-nr."] },
     CategoryInfo { category: C::TrPhone, name: "tr_phone", label: "TR_PHONE", pack: "tr", severity: Medium,
         validation: "a Turkish number (+90 or national 0 prefix) valid under libphonenumber's metadata",
         context: &["phone", "tel", "telephone", "mobile", "cell", "call", "fax", "telefon", "teléfono", "téléphone", "whatsapp", "gsm", "cep", "ara", "numara"] },
@@ -526,7 +531,7 @@ mod tests {
 
     #[test]
     fn table_is_complete_and_consistent() {
-        assert_eq!(CATEGORIES.len(), 80);
+        assert_eq!(CATEGORIES.len(), 81);
         // Sets are bits of a `u128`.
         assert!(CATEGORIES.iter().all(|c| (c.category as u32) < 128));
         for (i, info) in CATEGORIES.iter().enumerate() {

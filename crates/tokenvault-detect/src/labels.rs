@@ -612,6 +612,14 @@ const NAMES: &[[&str; 6]] = &[
         "Numéro d'enregistrement DEA américain",
     ],
     [
+        "de_tax_number",
+        "German tax number",
+        "Alman vergi numarası",
+        "Steuernummer",
+        "Número fiscal alemán",
+        "Numéro fiscal allemand",
+    ],
+    [
         "person",
         "Person's name",
         "Kişi adı",

@@ -216,6 +216,13 @@ const CASES: &[(&str, &str, &str, &str, &str)] = &[
         "code AB1234563",
         "DEA number IB1234563",
     ),
+    (
+        "de_tax_number",
+        "Steuernummer 181/815/08155",
+        "181/815/08155",
+        "Vorgang 181/815/08155",
+        "Steuernummer 7181081508155",
+    ),
 ];
 
 #[test]

@@ -273,6 +273,14 @@ static TABLE: &[Labelled] = &[
         label_in_value: false,
         labels: &[],
     },
+    Labelled {
+        category: Category::DeTaxNumber,
+        format: r"[0-9]{2,5}[ /]?[0-9]{3,4}[ /]?[0-9]{4,5}",
+        valid: check::de_tax_number,
+        score: VALIDATED,
+        label_in_value: false,
+        labels: &[],
+    },
 ];
 
 /// Words between a label and its value that say nothing (`No.`, `number`, `is`).

@@ -206,6 +206,45 @@ pub(super) fn de_bsnr(value: &str) -> bool {
     c.len() == 9 && KV_REGIONS.contains(&(digit(c[0]) * 10 + digit(c[1])))
 }
 
+/// The Steuernummer formats per state, regional then nationwide (python-stdnum 1.20's
+/// `de.stnr` table): F office, B district, U serial, P check digit; digits are literal.
+const STNR_FORMATS: &[&str] = &[
+    "FFBBBUUUUP",
+    "28FF0BBBUUUUP",
+    "FFFBBBUUUUP",
+    "9FFF0BBBUUUUP",
+    "11FF0BBBUUUUP",
+    "0FFBBBUUUUP",
+    "30FF0BBBUUUUP",
+    "24FF0BBBUUUUP",
+    "22FF0BBBUUUUP",
+    "26FF0BBBUUUUP",
+    "40FF0BBBUUUUP",
+    "23FF0BBBUUUUP",
+    "FFFBBBBUUUP",
+    "5FFF0BBBBUUUP",
+    "27FF0BBBUUUUP",
+    "10FF0BBBUUUUP",
+    "2FFBBBUUUUP",
+    "32FF0BBBUUUUP",
+    "1FFBBBUUUUP",
+    "31FF0BBBUUUUP",
+    "21FF0BBBUUUUP",
+    "41FF0BBBUUUUP",
+];
+
+/// A German tax number in one of the states' formats.
+pub(super) fn de_tax_number(value: &str) -> bool {
+    let c = compact(value);
+    c.iter().all(u8::is_ascii_digit)
+        && STNR_FORMATS.iter().any(|f| {
+            f.len() == c.len()
+                && f.bytes()
+                    .zip(&c)
+                    .all(|(x, &d)| !x.is_ascii_digit() || x == d)
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -289,6 +328,24 @@ mod tests {
         assert!(gb_vehicle_reg("BD51 SMR") && gb_vehicle_reg("LA02ABC"));
         assert!(!gb_vehicle_reg("BD31 SMR"), "age 31 is never issued");
         assert!(!gb_vehicle_reg("QD51 SMR") && !gb_vehicle_reg("BD51 SIR"));
+    }
+
+    /// python-stdnum 1.20 `de.stnr.is_valid`: its examples in the regional and nationwide
+    /// forms pass; a nationwide number with a state prefix no state uses fails.
+    #[test]
+    fn german_tax_numbers_as_python_stdnum_judges() {
+        for v in [
+            "18181508155",
+            "201/123/12340",
+            "181/815/08155",
+            "9181081508155",
+            "04/140/00004",
+        ] {
+            assert!(de_tax_number(v), "{v}");
+        }
+        for v in ["7181081508155", "181815081", "1234567890123"] {
+            assert!(!de_tax_number(v), "{v}");
+        }
     }
 
     #[test]
