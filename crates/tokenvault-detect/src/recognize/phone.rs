@@ -73,16 +73,21 @@ pub(super) fn phone(
     let span = &ctx.text[start..end];
     let international = span.starts_with('+');
     let found = if international {
-        parse_valid(None, span).map(|id| (id, 0.8))
+        parse_international(span).map(|id| (id, 0.8))
     } else {
+        // The digits once, on the stack (at most 15: checked above), for every region tried.
+        let mut buf = [0u8; 15];
+        let mut n = 0;
+        for b in span.bytes().filter(u8::is_ascii_digit).take(buf.len()) {
+            buf[n] = b;
+            n += 1;
+        }
+        let digits = std::str::from_utf8(&buf[..n]).unwrap_or_default();
         ctx.regions
             .0
             .iter()
-            .find_map(|&region| {
-                grouping_fits(region, groups)
-                    .then(|| parse_valid(Some(region), span))
-                    .flatten()
-            })
+            .copied()
+            .find(|&region| grouping_fits(region, groups) && national_valid(region, digits))
             .map(|id| {
                 let distinctive = span.starts_with('(') || span.starts_with('0');
                 let score = match (formatted, distinctive) {
@@ -149,29 +154,30 @@ fn plausible_national(region: Id, digits: &[u8]) -> bool {
     }
 }
 
-fn parse_valid(region: Option<Id>, span: &str) -> Option<Id> {
+/// The region of a valid international number (`+…`).
+fn parse_international(span: &str) -> Option<Id> {
     // `+44 (0)7725 …`: the bracketed trunk prefix is dialled only from inside the country.
-    let dialled = match (region, span.split_once("(0)")) {
-        (None, Some((country, rest))) => [country, rest],
-        _ => [span, ""],
+    let dialled = match span.split_once("(0)") {
+        Some((country, rest)) => [country, rest],
+        None => [span, ""],
     };
     let digits: String = dialled
         .iter()
         .flat_map(|part| part.chars())
         .filter(char::is_ascii_digit)
         .collect();
-    match region {
-        None => phone_metadata::valid_international(&digits)?
-            .parse::<Id>()
-            .ok(),
-        Some(region) => {
-            // A national form is read as written: no country code in front, and the trunk
-            // prefix where the region has one; libphonenumber's parser would accept both.
-            if !plausible_national(region, digits.as_bytes()) {
-                return None;
-            }
-            let id: &str = region.as_ref();
-            phone_metadata::valid_national(id, &digits).then_some(region)
-        }
+    phone_metadata::valid_international(&digits)?
+        .parse::<Id>()
+        .ok()
+}
+
+/// Whether `digits` are a valid national number of `region` as written there: no country
+/// code in front, and the trunk prefix where the region has one (libphonenumber's parser
+/// would accept both).
+fn national_valid(region: Id, digits: &str) -> bool {
+    if !plausible_national(region, digits.as_bytes()) {
+        return false;
     }
+    let id: &str = region.as_ref();
+    phone_metadata::valid_national(id, digits)
 }
