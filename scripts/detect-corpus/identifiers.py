@@ -101,6 +101,12 @@ def gb_vehicle_reg():
     return letters(1, "ABCDEFGHJKLMNOPRSTUVWXY") + letters(1) + f"{age:02d} " + letters(3, "ABCDEFGHJKLMNOPRSTUVWXYZ")
 
 
+def us_dea():
+    d = [R.randint(0, 9) for _ in range(6)]
+    check = (d[0] + d[2] + d[4] + 2 * (d[1] + d[3] + d[5])) % 10
+    return R.choice("ABFGM") + letters(1) + "".join(map(str, d)) + str(check)
+
+
 IN_STATES = ["MH", "DL", "KA", "TN", "UP", "GJ", "WB", "KL", "RJ", "HR"]
 
 SLOTS = {
@@ -131,7 +137,7 @@ SLOTS = {
     "de_lanr": (lambda: digits(9), {"de": ["LANR", "Arztnummer"]}),
     "de_bsnr": (lambda: R.choice(["01", "17", "38", "52", "71", "98"]) + digits(7), {"de": ["BSNR", "Betriebsstättennummer"]}),
     "sg_nric": (lambda: R.choice("STFGM") + digits(7) + letters(1), {"en": ["NRIC", "NRIC no"]}),
-    "us_dea": (lambda: R.choice("ABFGM") + letters(1) + digits(7), {"en": ["DEA number", "DEA registration"]}),
+    "us_dea": (us_dea, {"en": ["DEA number", "DEA registration"]}),
     "es_passport": (lambda: letters(3) + digits(6), {"es": ["pasaporte", "n.º de pasaporte"]}),
     "kr_passport": (lambda: R.choice("MSROD") + digits(8), {"ko": ["여권번호", "여권"]}),
     "us_bank_account": (lambda: digits(R.randint(10, 12)), {"en": ["bank account", "account number"]}),

@@ -403,7 +403,7 @@ pub static CATEGORIES: &[CategoryInfo] = &[
         validation: "S, T, F, G or M, seven digits and a letter; read after its label",
         context: &["nric", "fin", "nric no", "ic number"] },
     CategoryInfo { category: C::UsDea, name: "us_dea", label: "US_DEA", pack: "us", severity: Medium,
-        validation: "a registrant-type letter (A, B, C, D, E, F, G, H, J, K, L, M, P, R, S, T, U, X), a letter or 9, and seven digits; read after its label",
+        validation: "a registrant-type letter (A, B, C, D, E, F, G, H, J, K, L, M, P, R, S, T, U, X), a letter or 9, and seven digits, the last the DEA's check digit (digits 1+3+5 plus twice 2+4+6, last digit); read after its label",
         context: &["dea", "dea number", "dea registration", "dea#", "medical license", "medical licence"] },
     CategoryInfo { category: C::DeTaxNumber, name: "de_tax_number", label: "DE_TAX_NUMBER", pack: "de", severity: High,
         validation: "Steuernummer in a state's own 10-11 digit format or the 13-digit nationwide format (state prefix, office, district, serial, check digit), as python-stdnum's de.stnr lists them; read after its label",

@@ -268,8 +268,8 @@ static TABLE: &[Labelled] = &[
     Labelled {
         category: Category::UsDea,
         format: r"[ABCDEFGHJKLMPRSTUXabcdefghjklmprstux][A-Za-z9][0-9]{7}",
-        valid: any,
-        score: FORMAT_ONLY,
+        valid: check::us_dea,
+        score: VALIDATED,
         label_in_value: false,
         labels: &[],
     },

@@ -245,6 +245,18 @@ pub(super) fn de_tax_number(value: &str) -> bool {
         })
 }
 
+/// A DEA registration number's check digit: the first, third and fifth digits, plus twice the
+/// second, fourth and sixth; the last digit of that sum is the seventh digit.
+pub(super) fn us_dea(value: &str) -> bool {
+    let c = compact(value);
+    if c.len() != 9 || !c[2..].iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let d: Vec<u32> = c[2..].iter().map(|&b| digit(b)).collect();
+    let sum = d[0] + d[2] + d[4] + 2 * (d[1] + d[3] + d[5]);
+    sum % 10 == d[6]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -346,6 +358,14 @@ mod tests {
         for v in ["7181081508155", "181815081", "1234567890123"] {
             assert!(!de_tax_number(v), "{v}");
         }
+    }
+
+    /// Published worked examples of the DEA's rule: `AP5836727` (15 + 2 x 16 = 47) and
+    /// `F91234563` valid; `AB4523767` and `AB4523763` invalid.
+    #[test]
+    fn dea_check_digits_of_published_examples() {
+        assert!(us_dea("AP5836727") && us_dea("F91234563"));
+        assert!(!us_dea("AB4523767") && !us_dea("AB4523763"));
     }
 
     #[test]
