@@ -101,6 +101,14 @@ def gb_vehicle_reg():
     return letters(1, "ABCDEFGHJKLMNOPRSTUVWXY") + letters(1) + f"{age:02d} " + letters(3, "ABCDEFGHJKLMNOPRSTUVWXYZ")
 
 
+def de_health_insurance():
+    letter = R.choice(UPPER)
+    body = digits(8)
+    ds = [int(x) for x in f"{ord(letter) - 64:02d}" + body]
+    total = sum((d * w) // 10 + (d * w) % 10 for d, w in zip(ds, [1, 2] * 5))
+    return letter + body + str(total % 10)
+
+
 def us_dea():
     d = [R.randint(0, 9) for _ in range(6)]
     check = (d[0] + d[2] + d[4] + 2 * (d[1] + d[3] + d[5])) % 10
@@ -132,7 +140,7 @@ SLOTS = {
     "de_tax_number": (lambda: f"{R.randint(10, 99)}/{digits(3)}/{digits(5)}", {"de": ["Steuernummer", "St.-Nr."]}),
     "de_postcode": (lambda: f"{R.randint(1001, 99998):05d}", {"de": ["PLZ", "Postleitzahl"]}),
     "de_driving_licence": (lambda: letters(10, UPPER + string.digits) + digits(1), {"de": ["Führerscheinnummer", "Führerschein-Nr."]}),
-    "de_health_insurance": (lambda: letters(1) + digits(9), {"de": ["Krankenversichertennummer", "KVNR"]}),
+    "de_health_insurance": (de_health_insurance, {"de": ["Krankenversichertennummer", "KVNR"]}),
     "de_svnr": (lambda: f"{R.randint(10, 89)} {R.randint(1, 28):02d}{R.randint(1, 12):02d}{digits(2)} {letters(1)} {digits(3)}", {"de": ["Sozialversicherungsnummer", "Rentenversicherungsnummer"]}),
     "de_lanr": (lambda: digits(9), {"de": ["LANR", "Arztnummer"]}),
     "de_bsnr": (lambda: R.choice(["01", "17", "38", "52", "71", "98"]) + digits(7), {"de": ["BSNR", "Betriebsstättennummer"]}),

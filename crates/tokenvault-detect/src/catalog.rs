@@ -388,7 +388,7 @@ pub static CATEGORIES: &[CategoryInfo] = &[
         validation: "11 characters, letters and digits, the last a digit (the issuing authority's code, serial and check character; no public check rule); read after its label",
         context: &["führerscheinnummer", "führerschein-nr", "führerschein", "fahrerlaubnis"] },
     CategoryInfo { category: C::DeHealthInsurance, name: "de_health_insurance", label: "DE_HEALTH_INSURANCE", pack: "de", severity: High,
-        validation: "a letter and nine digits (the insurer-independent part of the eGK number); read after its label",
+        validation: "a letter and nine digits (the eGK's lifelong part), the last the modulo 10 check digit over the letter's alphabet position and the eight digits (weights 1-2, digit sums); read after its label",
         context: &["krankenversichertennummer", "versichertennummer", "kvnr", "krankenversicherungsnummer"] },
     CategoryInfo { category: C::DeSvnr, name: "de_svnr", label: "DE_SVNR", pack: "de", severity: High,
         validation: "12 characters: the pension insurer's area number, the birth date DDMMYY (a real date), the birth name's initial, a serial (00-49 men, 50-99 women) and a digit; read after its label",

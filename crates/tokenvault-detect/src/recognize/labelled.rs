@@ -227,9 +227,9 @@ static TABLE: &[Labelled] = &[
     },
     Labelled {
         category: Category::DeHealthInsurance,
-        format: r"[A-Za-z][0-9]{9}",
-        valid: any,
-        score: FORMAT_ONLY,
+        format: r"[A-Z][0-9]{9}",
+        valid: check::de_health_insurance,
+        score: VALIDATED,
         label_in_value: false,
         labels: &[],
     },

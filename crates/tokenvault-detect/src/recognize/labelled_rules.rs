@@ -257,6 +257,29 @@ pub(super) fn us_dea(value: &str) -> bool {
     sum % 10 == d[6]
 }
 
+/// A German health insurance number (the eGK's 10-character Versicherten-ID): the letter as
+/// its two-digit position in the alphabet (A = 01 … Z = 26), the eight digits, weights 1 and 2
+/// alternating from the left, the digit sums of the products added; the last digit of the sum
+/// is the tenth character (GKV-Spitzenverband's modulo 10 rule).
+pub(super) fn de_health_insurance(value: &str) -> bool {
+    let c = compact(value);
+    if c.len() != 10 || !c[0].is_ascii_uppercase() || !c[1..].iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let letter = u32::from(c[0] - b'A') + 1;
+    let mut digits = vec![letter / 10, letter % 10];
+    digits.extend(c[1..9].iter().map(|&b| digit(b)));
+    let sum: u32 = digits
+        .iter()
+        .zip([1, 2].iter().cycle())
+        .map(|(d, w)| {
+            let p = d * w;
+            p / 10 + p % 10
+        })
+        .sum();
+    sum % 10 == digit(c[9])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -366,6 +389,17 @@ mod tests {
     fn dea_check_digits_of_published_examples() {
         assert!(us_dea("AP5836727") && us_dea("F91234563"));
         assert!(!us_dea("AB4523767") && !us_dea("AB4523763"));
+    }
+
+    /// The rule as the GKV-Spitzenverband states it (quoted by the HL7 Germany wiki and
+    /// Wikipedia), worked by hand: A -> 01, then 0 1 1 2 3 4 5 6 7 8 times 1 2 1 2 … gives
+    /// digit sums 0+2+1+4+3+8+5+3+7+7 = 40, so `A12345678` takes check digit 0.
+    #[test]
+    fn german_health_insurance_check_digit() {
+        assert!(de_health_insurance("A123456780"));
+        for v in ["A123456781", "A12345678", "1123456780"] {
+            assert!(!de_health_insurance(v), "{v}");
+        }
     }
 
     #[test]
