@@ -109,6 +109,14 @@ def de_health_insurance():
     return letter + body + str(total % 10)
 
 
+def de_svnr():
+    head = f"{R.randint(10, 89)}{R.randint(1, 28):02d}{R.randint(1, 12):02d}{digits(2)}"
+    letter, serial = letters(1), digits(2)
+    ds = [int(x) for x in head + f"{ord(letter) - 64:02d}" + serial]
+    total = sum((d * w) // 10 + (d * w) % 10 for d, w in zip(ds, [2, 1, 2, 5, 7, 1, 2, 1, 2, 1, 2, 1]))
+    return f"{head[:2]} {head[2:]} {letter} {serial}{total % 10}"
+
+
 def us_dea():
     d = [R.randint(0, 9) for _ in range(6)]
     check = (d[0] + d[2] + d[4] + 2 * (d[1] + d[3] + d[5])) % 10
@@ -141,7 +149,7 @@ SLOTS = {
     "de_postcode": (lambda: f"{R.randint(1001, 99998):05d}", {"de": ["PLZ", "Postleitzahl"]}),
     "de_driving_licence": (lambda: letters(10, UPPER + string.digits) + digits(1), {"de": ["Führerscheinnummer", "Führerschein-Nr."]}),
     "de_health_insurance": (de_health_insurance, {"de": ["Krankenversichertennummer", "KVNR"]}),
-    "de_svnr": (lambda: f"{R.randint(10, 89)} {R.randint(1, 28):02d}{R.randint(1, 12):02d}{digits(2)} {letters(1)} {digits(3)}", {"de": ["Sozialversicherungsnummer", "Rentenversicherungsnummer"]}),
+    "de_svnr": (de_svnr, {"de": ["Sozialversicherungsnummer", "Rentenversicherungsnummer"]}),
     "de_lanr": (lambda: digits(9), {"de": ["LANR", "Arztnummer"]}),
     "de_bsnr": (lambda: R.choice(["01", "17", "38", "52", "71", "98"]) + digits(7), {"de": ["BSNR", "Betriebsstättennummer"]}),
     "sg_nric": (lambda: R.choice("STFGM") + digits(7) + letters(1), {"en": ["NRIC", "NRIC no"]}),

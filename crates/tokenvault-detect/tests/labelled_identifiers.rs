@@ -183,10 +183,10 @@ const CASES: &[(&str, &str, &str, &str, &str)] = &[
     ),
     (
         "de_svnr",
-        "Sozialversicherungsnummer 12 150170 M 014",
-        "12 150170 M 014",
-        "Code 12 150170 M 014",
-        "Sozialversicherungsnummer 12 321370 M 014",
+        "Sozialversicherungsnummer 10 010490 A 443",
+        "10 010490 A 443",
+        "Code 10 010490 A 443",
+        "Sozialversicherungsnummer 10 010490 A 444",
     ),
     (
         "de_lanr",
@@ -239,6 +239,25 @@ fn each_category_is_read_after_its_label_and_only_there() {
         }
         assert!(found(&d, refused).is_empty(), "{category}: {refused}");
     }
+}
+
+#[test]
+fn a_plate_is_not_a_register_number_and_a_specific_label_beats_a_chance_checksum() {
+    let d = detector(&["de_plate", "de_handelsregister"]);
+    assert_eq!(
+        found(&d, "Kennzeichen K-VR 7760 bitte"),
+        vec![("de_plate".to_owned(), "K-VR 7760".to_owned())]
+    );
+    assert_eq!(
+        found(&d, "Vereinsregister VR 7760"),
+        vec![("de_handelsregister".to_owned(), "VR 7760".to_owned())]
+    );
+    // 75628424996 passes the Turkish identity number's checksum; after "NIN" it is a NIN.
+    let d = detector(&["ng_nin", "tc_kimlik"]);
+    assert_eq!(
+        found(&d, "NIN 75628424996"),
+        vec![("ng_nin".to_owned(), "75628424996".to_owned())]
+    );
 }
 
 #[test]

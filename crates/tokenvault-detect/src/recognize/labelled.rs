@@ -24,7 +24,8 @@ struct Labelled {
     /// Confidence of a reading under a label several categories share (the label is already
     /// there: no context boost follows).
     score: f32,
-    /// The label is the value's own prefix (`HRB 12345`).
+    /// The entry's own `labels` are the value's prefix (`HRB 12345`); its catalog context
+    /// words still come before the value.
     label_in_value: bool,
     /// Labels besides the catalog's context words.
     labels: &'static [&'static str],
@@ -38,7 +39,7 @@ const VALIDATED: f32 = 0.8;
 /// what the value is, so it beats a reading of the same characters under a label several
 /// categories share ("passport") or another category's checksum that holds by chance without
 /// that category's own word (a Luhn-valid Philippine TIN is no Canadian SIN).
-const SPECIFIC_LABEL: f32 = 0.3;
+const SPECIFIC_LABEL: f32 = 0.35;
 /// Bytes after a label searched for its value (past separators and filler words).
 const GAP: usize = 24;
 /// Bytes a value may take at most.
@@ -95,7 +96,9 @@ static TABLE: &[Labelled] = &[
         valid: any,
         score: VALIDATED,
         label_in_value: true,
-        labels: &["hra", "hrb", "gnr", "vr", "pr"],
+        // VR and PR are too short to open a value alone (`K-VR 7760` is a plate): they are
+        // read after "Vereinsregister" or "Partnerschaftsregister".
+        labels: &["hra", "hrb", "gnr"],
     },
     Labelled {
         category: Category::DePlate,
@@ -196,6 +199,14 @@ static TABLE: &[Labelled] = &[
     Labelled {
         category: Category::UsDriverLicence,
         format: r"[A-Za-z]{1,2}[0-9]{4,14}|[0-9]{7,12}|[0-9]{3}-[0-9]{3}-[0-9]{3}",
+        valid: any,
+        score: FORMAT_ONLY,
+        label_in_value: false,
+        labels: &[],
+    },
+    Labelled {
+        category: Category::NgNin,
+        format: r"[0-9]{11}",
         valid: any,
         score: FORMAT_ONLY,
         label_in_value: false,
@@ -403,7 +414,17 @@ fn read_value(
     out: &mut Vec<Raw>,
 ) {
     let text = ctx.text;
-    let from = if entry.label_in_value {
+    // Only the entry's own labels open its value (`HRB`); its context words precede it.
+    let opens_value = entry.label_in_value
+        && entry
+            .labels
+            .iter()
+            .any(|l| l.eq_ignore_ascii_case(&text[start..end]));
+    let from = if opens_value {
+        // A register type glued to a dash or slash is part of something else (`K-HRB 1`).
+        if start > 0 && matches!(text.as_bytes()[start - 1], b'-' | b'/') {
+            return;
+        }
         start
     } else {
         if text.as_bytes().get(end).is_some_and(|&b| is_word_byte(b)) {

@@ -176,11 +176,16 @@ pub(super) fn de_postcode(value: &str) -> bool {
     (1001..=99998).contains(&n)
 }
 
-/// A German pension insurance number: the area number, a real birth date DDMMYY, a letter,
-/// a serial and a digit.
+/// A German pension insurance number: the area number, a real birth date DDMMYY, the birth
+/// name's initial, a serial, and the Deutsche Rentenversicherung's check digit (the initial
+/// as its two-digit alphabet position; the twelve digits times 2 1 2 5 7 1 2 1 2 1 2 1; the
+/// products' digit sums added, modulo 10).
 pub(super) fn de_svnr(value: &str) -> bool {
     let c = compact(value);
-    if c.len() != 12 {
+    if c.len() != 12
+        || !c[8].is_ascii_uppercase()
+        || !c[..8].iter().chain(&c[9..]).all(u8::is_ascii_digit)
+    {
         return false;
     }
     let two = |k: usize| digit(c[k]) * 10 + digit(c[k + 1]);
@@ -191,7 +196,18 @@ pub(super) fn de_svnr(value: &str) -> bool {
         1..=12 => 31,
         _ => 0,
     };
-    c[8].is_ascii_alphabetic() && (1..=days).contains(&day)
+    let letter = u32::from(c[8] - b'A') + 1;
+    let mut digits: Vec<u32> = c[..8].iter().map(|&b| digit(b)).collect();
+    digits.extend([letter / 10, letter % 10, digit(c[9]), digit(c[10])]);
+    let sum: u32 = digits
+        .iter()
+        .zip([2, 1, 2, 5, 7, 1, 2, 1, 2, 1, 2, 1])
+        .map(|(d, w)| {
+            let p = d * w;
+            p / 10 + p % 10
+        })
+        .sum();
+    (1..=days).contains(&day) && sum % 10 == digit(c[11])
 }
 
 /// Region codes of the Kassenärztliche Vereinigungen that open a practice number (BSNR).
@@ -406,9 +422,10 @@ mod tests {
     fn german_postcodes_svnr_and_bsnr() {
         assert!(de_postcode("10115") && de_postcode("01067"));
         assert!(!de_postcode("00999") && !de_postcode("99999"));
-        // A number in the documented layout: area 12, born 15 Jan 1970, initial M.
-        assert!(de_svnr("12 150170 M 014"));
-        assert!(!de_svnr("12 320170 M 014") && !de_svnr("12 151370 M 014"));
+        // kryptografie.de's worked example of the check digit: `10010490A443` (check 3).
+        assert!(de_svnr("10010490A443") && de_svnr("10 010490 A 443"));
+        assert!(!de_svnr("10010490A444"), "check digit");
+        assert!(!de_svnr("10320490A443") && !de_svnr("10011390A443"), "date");
         assert!(de_bsnr("381234500") && !de_bsnr("991234500"));
     }
 
