@@ -117,6 +117,12 @@ def de_svnr():
     return f"{head[:2]} {head[2:]} {letter} {serial}{total % 10}"
 
 
+def de_lanr():
+    head = [R.randint(0, 9) for _ in range(6)]
+    check = (6 * (head[0] + head[2] + head[4]) + head[1] + head[3] + head[5]) % 10
+    return "".join(map(str, head)) + str(check) + digits(2)
+
+
 def us_dea():
     d = [R.randint(0, 9) for _ in range(6)]
     check = (d[0] + d[2] + d[4] + 2 * (d[1] + d[3] + d[5])) % 10
@@ -150,7 +156,7 @@ SLOTS = {
     "de_driving_licence": (lambda: letters(10, UPPER + string.digits) + digits(1), {"de": ["Führerscheinnummer", "Führerschein-Nr."]}),
     "de_health_insurance": (de_health_insurance, {"de": ["Krankenversichertennummer", "KVNR"]}),
     "de_svnr": (de_svnr, {"de": ["Sozialversicherungsnummer", "Rentenversicherungsnummer"]}),
-    "de_lanr": (lambda: digits(9), {"de": ["LANR", "Arztnummer"]}),
+    "de_lanr": (de_lanr, {"de": ["LANR", "Arztnummer"]}),
     "de_bsnr": (lambda: R.choice(["01", "17", "38", "52", "71", "98"]) + digits(7), {"de": ["BSNR", "Betriebsstättennummer"]}),
     "sg_nric": (lambda: R.choice("STFGM") + digits(7) + letters(1), {"en": ["NRIC", "NRIC no"]}),
     "us_dea": (us_dea, {"en": ["DEA number", "DEA registration"]}),

@@ -394,7 +394,7 @@ pub static CATEGORIES: &[CategoryInfo] = &[
         validation: "12 characters: the pension insurer's area number, the birth date DDMMYY (a real date), the birth name's initial, a serial and the check digit (the initial as its alphabet position, weights 2 1 2 5 7 1 2 1 2 1 2 1, digit sums, modulo 10); read after its label",
         context: &["sozialversicherungsnummer", "rentenversicherungsnummer", "sv-nummer", "svnr", "rvnr"] },
     CategoryInfo { category: C::DeLanr, name: "de_lanr", label: "DE_LANR", pack: "de", severity: Medium,
-        validation: "nine digits (six-digit number, check digit, two-digit speciality group); read after its label",
+        validation: "nine digits: a six-digit number, the KBV's check digit (10 minus the last digit of the six times 4 9 4 9 4 9), a two-digit speciality group; read after its label",
         context: &["lanr", "arztnummer", "lebenslange arztnummer"] },
     CategoryInfo { category: C::DeBsnr, name: "de_bsnr", label: "DE_BSNR", pack: "de", severity: Low,
         validation: "nine digits, the first two a Kassenärztliche Vereinigung's region code; read after its label",

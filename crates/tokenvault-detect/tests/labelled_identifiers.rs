@@ -193,7 +193,7 @@ const CASES: &[(&str, &str, &str, &str, &str)] = &[
         "LANR 123456601",
         "123456601",
         "Code 123456601",
-        "LANR 12345660",
+        "LANR 123456701",
     ),
     (
         "de_bsnr",

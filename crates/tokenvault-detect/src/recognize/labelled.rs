@@ -255,8 +255,8 @@ static TABLE: &[Labelled] = &[
     Labelled {
         category: Category::DeLanr,
         format: r"[0-9]{9}",
-        valid: any,
-        score: FORMAT_ONLY,
+        valid: check::de_lanr,
+        score: VALIDATED,
         label_in_value: false,
         labels: &[],
     },
