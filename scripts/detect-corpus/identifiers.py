@@ -123,6 +123,15 @@ def de_lanr():
     return "".join(map(str, head)) + str(check) + digits(2)
 
 
+def sg_nric():
+    # melvinzhang.net's note of the rule (weights, +4 for T/G, the two letter tables).
+    prefix = R.choice("STFG")
+    ds = [R.randint(0, 9) for _ in range(7)]
+    n = (sum(d * w for d, w in zip(ds, [2, 7, 6, 5, 4, 3, 2])) + (4 if prefix in "TG" else 0)) % 11
+    table = "JZIHGFEDCBA" if prefix in "ST" else "XWUTRQPNMLK"
+    return prefix + "".join(map(str, ds)) + table[n]
+
+
 def us_dea():
     d = [R.randint(0, 9) for _ in range(6)]
     check = (d[0] + d[2] + d[4] + 2 * (d[1] + d[3] + d[5])) % 10
@@ -158,7 +167,7 @@ SLOTS = {
     "de_svnr": (de_svnr, {"de": ["Sozialversicherungsnummer", "Rentenversicherungsnummer"]}),
     "de_lanr": (de_lanr, {"de": ["LANR", "Arztnummer"]}),
     "de_bsnr": (lambda: R.choice(["01", "17", "38", "52", "71", "98"]) + digits(7), {"de": ["BSNR", "Betriebsstättennummer"]}),
-    "sg_nric": (lambda: R.choice("STFGM") + digits(7) + letters(1), {"en": ["NRIC", "NRIC no"]}),
+    "sg_nric": (sg_nric, {"en": ["NRIC", "NRIC no"]}),
     "us_dea": (us_dea, {"en": ["DEA number", "DEA registration"]}),
     "es_passport": (lambda: letters(3) + digits(6), {"es": ["pasaporte", "n.º de pasaporte"]}),
     "kr_passport": (lambda: R.choice("MSROD") + digits(8), {"ko": ["여권번호", "여권"]}),

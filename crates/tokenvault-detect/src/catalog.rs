@@ -400,7 +400,7 @@ pub static CATEGORIES: &[CategoryInfo] = &[
         validation: "nine digits, the first two a Kassenärztliche Vereinigung's region code; read after its label",
         context: &["bsnr", "betriebsstättennummer"] },
     CategoryInfo { category: C::SgNric, name: "sg_nric", label: "SG_NRIC", pack: "sg", severity: High,
-        validation: "S, T, F, G or M, seven digits and a letter; read after its label",
+        validation: "S, T, F, G or M, seven digits and the check letter (digits times 2 7 6 5 4 3 2, +4 for T and G, mod 11, from JZIHGFEDCBA or XWUTRQPNMLK; the M series' letter is not checked); read after its label",
         context: &["nric", "fin", "nric no", "ic number"] },
     CategoryInfo { category: C::UsDea, name: "us_dea", label: "US_DEA", pack: "us", severity: Medium,
         validation: "a registrant-type letter (A, B, C, D, E, F, G, H, J, K, L, M, P, R, S, T, U, X), a letter or 9, and seven digits, the last the DEA's check digit (digits 1+3+5 plus twice 2+4+6, last digit); read after its label",

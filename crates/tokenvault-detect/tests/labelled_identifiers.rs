@@ -207,7 +207,7 @@ const CASES: &[(&str, &str, &str, &str, &str)] = &[
         "NRIC S1234567D",
         "S1234567D",
         "code S1234567D",
-        "NRIC A1234567D",
+        "NRIC S1234567A",
     ),
     (
         "us_dea",

@@ -270,9 +270,9 @@ static TABLE: &[Labelled] = &[
     },
     Labelled {
         category: Category::SgNric,
-        format: r"[STFGMstfgm][0-9]{7}[A-Za-z]",
-        valid: any,
-        score: FORMAT_ONLY,
+        format: r"[STFGM][0-9]{7}[A-Z]",
+        valid: check::sg_nric,
+        score: VALIDATED,
         label_in_value: false,
         labels: &[],
     },
