@@ -10,6 +10,25 @@ fn digit(b: u8) -> u32 {
     u32::from(b.wrapping_sub(b'0'))
 }
 
+/// The sum of the digit sums of `digits` times `weights` (the German modulo 10 rules weight
+/// each digit and add the products' digit sums).
+fn weighted_digit_sums(digits: &[u32], weights: &[u32]) -> u32 {
+    digits
+        .iter()
+        .zip(weights.iter().cycle())
+        .map(|(d, w)| {
+            let p = d * w;
+            p / 10 + p % 10
+        })
+        .sum()
+}
+
+/// A letter as the two digits of its alphabet position (A = 0 1, … Z = 2 6).
+fn letter_digits(letter: u8) -> [u32; 2] {
+    let n = u32::from(letter - b'A') + 1;
+    [n / 10, n % 10]
+}
+
 /// Korean business registration number as python-stdnum 1.20 (`kr.brn`) checks it: ten
 /// digits, a tax office code of 101 or more, a business type other than 00, a serial other
 /// than 0000. (stdnum checks no check digit, and neither do we.)
@@ -189,25 +208,13 @@ pub(super) fn de_svnr(value: &str) -> bool {
         return false;
     }
     let two = |k: usize| digit(c[k]) * 10 + digit(c[k + 1]);
-    let (day, month) = (two(2), two(4));
-    let days = match month {
-        2 => 29,
-        4 | 6 | 9 | 11 => 30,
-        1..=12 => 31,
-        _ => 0,
-    };
-    let letter = u32::from(c[8] - b'A') + 1;
+    // A two-digit year: 2000 + YY has the same leap years as 1900 + YY from 1901 to 1999.
+    let born = super::national_checksum::real_date(2000 + two(6), two(4), two(2));
     let mut digits: Vec<u32> = c[..8].iter().map(|&b| digit(b)).collect();
-    digits.extend([letter / 10, letter % 10, digit(c[9]), digit(c[10])]);
-    let sum: u32 = digits
-        .iter()
-        .zip([2, 1, 2, 5, 7, 1, 2, 1, 2, 1, 2, 1])
-        .map(|(d, w)| {
-            let p = d * w;
-            p / 10 + p % 10
-        })
-        .sum();
-    (1..=days).contains(&day) && sum % 10 == digit(c[11])
+    digits.extend(letter_digits(c[8]));
+    digits.extend([digit(c[9]), digit(c[10])]);
+    let sum = weighted_digit_sums(&digits, &[2, 1, 2, 5, 7, 1, 2, 1, 2, 1, 2, 1]);
+    born && sum % 10 == digit(c[11])
 }
 
 /// Region codes of the Kassenärztliche Vereinigungen that open a practice number (BSNR).
@@ -282,17 +289,9 @@ pub(super) fn de_health_insurance(value: &str) -> bool {
     if c.len() != 10 || !c[0].is_ascii_uppercase() || !c[1..].iter().all(u8::is_ascii_digit) {
         return false;
     }
-    let letter = u32::from(c[0] - b'A') + 1;
-    let mut digits = vec![letter / 10, letter % 10];
+    let mut digits = letter_digits(c[0]).to_vec();
     digits.extend(c[1..9].iter().map(|&b| digit(b)));
-    let sum: u32 = digits
-        .iter()
-        .zip([1, 2].iter().cycle())
-        .map(|(d, w)| {
-            let p = d * w;
-            p / 10 + p % 10
-        })
-        .sum();
+    let sum = weighted_digit_sums(&digits, &[1, 2]);
     sum % 10 == digit(c[9])
 }
 

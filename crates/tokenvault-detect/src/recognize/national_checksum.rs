@@ -18,7 +18,7 @@ fn num(d: &[u8]) -> u32 {
 }
 
 /// Whether `year`-`month`-`day` is a day of the Gregorian calendar.
-fn real_date(year: u32, month: u32, day: u32) -> bool {
+pub(super) fn real_date(year: u32, month: u32, day: u32) -> bool {
     let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
     let days = match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
